@@ -1,0 +1,32 @@
+import type { ChatModelError } from '../llm/chat-model.js';
+
+/** The short, kind messages a person sees when no answer can be given. */
+export const notices = {
+  refusedSafety:
+    "I'm not able to answer that one, but I'm still here. Could you put it another way? If you're in danger, please contact your local emergency number or a crisis line.",
+  refusedOther: "I couldn't find the words for that one. Could you say it another way?",
+  invalidInput: "I couldn't read that message. Could you send it as text?",
+  unexpected:
+    'Something went wrong on my side and I could not answer. Please try again in a minute.',
+} as const;
+
+/** A notice for a failed model call, saying when to try again where that is known. */
+export function noticeForModelError(error: ChatModelError): string {
+  switch (error.code) {
+    case 'rate-limited': {
+      const when =
+        error.retryAfterMs === undefined
+          ? 'in a minute'
+          : `in about ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} seconds`;
+      return `A lot of people are talking to me right now and I've hit my limit. Please try again ${when}.`;
+    }
+    case 'timeout':
+      return 'I took too long to think of an answer. Please try again in a moment.';
+    case 'unavailable':
+      return 'My thinking service is having trouble right now. Please try again in a few minutes.';
+    case 'unauthorized':
+      return "I can't reach my thinking service because of a setup problem on my side. The bot's owner has been told in the logs.";
+    case 'rejected':
+      return "I couldn't answer that message. Could you try saying it differently?";
+  }
+}

@@ -1,0 +1,65 @@
+import { ChatModelError, type ChatOutcome } from './chat-model.js';
+
+/** The parts of a Gemini GenerateContentResponse that decide the outcome. */
+export interface GeminiResponseLike {
+  candidates?: Array<{
+    content?: { parts?: Array<{ text?: string; thought?: boolean }> };
+    finishReason?: string;
+  }>;
+  promptFeedback?: { blockReason?: string };
+}
+
+/** Maps a Gemini response to what the conversation core needs: text, or why there is none. */
+export function mapGeminiResponse(response: GeminiResponseLike): ChatOutcome {
+  if (response.promptFeedback?.blockReason) return { kind: 'refused', reason: 'blocked-prompt' };
+  const candidate = response.candidates?.[0];
+  const text = (candidate?.content?.parts ?? [])
+    .filter((part) => !part.thought && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('');
+  const finishReason = candidate?.finishReason ?? 'STOP';
+  if (text.trim() !== '') {
+    return { kind: 'answer', text, truncated: finishReason === 'MAX_TOKENS' };
+  }
+  switch (finishReason) {
+    case 'SAFETY':
+    case 'BLOCKLIST':
+    case 'PROHIBITED_CONTENT':
+    case 'SPII':
+    case 'IMAGE_SAFETY':
+      return { kind: 'refused', reason: 'safety' };
+    case 'RECITATION':
+      return { kind: 'refused', reason: 'recitation' };
+    default:
+      return { kind: 'refused', reason: 'no-answer' };
+  }
+}
+
+/** Maps anything @google/genai throws to a ChatModelError with a stable code. */
+export function mapGeminiError(error: unknown): ChatModelError {
+  if (error instanceof ChatModelError) return error;
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'AbortError' || name === 'TimeoutError') {
+    return new ChatModelError('timeout', undefined, { cause: error });
+  }
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status !== 'number')
+    return new ChatModelError('unavailable', undefined, { cause: error });
+  const retryAfterMs = retryDelayFromBody(error instanceof Error ? error.message : '');
+  if (status === 429) return new ChatModelError('rate-limited', retryAfterMs, { cause: error });
+  if (status === 401 || status === 403)
+    return new ChatModelError('unauthorized', undefined, { cause: error });
+  if (status === 408 || status >= 500)
+    return new ChatModelError('unavailable', retryAfterMs, { cause: error });
+  // Google answers an invalid API key with 400 INVALID_ARGUMENT and a reason of API_KEY_INVALID.
+  if (/API key not valid|API_KEY_INVALID/.test(error instanceof Error ? error.message : '')) {
+    return new ChatModelError('unauthorized', undefined, { cause: error });
+  }
+  return new ChatModelError('rejected', undefined, { cause: error });
+}
+
+/** Reads google.rpc.RetryInfo's `retryDelay` ("37s", "1.5s") from an ApiError message, in ms. */
+export function retryDelayFromBody(message: string): number | undefined {
+  const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(message);
+  return match?.[1] === undefined ? undefined : Math.ceil(Number(match[1]) * 1000);
+}

@@ -1,0 +1,66 @@
+// Entry: the Discord bot. The only file of the bot that reads the process environment.
+import 'dotenv/config';
+import { join, resolve } from 'node:path';
+import { describeConfigProblems, parseConfig } from './config.js';
+
+const parsed = parseConfig(process.env, { cwd: process.cwd() });
+if (!parsed.ok) {
+  console.error(describeConfigProblems(parsed.problems));
+  process.exit(1);
+}
+const config = parsed.config;
+
+// mem0 reads these when its module loads, so they are settled before the app is imported.
+// Telemetry stays off unless the operator turns it on; mem0's own files live in DATA_DIR.
+process.env.MEM0_TELEMETRY ??= 'false';
+process.env.MEM0_DIR ??= join(
+  config.memory.backend === 'open-source' ? config.memory.dataDir : resolve('data'),
+  'mem0',
+);
+
+const { createLogger } = await import('./logger.js');
+const { createApp } = await import('./app.js');
+
+const logger = createLogger({
+  level: config.logLevel,
+  secrets: [
+    config.discordToken,
+    config.geminiApiKey,
+    ...(config.memory.backend === 'platform' ? [config.memory.apiKey] : []),
+  ],
+});
+const app = createApp(config, logger);
+logger.info(
+  { memoryBackend: config.memory.backend, model: config.geminiModel },
+  'starting wellness0',
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  try {
+    await app.stop(10_000);
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await app.start();
+} catch (error) {
+  const tokenRejected = (error as { code?: unknown }).code === 'TokenInvalid';
+  logger.fatal(
+    { err: error },
+    tokenRejected
+      ? 'Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token).'
+      : 'could not start',
+  );
+  await app.stop(1_000).catch(() => {});
+  process.exit(1);
+}

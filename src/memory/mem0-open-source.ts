@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Memory } from 'mem0ai/oss';
+import { originMetadata } from './mem0-platform.js';
+import type { MemoryStore } from './memory-store.js';
+import { requireMemoryUserId } from './user-id.js';
+
+/** Options for the embedded mem0 open-source backend. */
+export interface Mem0OpenSourceOptions {
+  /** Folder for the SQLite files; created if missing. */
+  dataDir: string;
+  geminiApiKey: string;
+  /** Gemini model that extracts memories from each exchange. */
+  llmModel: string;
+  embeddingModel: string;
+  embeddingDimensions: number;
+}
+
+/**
+ * Long-term memory kept in-process by mem0 open source (`mem0ai/oss`), with Gemini as its LLM and
+ * embedder and SQLite files under `dataDir`. Its Gemini calls honour the SDK-wide base URL.
+ */
+export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): MemoryStore {
+  mkdirSync(options.dataDir, { recursive: true });
+  const memory = new Memory({
+    version: 'v1.1',
+    embedder: {
+      provider: 'gemini',
+      config: {
+        apiKey: options.geminiApiKey,
+        model: options.embeddingModel,
+        embeddingDims: options.embeddingDimensions,
+      },
+    },
+    // The API key is passed explicitly: mem0 would otherwise fill it from OPENAI_API_KEY.
+    llm: { provider: 'gemini', config: { apiKey: options.geminiApiKey, model: options.llmModel } },
+    vectorStore: {
+      provider: 'memory',
+      config: {
+        collectionName: 'memories',
+        dimension: options.embeddingDimensions,
+        dbPath: join(options.dataDir, 'vector_store.db'),
+      },
+    },
+    historyStore: {
+      provider: 'sqlite',
+      config: { historyDbPath: join(options.dataDir, 'history.db') },
+    },
+  });
+  return {
+    async search(userId, query, { limit }) {
+      const { results } = await memory.search(query, {
+        filters: { user_id: requireMemoryUserId(userId) },
+        topK: limit,
+      });
+      return results.map((item) => ({
+        id: item.id,
+        text: item.memory,
+        createdAt: item.createdAt,
+        score: item.score,
+      }));
+    },
+    async add(userId, messages, origin) {
+      await memory.add([...messages], {
+        userId: requireMemoryUserId(userId),
+        metadata: originMetadata(origin),
+      });
+    },
+    async close() {},
+  };
+}

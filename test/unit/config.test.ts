@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { describeConfigProblems, parseConfig } from '../../src/config.js';
+
+const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789ABCD';
+const minimal = { DISCORD_TOKEN: token, GEMINI_API_KEY: 'AIzaSyExampleExampleExample' };
+
+function parse(env: Record<string, string | undefined>) {
+  return parseConfig(env, { cwd: '/srv/bot' });
+}
+
+describe('parseConfig', () => {
+  it('needs only a Discord token and a Gemini key, and stores memories locally by default', () => {
+    const result = parse(minimal);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.memory).toEqual({
+      backend: 'open-source',
+      dataDir: '/srv/bot/data',
+      embeddingDimensions: 768,
+    });
+    expect(result.config.geminiModel).toBe('gemini-3.5-flash');
+    expect(result.config.logLevel).toBe('info');
+    expect(result.config.discordClientId).toBeUndefined();
+  });
+
+  it('reports every missing variable at once, saying where to get it', () => {
+    const result = parse({});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(2);
+    expect(result.problems[0]).toMatch(/^DISCORD_TOKEN is missing: .*Reset Token/);
+    expect(result.problems[1]).toMatch(/^GEMINI_API_KEY is missing: .*aistudio/);
+  });
+
+  it('reports every malformed setting at once', () => {
+    const result = parse({
+      ...minimal,
+      DISCORD_CLIENT_ID: 'abc',
+      DISCORD_API_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+      GEMINI_TIMEOUT_MS: '-5',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.split(' ')[0])).toEqual([
+      'DISCORD_CLIENT_ID',
+      'DISCORD_API_URL',
+      'GEMINI_TIMEOUT_MS',
+      'LOG_LEVEL',
+    ]);
+  });
+
+  it('never repeats a secret value in its messages', () => {
+    const secret = 'not-a-real-token-but-secret-value';
+    const result = parse({ DISCORD_TOKEN: secret, GEMINI_API_KEY: ' ' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(describeConfigProblems(result.problems)).not.toContain(secret);
+    expect(result.problems[0]).toMatch(/^DISCORD_TOKEN does not look like a Discord bot token/);
+    expect(result.problems[1]).toMatch(/^GEMINI_API_KEY is empty/);
+  });
+
+  it('uses the mem0 Platform when MEM0_API_KEY is set', () => {
+    const result = parse({ ...minimal, MEM0_API_KEY: 'm0-key', MEM0_HOST: 'http://127.0.0.1:9/' });
+    expect(result.ok && result.config.memory).toEqual({
+      backend: 'platform',
+      apiKey: 'm0-key',
+      host: 'http://127.0.0.1:9/',
+    });
+  });
+
+  it('refuses MEM0_HOST without MEM0_API_KEY rather than silently storing locally', () => {
+    const result = parse({ ...minimal, MEM0_HOST: 'http://127.0.0.1:9' });
+    expect(result.ok).toBe(false);
+  });
+
+  it('keeps the Gemini SDK base URL variable working', () => {
+    const result = parse({ ...minimal, GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:8080' });
+    expect(result.ok && result.config.geminiBaseUrl).toBe('http://127.0.0.1:8080');
+  });
+
+  it('treats empty variables as unset', () => {
+    const result = parse({ ...minimal, MEM0_API_KEY: '', DATA_DIR: '', LOG_LEVEL: '' });
+    expect(result.ok && result.config.memory.backend).toBe('open-source');
+  });
+});
+
+describe('describeConfigProblems', () => {
+  it('lists every problem in one message', () => {
+    expect(describeConfigProblems(['A is missing.', 'B is wrong.'])).toBe(
+      [
+        'wellness0 cannot start: 2 settings need attention.',
+        '  - A is missing.',
+        '  - B is wrong.',
+        'Settings are read from the environment or from a .env file (see .env.example).',
+      ].join('\n'),
+    );
+  });
+});
