@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { createConversation } from '../../src/conversation/conversation.js';
+import { notices } from '../../src/conversation/notices.js';
+import { ChatModelError } from '../../src/llm/chat-model.js';
+import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
+import {
+  backgroundForTests,
+  RecordingMemoryStore,
+  RecordingReplyTarget,
+  ScriptedChatModel,
+  silentLogger,
+} from '../fakes/core-fakes.js';
+
+const alice = memoryUserIdForDiscord('111111111111111111');
+const bob = memoryUserIdForDiscord('222222222222222222');
+const dm = { kind: 'dm' as const, channelId: '900000000000000001' };
+
+function setup() {
+  const memory = new RecordingMemoryStore();
+  const model = new ScriptedChatModel();
+  const background = backgroundForTests();
+  const conversation = createConversation({
+    memory,
+    model,
+    persona: 'You are kind.',
+    maxMemoriesPerPrompt: 5,
+    memorySearchTimeoutMs: 200,
+    background,
+    logger: silentLogger,
+  });
+  return { memory, model, background, conversation, target: new RecordingReplyTarget() };
+}
+
+describe('conversation', () => {
+  it('answers with the model text, recalling only the author’s memories', async () => {
+    const { memory, model, conversation, target, background } = setup();
+    memory.stored.set(alice, ['Alice has a cat named Miso']);
+    memory.stored.set(bob, ['Bob has a cat named Rex']);
+    model.answer({ kind: 'answer', text: 'How is Miso?', truncated: false });
+
+    const result = await conversation.respond(
+      { userId: alice, text: 'my cat is sick', origin: dm },
+      target,
+    );
+    await background.drain(1000);
+
+    expect(result).toEqual({ kind: 'answer', memoriesUsed: 1 });
+    expect(target.sent).toEqual(['How is Miso?']);
+    expect(memory.searches).toEqual([{ userId: alice, query: 'my cat is sick' }]);
+    expect(model.requests[0]?.systemInstruction).toContain('Alice has a cat named Miso');
+    expect(model.requests[0]?.systemInstruction).not.toContain('Rex');
+  });
+
+  it('writes the exchange to the author’s memory after replying', async () => {
+    const { memory, model, conversation, target, background } = setup();
+    model.answer({ kind: 'answer', text: 'Noted.', truncated: false });
+    await conversation.respond({ userId: alice, text: 'I love hiking', origin: dm }, target);
+    await background.drain(1000);
+    expect(memory.adds).toEqual([
+      {
+        userId: alice,
+        messages: [
+          { role: 'user', content: 'I love hiking' },
+          { role: 'assistant', content: 'Noted.' },
+        ],
+        origin: dm,
+      },
+    ]);
+  });
+
+  it('does not make the reply wait for the memory write', async () => {
+    const { memory, model, conversation, target } = setup();
+    let release: () => void = () => {};
+    memory.add = () => new Promise<void>((resolve) => (release = resolve));
+    model.answer({ kind: 'answer', text: 'Hi!', truncated: false });
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    expect(target.sent).toEqual(['Hi!']);
+    release();
+  });
+
+  it('answers without memories when the memory search fails', async () => {
+    const { memory, model, conversation, target } = setup();
+    memory.searchFailure = new Error('mem0 down');
+    model.answer({ kind: 'answer', text: 'Tell me more.', truncated: false });
+    const result = await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    expect(result).toEqual({ kind: 'answer', memoriesUsed: 0 });
+    expect(model.requests[0]?.systemInstruction).not.toContain('<memories>');
+  });
+
+  it('answers without memories when the memory search is too slow', async () => {
+    const { memory, model, conversation, target } = setup();
+    memory.stored.set(alice, ['hello memory']);
+    memory.searchDelayMs = 1000;
+    model.answer({ kind: 'answer', text: 'Hi.', truncated: false });
+    const result = await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    expect(result.memoriesUsed).toBe(0);
+    expect(target.sent).toEqual(['Hi.']);
+  });
+
+  it('tells the person when to try again when the model is rate limited, and remembers nothing', async () => {
+    const { memory, model, conversation, target, background } = setup();
+    model.answer(new ChatModelError('rate-limited', 20_000));
+    const result = await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    await background.drain(1000);
+    expect(result.kind).toBe('notice');
+    expect(target.sent).toHaveLength(1);
+    expect(target.sent[0]).toMatch(/try again in about 20 seconds/);
+    expect(memory.adds).toEqual([]);
+  });
+
+  it('gives a kind notice when the model refuses for safety', async () => {
+    const { model, conversation, target } = setup();
+    model.answer({ kind: 'refused', reason: 'safety' });
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    expect(target.sent).toEqual([notices.refusedSafety]);
+  });
+
+  it('gives a notice, not silence, for an unexpected model failure', async () => {
+    const { model, conversation, target } = setup();
+    model.answer(new TypeError('boom'));
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    expect(target.sent).toHaveLength(1);
+    expect(target.sent[0]).not.toMatch(/boom|TypeError/);
+  });
+
+  it('asks for text when the message is blank, without calling the model', async () => {
+    const { model, conversation, target } = setup();
+    await conversation.respond({ userId: alice, text: ' \n ', origin: dm }, target);
+    expect(target.sent).toEqual([notices.invalidInput]);
+    expect(model.requests).toEqual([]);
+  });
+
+  it('shows typing while working and stops it before replying', async () => {
+    const { model, conversation, target } = setup();
+    model.answer({ kind: 'answer', text: 'Hi.', truncated: false });
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    expect(target.typingStarted).toBe(1);
+    expect(target.typingStopped).toBe(1);
+  });
+});

@@ -1,0 +1,91 @@
+import { pino } from 'pino';
+import { createBackgroundWork } from '../../src/conversation/background-work.js';
+import type { ReplyTarget } from '../../src/conversation/conversation.js';
+import type { ChatModel, ChatOutcome, ChatRequest } from '../../src/llm/chat-model.js';
+import type { Logger } from '../../src/logger.js';
+import type {
+  ExchangeMessage,
+  MemoryOrigin,
+  MemoryStore,
+  RecalledMemory,
+} from '../../src/memory/memory-store.js';
+import type { MemoryUserId } from '../../src/memory/user-id.js';
+
+/** A logger that writes nothing. */
+export const silentLogger: Logger = pino({ level: 'silent' });
+
+/** A background runner for tests. */
+export const backgroundForTests = () => createBackgroundWork(silentLogger);
+
+/** A chat model that records requests and answers from a script; an unscripted call throws. */
+export class ScriptedChatModel implements ChatModel {
+  readonly requests: ChatRequest[] = [];
+  private readonly script: Array<ChatOutcome | Error> = [];
+
+  answer(...outcomes: Array<ChatOutcome | Error>): this {
+    this.script.push(...outcomes);
+    return this;
+  }
+
+  async generate(request: ChatRequest): Promise<ChatOutcome> {
+    this.requests.push(request);
+    const next = this.script.shift();
+    if (next === undefined) throw new Error('ScriptedChatModel: unscripted call');
+    if (next instanceof Error) throw next;
+    return next;
+  }
+}
+
+/** An in-memory MemoryStore that records calls and matches memories by shared words. */
+export class RecordingMemoryStore implements MemoryStore {
+  readonly searches: Array<{ userId: MemoryUserId; query: string }> = [];
+  readonly adds: Array<{
+    userId: MemoryUserId;
+    messages: ExchangeMessage[];
+    origin: MemoryOrigin;
+  }> = [];
+  readonly stored = new Map<MemoryUserId, string[]>();
+  searchFailure: Error | undefined;
+  searchDelayMs = 0;
+
+  async search(userId: MemoryUserId, query: string): Promise<RecalledMemory[]> {
+    this.searches.push({ userId, query });
+    if (this.searchDelayMs > 0) await new Promise((r) => setTimeout(r, this.searchDelayMs));
+    if (this.searchFailure) throw this.searchFailure;
+    const words = new Set(query.toLowerCase().split(/\W+/).filter(Boolean));
+    return (this.stored.get(userId) ?? [])
+      .filter((text) =>
+        text
+          .toLowerCase()
+          .split(/\W+/)
+          .some((w) => words.has(w)),
+      )
+      .map((text, i) => ({ id: String(i), text, createdAt: undefined, score: 1 }));
+  }
+
+  async add(userId: MemoryUserId, messages: readonly ExchangeMessage[], origin: MemoryOrigin) {
+    this.adds.push({ userId, messages: [...messages], origin });
+  }
+
+  async close() {}
+}
+
+/** A ReplyTarget that records what the person would see. */
+export class RecordingReplyTarget implements ReplyTarget {
+  readonly sent: string[] = [];
+  typingStarted = 0;
+  typingStopped = 0;
+
+  startTyping() {
+    this.typingStarted++;
+    let stopped = false;
+    return () => {
+      if (!stopped) this.typingStopped++;
+      stopped = true;
+    };
+  }
+
+  async send(text: string) {
+    this.sent.push(text);
+  }
+}
