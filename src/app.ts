@@ -12,8 +12,11 @@ import type { MemoryStore } from './memory/memory-store.js';
 
 /** The parts of the app shared by the Discord bot and the terminal chat. */
 export interface Core {
-  conversation: Conversation;
+  /** Answers one turn (see Conversation); tracked so that `whenIdle` and shutdown can wait for it. */
+  respond: Conversation['respond'];
   memory: MemoryStore;
+  /** Resolves when turns in flight and their memory writes have settled, or after `timeoutMs`; returns how many are left. */
+  whenIdle(timeoutMs: number): Promise<number>;
   /** Waits for pending memory writes, then releases the memory store. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -37,11 +40,29 @@ export function createCore(config: Config, logger: Logger): Core {
     background,
     logger,
   });
+  const turnsInFlight = new Set<Promise<unknown>>();
+  async function whenIdle(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    await Promise.race([
+      Promise.allSettled([...turnsInFlight]),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+    return turnsInFlight.size + (await background.drain(Math.max(0, deadline - Date.now())));
+  }
   return {
-    conversation,
+    respond(turn, target) {
+      const turnDone = conversation.respond(turn, target);
+      const tracked: Promise<unknown> = turnDone.then(
+        () => turnsInFlight.delete(tracked),
+        () => turnsInFlight.delete(tracked),
+      );
+      turnsInFlight.add(tracked);
+      return turnDone;
+    },
     memory,
+    whenIdle,
     async close(timeoutMs) {
-      const left = await background.drain(timeoutMs);
+      const left = await whenIdle(timeoutMs);
       if (left > 0) logger.warn({ pendingWrites: left }, 'memory writes still pending at shutdown');
       await memory.close();
     },
@@ -68,7 +89,7 @@ export function createApp(config: Config, logger: Logger): App {
     async onMessage(message, reply) {
       const turn = messageToTurn(message, botUserId);
       if (turn === undefined) return;
-      const result = await core.conversation.respond(turn, reply);
+      const result = await core.respond(turn, reply);
       logger.info(
         { messageId: message.id, outcome: result.kind, memoriesUsed: result.memoriesUsed },
         'turn answered',

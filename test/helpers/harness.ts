@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { type App, createApp } from '../../src/app.js';
+import { type Config, parseConfig } from '../../src/config.js';
+import { type FakeDiscord, startFakeDiscord } from '../standins/discord.js';
+import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
+import { type FakeMem0, startFakeMem0 } from '../standins/mem0-platform.js';
+
+/** Which mem0 flavour a test runs against. */
+export type MemoryBackend = 'open-source' | 'platform';
+
+/** The whole bot, wired as `main` wires it, pointed at fresh stand-ins. */
+export interface Harness {
+  discord: FakeDiscord;
+  gemini: FakeGemini;
+  mem0: FakeMem0 | undefined;
+  app: App;
+  config: Config;
+  botUserId: string;
+  /** Every violation any stand-in recorded (spec or limit); tests expect none. */
+  violations(): string[];
+  close(): Promise<void>;
+}
+
+export const testDiscordToken = 'MTAwMDAwMDAwMDAwMDAwMDAx.harness.token-for-tests-only-0123456789';
+export const testGeminiKey = 'harness-gemini-key-0123456789';
+export const testMem0Key = 'harness-mem0-key-0123456789';
+
+/** Starts the stand-ins and the bot (logged in and ready). */
+export async function startHarness(options: {
+  backend: MemoryBackend;
+  env?: Record<string, string>;
+}): Promise<Harness> {
+  const discord = await startFakeDiscord({ token: testDiscordToken });
+  const gemini = await startFakeGemini({ apiKey: testGeminiKey });
+  const mem0 =
+    options.backend === 'platform' ? await startFakeMem0({ apiKey: testMem0Key }) : undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-data-'));
+  const parsed = parseConfig(
+    {
+      DISCORD_TOKEN: testDiscordToken,
+      DISCORD_API_URL: discord.apiBase,
+      GEMINI_API_KEY: testGeminiKey,
+      GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ...(mem0 ? { MEM0_API_KEY: testMem0Key, MEM0_HOST: mem0.baseUrl } : {}),
+      ...options.env,
+    },
+    { cwd: process.cwd() },
+  );
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const app = createApp(parsed.config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const identity = await app.start();
+  return {
+    discord,
+    gemini,
+    mem0,
+    app,
+    config: parsed.config,
+    botUserId: identity.botUserId,
+    violations: () => [...discord.violations, ...gemini.violations, ...(mem0?.violations ?? [])],
+    async close() {
+      await app.stop(2_000);
+      await Promise.all([discord.close(), gemini.close(), mem0?.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, type MemoryBackend, startHarness } from '../helpers/harness.js';
+
+const alice = '200000000000000001';
+const bob = '200000000000000002';
+
+describe.each<MemoryBackend>(['open-source', 'platform'])(
+  'a DM with the %s memory backend',
+  (backend) => {
+    let harness: Harness | undefined;
+
+    afterEach(async () => {
+      const violations = harness?.violations() ?? [];
+      await harness?.close();
+      harness = undefined;
+      expect(violations).toEqual([]);
+    });
+
+    /** Sends a DM and waits until the bot's answer appears in that DM channel. */
+    async function dmAndWait(h: Harness, userId: string, content: string) {
+      const sent = h.discord.sendDm({ userId, content });
+      const before = h.discord.messages(sent.channel_id).length;
+      const reply = await h.discord.waitFor(
+        () => h.discord.messages(sent.channel_id)[before],
+        10_000,
+      );
+      // The exchange is written after the reply, off the reply path; let it land (and, on the
+      // Platform, become searchable) before the next step.
+      await h.app.core.whenIdle(10_000);
+      if (h.mem0) {
+        const mem0 = h.mem0;
+        await mem0.waitFor(() => mem0.memories().every((m) => m.searchableAt <= Date.now()), 5_000);
+      }
+      return { sent, reply };
+    }
+
+    it('answers using a memory stored from an earlier DM of the same user, and only that user', async () => {
+      const h = await startHarness({ backend });
+      harness = h;
+
+      await dmAndWait(h, alice, 'I adopted a cat named Miso last week');
+      await dmAndWait(h, bob, 'I adopted a dog named Rex last week');
+
+      const requestsBefore = {
+        gemini: h.gemini.requests.length,
+        mem0: h.mem0?.requests.length ?? 0,
+      };
+      const discordBefore = h.discord.requests.length;
+      const { sent, reply } = await dmAndWait(h, alice, 'Miso the cat keeps hiding under the bed');
+
+      // The Gemini request for this turn carried Alice's memory, and nothing of Bob's.
+      const chat = h.gemini.requests.slice(requestsBefore.gemini).filter((r) => r.kind === 'chat');
+      expect(chat).toHaveLength(1);
+      const chatBody = JSON.stringify(chat[0]?.body);
+      expect(chatBody).toContain('I adopted a cat named Miso last week');
+      expect(chatBody).toContain('Miso the cat keeps hiding under the bed');
+      expect(chatBody).not.toContain('Rex');
+
+      // The reply reached Alice's DM channel, after a typing indicator.
+      expect(reply.channelId).toBe(sent.channel_id);
+      expect(reply.content).toContain('Miso the cat keeps hiding under the bed');
+      const discordCalls = h.discord.requests
+        .slice(discordBefore)
+        .map((r) => `${r.method} ${r.path}`);
+      expect(discordCalls).toEqual([
+        `POST /channels/${sent.channel_id}/typing`,
+        `POST /channels/${sent.channel_id}/messages`,
+      ]);
+
+      if (h.mem0) {
+        const calls = h.mem0.requests.slice(requestsBefore.mem0);
+        // The memory search was scoped to Alice only.
+        const searches = calls.filter((r) => r.path === '/v3/memories/search/');
+        expect(searches).toHaveLength(1);
+        const search = searches[0]?.body as { filters: Record<string, unknown> } | undefined;
+        expect(search?.filters).toEqual({ user_id: `discord:${alice}` });
+        // The exchange was written for Alice: her message and the bot's reply.
+        const adds = calls.filter((r) => r.path === '/v3/memories/add/');
+        expect(adds).toHaveLength(1);
+        expect(adds[0]?.body).toMatchObject({
+          user_id: `discord:${alice}`,
+          messages: [
+            { role: 'user', content: 'Miso the cat keeps hiding under the bed' },
+            { role: 'assistant', content: reply.content },
+          ],
+          metadata: { origin: 'dm', channel_id: sent.channel_id },
+        });
+        expect(h.mem0.memories(`discord:${alice}`).map((m) => m.memory)).toContain(
+          'Miso the cat keeps hiding under the bed',
+        );
+      } else {
+        // mem0 open source extracted memories from exactly this exchange, for Alice.
+        const extraction = h.gemini.requests
+          .slice(requestsBefore.gemini)
+          .filter((r) => r.kind === 'memory-extraction');
+        expect(extraction).toHaveLength(1);
+        const prompt = JSON.stringify(extraction[0]?.body);
+        expect(prompt).toContain('user: Miso the cat keeps hiding under the bed');
+        expect(prompt).not.toContain('Rex');
+        // Recall is per user: Alice's new memory is hers, and Bob's search never sees it.
+        const mine = await h.app.core.memory.search(
+          `discord:${alice}` as never,
+          'Miso hiding bed',
+          {
+            limit: 5,
+          },
+        );
+        expect(mine.map((m) => m.text)).toContain('Miso the cat keeps hiding under the bed');
+        const bobs = await h.app.core.memory.search(`discord:${bob}` as never, 'Miso hiding bed', {
+          limit: 5,
+        });
+        expect(bobs.map((m) => m.text).join(' ')).not.toContain('Miso');
+      }
+    });
+
+    it('still answers, without claiming to remember, when the memory store is unreachable', async () => {
+      const h = await startHarness({ backend, env: { MEMORY_SEARCH_TIMEOUT_MS: '500' } });
+      harness = h;
+      if (h.mem0) h.mem0.setUnreachable(true);
+      else h.gemini.failNext(1, 503, { appliesTo: 'all' }); // the local store's query embedding fails
+      const sent = h.discord.sendDm({ userId: alice, content: 'hello, is anyone there?' });
+      const reply = await h.discord.waitFor(() => h.discord.messages(sent.channel_id)[0], 10_000);
+      expect(reply.content).toContain('hello, is anyone there?');
+      const chat = h.gemini.chatRequests();
+      expect(JSON.stringify(chat.at(-1)?.body)).not.toContain('<memories>');
+      if (h.mem0) h.mem0.setUnreachable(false);
+      await h.app.core.whenIdle(5_000);
+    });
+  },
+);

@@ -1,0 +1,116 @@
+// Starts the Discord, Gemini and mem0 Platform stand-ins as one standalone process, for trying the
+// bot by hand with no accounts and for the process-level test. A small control API drives them.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
+import { startFakeDiscord } from './discord.js';
+import { startFakeGemini } from './gemini.js';
+import { startFakeMem0 } from './mem0-platform.js';
+
+const { values } = parseArgs({
+  options: {
+    'discord-port': { type: 'string', default: '0' },
+    'gemini-port': { type: 'string', default: '0' },
+    'mem0-port': { type: 'string', default: '0' },
+    'control-port': { type: 'string', default: '0' },
+  },
+});
+
+const discordToken = 'MTAwMDAwMDAwMDAwMDAwMDAx.standin.token-for-local-testing-only';
+const geminiApiKey = 'standin-gemini-key';
+const mem0ApiKey = 'standin-mem0-key';
+
+const discord = await startFakeDiscord({
+  token: discordToken,
+  port: Number(values['discord-port']),
+});
+const gemini = await startFakeGemini({ apiKey: geminiApiKey, port: Number(values['gemini-port']) });
+const mem0 = await startFakeMem0({ apiKey: mem0ApiKey, port: Number(values['mem0-port']) });
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of request) text += String(chunk);
+  return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+}
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+const control = createServer((request, response) => {
+  void (async () => {
+    const url = new URL(request.url ?? '/', 'http://control');
+    try {
+      if (request.method === 'POST' && url.pathname === '/discord/dm') {
+        const body = await readJson(request);
+        const payload = discord.sendDm({
+          userId: String(body.userId),
+          content: String(body.content),
+        });
+        return reply(response, 200, payload);
+      }
+      if (request.method === 'GET' && url.pathname === '/discord/messages') {
+        return reply(
+          response,
+          200,
+          discord.messages(url.searchParams.get('channelId') ?? undefined),
+        );
+      }
+      if (request.method === 'GET' && url.pathname === '/discord/identifies') {
+        return reply(response, 200, discord.identifies.length);
+      }
+      if (request.method === 'GET' && url.pathname === '/gemini/requests') {
+        return reply(response, 200, gemini.requests);
+      }
+      if (request.method === 'GET' && url.pathname === '/mem0/requests') {
+        return reply(response, 200, mem0.requests);
+      }
+      if (request.method === 'GET' && url.pathname === '/mem0/memories') {
+        return reply(response, 200, mem0.memories(url.searchParams.get('userId') ?? undefined));
+      }
+      if (request.method === 'GET' && url.pathname === '/violations') {
+        return reply(response, 200, [
+          ...discord.violations,
+          ...gemini.violations,
+          ...mem0.violations,
+        ]);
+      }
+      return reply(response, 404, { error: `no control route ${request.method} ${url.pathname}` });
+    } catch (error) {
+      return reply(response, 500, { error: String(error) });
+    }
+  })();
+});
+await new Promise<void>((resolve) =>
+  control.listen(Number(values['control-port']), '127.0.0.1', resolve),
+);
+const address = control.address();
+const controlPort = typeof address === 'object' && address ? address.port : 0;
+
+const env = {
+  DISCORD_TOKEN: discordToken,
+  DISCORD_API_URL: discord.apiBase,
+  GEMINI_API_KEY: geminiApiKey,
+  GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
+  MEM0_API_KEY: mem0ApiKey,
+  MEM0_HOST: mem0.baseUrl,
+};
+console.log(JSON.stringify({ control: `http://127.0.0.1:${controlPort}`, env }));
+console.error(
+  [
+    'Stand-ins are running. Point the bot at them with these settings',
+    '(leave out the MEM0_ lines to use the local memory store instead):',
+    ...Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    `Send a DM: curl -s -XPOST http://127.0.0.1:${controlPort}/discord/dm -d '{"userId":"200000000000000001","content":"hello"}'`,
+    `Read replies: curl -s http://127.0.0.1:${controlPort}/discord/messages`,
+  ].join('\n'),
+);
+
+async function shutdown(): Promise<void> {
+  control.closeAllConnections();
+  control.close();
+  await Promise.all([discord.close(), gemini.close(), mem0.close()]);
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,767 @@
+/**
+ * A local stand-in for the Gemini API (generativelanguage.googleapis.com) that the real
+ * `@google/genai` client can talk to: unary and SSE text generation, batch embeddings, Google-shaped
+ * errors, scripted answers, latency, and answers for mem0's memory-extraction calls.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { embedText } from './embedding.js';
+
+/** Options for {@link startFakeGemini}. */
+export interface FakeGeminiOptions {
+  apiKey?: string;
+  port?: number;
+  embeddingDimensions?: number;
+  streamChunkDelayMs?: number;
+}
+
+/** One part of a Gemini `Content`, as received on the wire. */
+export interface GeminiPart {
+  text?: string;
+  thought?: boolean;
+  [key: string]: unknown;
+}
+
+/** One Gemini `Content` (a turn), as received on the wire. */
+export interface GeminiContent {
+  role?: string;
+  parts?: GeminiPart[];
+}
+
+/** One entry of a `batchEmbedContents` request. */
+export interface GeminiEmbedRequest {
+  model?: string;
+  content?: GeminiContent;
+  taskType?: string;
+  title?: string;
+  outputDimensionality?: number;
+}
+
+/** The JSON body of a request, typed loosely: fields are only trusted after validation. */
+export interface GeminiRequestBody {
+  contents?: GeminiContent[];
+  systemInstruction?: GeminiContent;
+  generationConfig?: { responseMimeType?: string; [key: string]: unknown };
+  safetySettings?: { category?: string; threshold?: string }[];
+  requests?: GeminiEmbedRequest[];
+  [key: string]: unknown;
+}
+
+/** A request the stand-in received on a known route. */
+export interface GeminiRecordedRequest {
+  method: string;
+  path: string;
+  model: string;
+  action: 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents' | string;
+  headers: Record<string, string | undefined>;
+  body: GeminiRequestBody;
+  at: number;
+  kind: 'chat' | 'memory-extraction' | 'embedding';
+}
+
+/** A scripted answer for one chat call. */
+export type GeminiScript =
+  | { kind: 'text'; text: string; finishReason?: string; chunks?: number }
+  | { kind: 'error'; status: number; message?: string; retryDelaySeconds?: number }
+  | { kind: 'blocked'; blockReason?: string }
+  | { kind: 'finish'; finishReason: 'SAFETY' | 'RECITATION' | 'MAX_TOKENS' | string; text?: string }
+  | { kind: 'stream-error-event'; afterText?: string }
+  | { kind: 'hang' };
+
+/** What a chat responder is given to decide its answer. */
+export interface GeminiResponderInput {
+  body: GeminiRequestBody;
+  lastUserText: string;
+  systemText: string;
+}
+
+/** Artificial delays; chat answers start after `timeToFirstTokenMs` and end after `totalMs`. */
+export interface GeminiLatency {
+  timeToFirstTokenMs?: number;
+  totalMs?: number;
+  embeddingMs?: number;
+  extractionMs?: number;
+}
+
+/** A running stand-in server and its controls. */
+export interface FakeGemini {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly requests: GeminiRecordedRequest[];
+  readonly violations: string[];
+  chatRequests(): GeminiRecordedRequest[];
+  /** Queue scripted answers for the next chat calls (not the memory-extraction ones), consumed in order. */
+  script(...answers: GeminiScript[]): void;
+  /** Default answer for unscripted chat calls; the built-in one quotes the last user message. */
+  setResponder(fn: (request: GeminiResponderInput) => GeminiScript): void;
+  setLatency(options: GeminiLatency): void;
+  failNext(
+    count: number,
+    status: number,
+    options?: { retryDelaySeconds?: number; appliesTo?: 'chat' | 'all' },
+  ): void;
+  waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The body Google sends with an error status. */
+export interface GoogleErrorBody {
+  error: { code: number; message: string; status: string; details?: unknown[] };
+}
+
+const statusNames: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+const defaultMessages: Record<number, string> = {
+  400: 'Request contains an invalid argument.',
+  401: 'Request had invalid authentication credentials.',
+  403: 'The caller does not have permission',
+  404: 'Requested entity was not found.',
+  429: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
+  500: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+  503: 'The model is overloaded. Please try again later.',
+  504: 'Deadline expired before operation could complete.',
+};
+
+const invalidKeyMessage = 'API key not valid. Please pass a valid API key.';
+
+/** Builds an error body shaped like Google's, with quota details and RetryInfo for 429s. */
+export function googleErrorBody(
+  status: number,
+  message?: string,
+  options: { retryDelaySeconds?: number; model?: string } = {},
+): GoogleErrorBody {
+  const details: unknown[] = [];
+  if (status === 429) {
+    details.push(
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [
+          {
+            quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+            quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+            quotaDimensions: { location: 'global', model: options.model ?? 'gemini-2.5-flash' },
+            quotaValue: '10',
+          },
+        ],
+      },
+      {
+        '@type': 'type.googleapis.com/google.rpc.Help',
+        links: [
+          {
+            description: 'Learn more about Gemini API quotas',
+            url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+          },
+        ],
+      },
+    );
+  }
+  if (options.retryDelaySeconds !== undefined) {
+    details.push({
+      '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+      retryDelay: `${options.retryDelaySeconds}s`,
+    });
+  }
+  let text = message ?? defaultMessages[status] ?? `HTTP ${status}`;
+  if (message === undefined && status === 429 && options.retryDelaySeconds !== undefined) {
+    text += ` Please retry in ${options.retryDelaySeconds}s.`;
+  }
+  return {
+    error: {
+      code: status,
+      message: text,
+      status: statusNames[status] ?? 'UNKNOWN',
+      ...(details.length > 0 ? { details } : {}),
+    },
+  };
+}
+
+/** Splits `text` into about `count` pieces, preferring word boundaries; the pieces join to `text`. */
+export function splitIntoChunks(text: string, count: number): string[] {
+  if (count <= 1 || text.length < 2) return [text];
+  const pieces: string[] = [];
+  let start = 0;
+  for (let i = 1; i < count; i++) {
+    let cut = Math.round((text.length * i) / count);
+    const space = text.indexOf(' ', cut);
+    if (space !== -1 && space - cut < 12) cut = space + 1;
+    const code = text.charCodeAt(cut);
+    if (code >= 0xdc00 && code <= 0xdfff) cut++;
+    if (cut <= start || cut >= text.length) continue;
+    pieces.push(text.slice(start, cut));
+    start = cut;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+const roleLine = /^(user|assistant|system|model|tool|developer):[ \t]?(.*)$/i;
+
+/**
+ * The user statements under `## New Messages` in a mem0 extraction prompt: one per `user:`
+ * message (a message runs until the next `role:` line), trimmed, empty ones skipped.
+ */
+export function extractUserStatements(prompt: string): string[] {
+  const heading = '## New Messages';
+  const start = prompt.indexOf(heading);
+  if (start === -1) return [];
+  let section = prompt.slice(start + heading.length);
+  // mem0 joins its sections with a blank line, and users may type markdown headings themselves,
+  // so the known next section is a safer terminator than any heading.
+  const observation = section.indexOf('\n\n## Observation Date');
+  if (observation !== -1) section = section.slice(0, observation);
+  else section = section.split(/\n#{1,2} /)[0] ?? '';
+  const messages: { role: string; lines: string[] }[] = [];
+  for (const line of section.split('\n')) {
+    const match = roleLine.exec(line);
+    if (match) messages.push({ role: (match[1] ?? '').toLowerCase(), lines: [match[2] ?? ''] });
+    else messages.at(-1)?.lines.push(line);
+  }
+  return messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.lines.join('\n').trim())
+    .filter((text) => text.length > 0);
+}
+
+function partsText(content: GeminiContent | undefined): string {
+  if (!content || !Array.isArray(content.parts)) return '';
+  return content.parts
+    .filter((p) => typeof p?.text === 'string' && !p.thought)
+    .map((p) => p.text)
+    .join('');
+}
+
+function isUserRole(content: GeminiContent): boolean {
+  return content.role === undefined || content.role === 'user';
+}
+
+function lastUserTextOf(body: GeminiRequestBody): string {
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  const last = contents.filter(isUserRole).at(-1);
+  return partsText(last);
+}
+
+function systemTextOf(body: GeminiRequestBody): string {
+  const parts = body.systemInstruction?.parts;
+  if (!Array.isArray(parts)) return '';
+  return parts
+    .map((p) => p?.text)
+    .filter((t): t is string => typeof t === 'string')
+    .join('\n');
+}
+
+function promptChars(body: GeminiRequestBody): number {
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  let chars = partsText(body.systemInstruction).length;
+  for (const content of contents) chars += partsText(content).length;
+  return chars;
+}
+
+function tokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}
+
+function classify(action: string, body: GeminiRequestBody): GeminiRecordedRequest['kind'] {
+  if (action === 'batchEmbedContents') return 'embedding';
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  const userText = contents.filter(isUserRole).map(partsText).join('\n');
+  if (contents[0]?.role === 'model' && userText.includes('## New Messages')) {
+    return 'memory-extraction';
+  }
+  return 'chat';
+}
+
+function validateContent(content: unknown, where: string): string | undefined {
+  if (typeof content !== 'object' || content === null) return `* ${where}: must be an object\n`;
+  const { role, parts } = content as GeminiContent;
+  if (role !== undefined && role !== 'user' && role !== 'model' && role !== 'function') {
+    return 'Please use a valid role: user, model.';
+  }
+  if (!Array.isArray(parts) || parts.length === 0) {
+    return `* ${where}.parts: contents.parts must not be empty.\n`;
+  }
+  for (const [i, part] of parts.entries()) {
+    if (typeof part !== 'object' || part === null || Object.keys(part).length === 0) {
+      return `* ${where}.parts[${i}].data: required oneof field 'data' must have one initialized field\n`;
+    }
+    if (part.text === '') {
+      return 'Unable to submit request because it has an empty text parameter. Add a value to the parameter and try again.';
+    }
+  }
+  return undefined;
+}
+
+function validateGenerate(body: GeminiRequestBody): string | undefined {
+  if (!Array.isArray(body.contents) || body.contents.length === 0) {
+    return '* GenerateContentRequest.contents: contents is not specified\n';
+  }
+  for (const [i, content] of body.contents.entries()) {
+    const problem = validateContent(content, `GenerateContentRequest.contents[${i}]`);
+    if (problem) return problem;
+  }
+  if (body.systemInstruction !== undefined) {
+    return validateContent(body.systemInstruction, 'GenerateContentRequest.system_instruction');
+  }
+  return undefined;
+}
+
+function validateEmbed(body: GeminiRequestBody, model: string): string | undefined {
+  if (!Array.isArray(body.requests) || body.requests.length === 0) {
+    return '* BatchEmbedContentsRequest.requests: requests is not specified\n';
+  }
+  if (body.requests.length > 100) {
+    return '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n';
+  }
+  for (const [i, request] of body.requests.entries()) {
+    const where = `BatchEmbedContentsRequest.requests[${i}]`;
+    if (typeof request !== 'object' || request === null) return `* ${where}: must be an object\n`;
+    if (request.model !== undefined && request.model !== `models/${model}`) {
+      return `* ${where}.model: model ${request.model} does not match the batch model models/${model}\n`;
+    }
+    const problem = validateContent(request.content, `${where}.content`);
+    if (problem) return problem;
+    const dims = request.outputDimensionality;
+    if (dims !== undefined && (!Number.isInteger(dims) || dims < 1 || dims > 3072)) {
+      return `* ${where}.output_dimensionality: must be between 1 and 3072\n`;
+    }
+  }
+  return undefined;
+}
+
+function headerMap(req: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+  res.end(JSON.stringify(body));
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+async function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  if (ms <= 0) return true;
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The built-in chat answer: quotes the last user message (as `{"reply":...}` when JSON is asked for). */
+export function defaultGeminiResponder({ body, lastUserText }: GeminiResponderInput): GeminiScript {
+  const reply = `I hear you: "${lastUserText}"`;
+  const wantsJson = body.generationConfig?.responseMimeType === 'application/json';
+  return { kind: 'text', text: wantsJson ? JSON.stringify({ reply }) : reply };
+}
+
+function defaultReplyText(body: GeminiRequestBody): string {
+  const answer = defaultGeminiResponder({
+    body,
+    lastUserText: lastUserTextOf(body),
+    systemText: systemTextOf(body),
+  });
+  return answer.kind === 'text' ? answer.text : '';
+}
+
+const knownActions = new Set(['generateContent', 'streamGenerateContent', 'batchEmbedContents']);
+const routePattern = /^\/(v1beta|v1)\/models\/([^/:]+):([A-Za-z]+)$/;
+
+/** Starts the stand-in on 127.0.0.1 and resolves once it is listening. */
+export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
+  const apiKey = options.apiKey ?? 'test-gemini-key';
+  const defaultDimensions = options.embeddingDimensions ?? 768;
+  const chunkDelayMs = options.streamChunkDelayMs ?? 0;
+  const requests: GeminiRecordedRequest[] = [];
+  const violations: string[] = [];
+  const scripts: GeminiScript[] = [];
+  const failures: { status: number; retryDelaySeconds?: number; appliesTo: 'chat' | 'all' }[] = [];
+  const latency: GeminiLatency = {};
+  const closing = new AbortController();
+  const held = new Set<ServerResponse>();
+  let responseCounter = 0;
+  let responder = defaultGeminiResponder;
+
+  interface Exchange {
+    res: ServerResponse;
+    signal: AbortSignal;
+    body: GeminiRequestBody;
+    model: string;
+    responseId: string;
+  }
+
+  const usage = (ex: Exchange, answerText?: string) => {
+    const promptTokenCount = tokens(promptChars(ex.body));
+    const candidatesTokenCount = answerText ? tokens(answerText.length) : 0;
+    return {
+      promptTokenCount,
+      ...(candidatesTokenCount > 0 ? { candidatesTokenCount } : {}),
+      totalTokenCount: promptTokenCount + candidatesTokenCount,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokenCount }],
+    };
+  };
+
+  const safetyRatings = (blocked: boolean) => [
+    { category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', probability: 'NEGLIGIBLE' },
+    { category: 'HARM_CATEGORY_HATE_SPEECH', probability: 'NEGLIGIBLE' },
+    {
+      category: 'HARM_CATEGORY_HARASSMENT',
+      probability: blocked ? 'HIGH' : 'NEGLIGIBLE',
+      ...(blocked ? { blocked: true } : {}),
+    },
+    { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'NEGLIGIBLE' },
+  ];
+
+  const candidateResponse = (
+    ex: Exchange,
+    piece: string | undefined,
+    finishReason: string | undefined,
+    fullText: string | undefined,
+  ) => ({
+    candidates: [
+      {
+        ...(piece !== undefined ? { content: { parts: [{ text: piece }], role: 'model' } } : {}),
+        ...(finishReason ? { finishReason } : {}),
+        index: 0,
+        ...(finishReason === 'SAFETY' ? { safetyRatings: safetyRatings(true) } : {}),
+      },
+    ],
+    usageMetadata: finishReason ? usage(ex, fullText) : usage(ex),
+    modelVersion: ex.model,
+    responseId: ex.responseId,
+  });
+
+  const blockedResponse = (ex: Exchange, blockReason: string) => ({
+    promptFeedback: { blockReason, safetyRatings: safetyRatings(true) },
+    usageMetadata: usage(ex),
+    modelVersion: ex.model,
+    responseId: ex.responseId,
+  });
+
+  const hold = (res: ServerResponse) => {
+    held.add(res);
+    res.on('close', () => held.delete(res));
+  };
+
+  const sendError = (
+    ex: Exchange,
+    status: number,
+    message?: string,
+    retryDelaySeconds?: number,
+  ) => {
+    const extra = retryDelaySeconds !== undefined ? { retryDelaySeconds } : {};
+    sendJson(ex.res, status, googleErrorBody(status, message, { ...extra, model: ex.model }));
+  };
+
+  /** Text and finish reason of a candidate answer, or undefined when the script is not one. */
+  const candidateOf = (script: GeminiScript, fallbackText: () => string) => {
+    if (script.kind === 'text') {
+      return {
+        text: script.text,
+        finishReason: script.finishReason ?? 'STOP',
+        chunks: script.chunks,
+      };
+    }
+    if (script.kind === 'finish') {
+      const text = script.text ?? (script.finishReason === 'SAFETY' ? undefined : fallbackText());
+      return { text, finishReason: script.finishReason, chunks: undefined };
+    }
+    return undefined;
+  };
+
+  const answerUnary = async (ex: Exchange, script: GeminiScript, delayMs: number) => {
+    if (script.kind === 'hang') return hold(ex.res);
+    if (!(await wait(delayMs, ex.signal))) return;
+    if (script.kind === 'error') {
+      return sendError(ex, script.status, script.message, script.retryDelaySeconds);
+    }
+    if (script.kind === 'stream-error-event') return sendError(ex, 500);
+    if (script.kind === 'blocked') {
+      return sendJson(ex.res, 200, blockedResponse(ex, script.blockReason ?? 'SAFETY'));
+    }
+    const answer = candidateOf(script, () => defaultReplyText(ex.body));
+    if (!answer) return sendError(ex, 500);
+    sendJson(ex.res, 200, candidateResponse(ex, answer.text, answer.finishReason, answer.text));
+  };
+
+  const answerStream = async (
+    ex: Exchange,
+    script: GeminiScript,
+    firstDelayMs: number,
+    totalMs: number | undefined,
+  ) => {
+    if (script.kind === 'hang') return hold(ex.res);
+    if (!(await wait(firstDelayMs, ex.signal))) return;
+    if (script.kind === 'error') {
+      return sendError(ex, script.status, script.message, script.retryDelaySeconds);
+    }
+    const events: unknown[] = [];
+    if (script.kind === 'blocked') {
+      events.push(blockedResponse(ex, script.blockReason ?? 'SAFETY'));
+    } else if (script.kind === 'stream-error-event') {
+      for (const piece of splitIntoChunks(script.afterText ?? 'Let me think about that', 3)) {
+        events.push(candidateResponse(ex, piece, undefined, undefined));
+      }
+      events.push(googleErrorBody(500));
+    } else {
+      const answer = candidateOf(script, () => defaultReplyText(ex.body));
+      if (!answer) return sendError(ex, 500);
+      if (answer.text === undefined || answer.text === '') {
+        events.push(candidateResponse(ex, answer.text, answer.finishReason, answer.text));
+      } else {
+        const pieces = splitIntoChunks(answer.text, answer.chunks ?? 4);
+        pieces.forEach((piece, i) => {
+          const last = i === pieces.length - 1;
+          events.push(
+            candidateResponse(ex, piece, last ? answer.finishReason : undefined, answer.text),
+          );
+        });
+      }
+    }
+    if (ex.res.destroyed) return;
+    ex.res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const gapMs =
+      totalMs !== undefined && events.length > 1
+        ? Math.max(0, (totalMs - firstDelayMs) / (events.length - 1))
+        : chunkDelayMs;
+    for (const [i, event] of events.entries()) {
+      if (i > 0 && !(await wait(gapMs, ex.signal))) return;
+      if (ex.res.destroyed) return;
+      ex.res.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
+    }
+    ex.res.end();
+  };
+
+  const extractionAnswer = (body: GeminiRequestBody): string => {
+    const contents = Array.isArray(body.contents) ? body.contents : [];
+    const userPrompt = contents.filter(isUserRole).map(partsText).join('\n');
+    const memory = extractUserStatements(userPrompt).map((text, i) => ({
+      id: String(i),
+      text,
+      attributed_to: 'user',
+    }));
+    return JSON.stringify({ memory });
+  };
+
+  const takeFailure = (kind: GeminiRecordedRequest['kind']) => {
+    const index = failures.findIndex((f) => f.appliesTo === 'all' || kind === 'chat');
+    if (index === -1) return undefined;
+    return failures.splice(index, 1)[0];
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req);
+    const route = routePattern.exec(url.pathname);
+    const model = route?.[2] ?? '';
+    const action = route?.[3] ?? '';
+    if (!route || !knownActions.has(action) || method !== 'POST') {
+      violations.push(`unknown route: ${method} ${url.pathname}${url.search}`);
+      sendJson(res, 404, googleErrorBody(404, `Method not found: ${method} ${url.pathname}`));
+      return;
+    }
+    if (action === 'streamGenerateContent' && url.searchParams.get('alt') !== 'sse') {
+      violations.push(`streamGenerateContent without ?alt=sse: ${url.pathname}${url.search}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      violations.push(`invalid JSON body on ${action}: ${raw.slice(0, 200)}`);
+      sendJson(res, 400, googleErrorBody(400, `Invalid JSON payload received.`));
+      return;
+    }
+    const body: GeminiRequestBody =
+      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? (parsed as GeminiRequestBody)
+        : {};
+    const kind = classify(action, body);
+    const headers = headerMap(req);
+    requests.push({
+      method,
+      path: url.pathname + url.search,
+      model,
+      action,
+      headers,
+      body,
+      at: Date.now(),
+      kind,
+    });
+
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const ex: Exchange = {
+      res,
+      signal: AbortSignal.any([controller.signal, closing.signal]),
+      body,
+      model,
+      responseId: `fake-${String(++responseCounter).padStart(6, '0')}`,
+    };
+
+    const givenKey = headers['x-goog-api-key'] ?? url.searchParams.get('key') ?? undefined;
+    if (givenKey !== apiKey) {
+      const error = googleErrorBody(400, invalidKeyMessage);
+      error.error.details = [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'API_KEY_INVALID',
+          domain: 'googleapis.com',
+          metadata: { service: 'generativelanguage.googleapis.com' },
+        },
+        {
+          '@type': 'type.googleapis.com/google.rpc.LocalizedMessage',
+          locale: 'en-US',
+          message: invalidKeyMessage,
+        },
+      ];
+      sendJson(res, 400, error);
+      return;
+    }
+    const problem = kind === 'embedding' ? validateEmbed(body, model) : validateGenerate(body);
+    if (problem) {
+      violations.push(`${action} rejected: ${problem.trim()}`);
+      sendJson(res, 400, googleErrorBody(400, problem));
+      return;
+    }
+
+    const stream = action === 'streamGenerateContent';
+    const failure = takeFailure(kind);
+    if (kind === 'embedding') {
+      if (!(await wait(latency.embeddingMs ?? 0, ex.signal))) return;
+      if (failure) return sendError(ex, failure.status, undefined, failure.retryDelaySeconds);
+      const embeddings = (body.requests ?? []).map((request) => ({
+        values: embedText(
+          (request.content?.parts ?? []).map((p) => p.text ?? '').join(' '),
+          request.outputDimensionality ?? defaultDimensions,
+        ),
+      }));
+      return sendJson(res, 200, { embeddings });
+    }
+
+    let script: GeminiScript;
+    let firstDelayMs: number;
+    let totalMs: number | undefined;
+    if (failure) {
+      script = { kind: 'error', status: failure.status };
+      if (failure.retryDelaySeconds !== undefined) {
+        script.retryDelaySeconds = failure.retryDelaySeconds;
+      }
+    } else if (kind === 'memory-extraction') {
+      script = { kind: 'text', text: extractionAnswer(body), chunks: 1 };
+    } else {
+      script =
+        scripts.shift() ??
+        responder({ body, lastUserText: lastUserTextOf(body), systemText: systemTextOf(body) });
+    }
+    if (kind === 'memory-extraction') {
+      firstDelayMs = latency.extractionMs ?? 0;
+    } else {
+      firstDelayMs = latency.timeToFirstTokenMs ?? 0;
+      totalMs = latency.totalMs;
+    }
+    if (stream) return answerStream(ex, script, firstDelayMs, totalMs);
+    return answerUnary(ex, script, Math.max(firstDelayMs, totalMs ?? 0));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      violations.push(`stand-in failure on ${req.method} ${req.url}: ${String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, googleErrorBody(500));
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+
+  const describe = () => {
+    const recent = requests
+      .slice(-5)
+      .map((r) => `${r.kind} ${r.action}`)
+      .join(', ');
+    const broken = violations.length > 0 ? `; violations: ${violations.join(' | ')}` : '';
+    return `${requests.length} request(s) so far${recent ? ` (last: ${recent})` : ''}${broken}`;
+  };
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    violations,
+    chatRequests: () => requests.filter((r) => r.kind === 'chat'),
+    script: (...answers) => {
+      scripts.push(...answers);
+    },
+    setResponder: (fn) => {
+      responder = fn;
+    },
+    setLatency: (next) => {
+      Object.assign(latency, next);
+    },
+    failNext: (count, status, failOptions = {}) => {
+      for (let i = 0; i < count; i++) {
+        failures.push({
+          status,
+          appliesTo: failOptions.appliesTo ?? 'chat',
+          ...(failOptions.retryDelaySeconds !== undefined
+            ? { retryDelaySeconds: failOptions.retryDelaySeconds }
+            : {}),
+        });
+      }
+    },
+    waitFor: async <T>(predicate: () => T | undefined | false, timeoutMs = 5000): Promise<T> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = predicate();
+        if (value !== undefined && value !== false && value !== null) return value;
+        if (Date.now() >= deadline) {
+          throw new Error(
+            `fake Gemini: condition not met within ${timeoutMs} ms: ${String(predicate)} — ${describe()}`,
+          );
+        }
+        await sleep(5);
+      }
+    },
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        closing.abort();
+        for (const res of held) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
