@@ -1,7 +1,10 @@
 // Entry: the Discord bot. The only file of the bot that reads the process environment.
-import 'dotenv/config';
 import { join, resolve } from 'node:path';
+import dotenv from 'dotenv';
 import { describeConfigProblems, parseConfig } from './config.js';
+
+// Variables already in the environment win over the .env file.
+dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
 
 const parsed = parseConfig(process.env, { cwd: process.cwd() });
 if (!parsed.ok) {
@@ -42,6 +45,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
   try {
     await app.stop(10_000);
+    logger.info('stopped cleanly');
     process.exit(0);
   } catch (error) {
     logger.error({ err: error }, 'shutdown failed');

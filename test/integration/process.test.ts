@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const repo = join(import.meta.dirname, '..', '..');
+const children: ChildProcess[] = [];
+
+/** Starts an npm script in its own process group, so that it can be stopped with everything it spawned. */
+function npm(script: string, env: Record<string, string | undefined>): ChildProcess {
+  const child = spawn('npm', ['run', '--silent', script], {
+    cwd: repo,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+
+function output(child: ChildProcess): { stdout: () => string; stderr: () => string } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += String(chunk)));
+  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+  return { stdout: () => stdout, stderr: () => stderr };
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+async function poll<T>(
+  what: string,
+  read: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+});
+
+describe('the bot as a process', () => {
+  it('refuses to start without settings, naming every missing variable in one message', async () => {
+    const bot = npm('start', { DOTENV_CONFIG_PATH: join(tmpdir(), 'no-such-env-file') });
+    const { stdout, stderr } = output(bot);
+    expect(await exited(bot)).toBe(1);
+    expect(stderr()).toContain('wellness0 cannot start: 2 settings need attention.');
+    expect(stderr()).toMatch(/DISCORD_TOKEN is missing/);
+    expect(stderr()).toMatch(/GEMINI_API_KEY is missing/);
+    expect(stderr()).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+    expect(stdout()).toBe('');
+  });
+
+  it('starts as the README says, against standalone stand-ins, and answers a DM', async () => {
+    const standins = npm('standins', {});
+    const lines = createInterface({ input: standins.stdout ?? process.stdin });
+    const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+    const { control, env } = JSON.parse(first) as { control: string; env: Record<string, string> };
+    const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-process-'));
+    try {
+      const bot = npm('start', {
+        DOTENV_CONFIG_PATH: join(tmpdir(), 'no-such-env-file'),
+        DISCORD_TOKEN: env.DISCORD_TOKEN,
+        DISCORD_API_URL: env.DISCORD_API_URL,
+        GEMINI_API_KEY: env.GEMINI_API_KEY,
+        GOOGLE_GEMINI_BASE_URL: env.GOOGLE_GEMINI_BASE_URL,
+        DATA_DIR: dataDir,
+      });
+      const logs = output(bot);
+      await poll(
+        'the bot to log in',
+        async () => (logs.stdout().includes('logged in to Discord') ? true : undefined),
+        30_000,
+      );
+
+      const userId = '200000000000000009';
+      const dm = (await (
+        await fetch(`${control}/discord/dm`, {
+          method: 'POST',
+          body: JSON.stringify({ userId, content: 'I am nervous about my exam tomorrow' }),
+        })
+      ).json()) as { channel_id: string };
+      const reply = await poll(
+        'the reply',
+        async () => {
+          const messages = (await (
+            await fetch(`${control}/discord/messages?channelId=${dm.channel_id}`)
+          ).json()) as Array<{ content: string }>;
+          return messages[0];
+        },
+        20_000,
+      );
+      expect(reply.content).toContain('I am nervous about my exam tomorrow');
+
+      // The exchange lands in the embedded store, in DATA_DIR.
+      await poll(
+        'the memory write',
+        async () => {
+          const requests = (await (await fetch(`${control}/gemini/requests`)).json()) as Array<{
+            kind: string;
+          }>;
+          return requests.some((r) => r.kind === 'memory-extraction') ? true : undefined;
+        },
+        20_000,
+      );
+      expect(existsSync(join(dataDir, 'vector_store.db'))).toBe(true);
+
+      // Nothing the bot sent broke Discord's, Gemini's or mem0's rules, and no secret reached a log line.
+      expect(await (await fetch(`${control}/violations`)).json()).toEqual([]);
+      expect(logs.stdout() + logs.stderr()).not.toContain(env.DISCORD_TOKEN);
+      expect(logs.stdout() + logs.stderr()).not.toContain(env.GEMINI_API_KEY);
+
+      // SIGTERM (sent to npm, tsx and node alike, as a terminal or a service manager does) stops it cleanly.
+      if (bot.pid !== undefined) process.kill(-bot.pid, 'SIGTERM');
+      await poll(
+        'a clean stop',
+        async () => (logs.stdout().includes('stopped cleanly') ? true : undefined),
+        15_000,
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
