@@ -14,6 +14,7 @@ import {
 } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { rawDataText } from './discord/gateway.js';
 import { resolveSpecPath, specHasOperation } from './discord/spec-validation.js';
 import {
   emulatedRoutes,
@@ -391,7 +392,7 @@ describe('FakeDiscord with the real discord.js Client', () => {
     const server = await start();
     const socket = new WebSocket(`${server.gatewayUrl}?v=10&encoding=json`);
     socket.on('message', (data) => {
-      const payload = JSON.parse(data.toString()) as { op: number };
+      const payload = JSON.parse(rawDataText(data)) as { op: number };
       if (payload.op === 10) {
         socket.send(JSON.stringify({ op: 2, d: { token: 'nope', intents: 0, properties: {} } }));
       }

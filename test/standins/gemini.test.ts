@@ -38,6 +38,17 @@ async function apiErrorOf(promise: Promise<unknown>): Promise<ApiError> {
   return error as ApiError;
 }
 
+/** The `error` object of the Google error JSON that an ApiError carries as its message. */
+function googleErrorOf(error: ApiError): Record<string, unknown> {
+  const body: unknown = JSON.parse(error.message);
+  const inner =
+    typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
+  if (typeof inner !== 'object' || inner === null) {
+    throw new Error(`ApiError message is not a Google error body: ${error.message}`);
+  }
+  return inner as Record<string, unknown>;
+}
+
 describe('the Gemini stand-in', () => {
   it('returns scripted text with plausible usage from generateContent', async () => {
     gemini.script({ kind: 'text', text: 'Take a slow breath with me.' });
@@ -123,7 +134,7 @@ describe('the Gemini stand-in', () => {
     gemini.script({ kind: 'text', text: 'back again' });
     const error = await apiErrorOf(ai.models.generateContent({ model, contents: 'one' }));
     expect(error.status).toBe(503);
-    expect(JSON.parse(error.message).error.status).toBe('UNAVAILABLE');
+    expect(googleErrorOf(error).status).toBe('UNAVAILABLE');
     const response = await ai.models.generateContent({ model, contents: 'two' });
     expect(response.text).toBe('back again');
   });
@@ -132,7 +143,7 @@ describe('the Gemini stand-in', () => {
     const wrong = new GoogleGenAI({ apiKey: 'nope', httpOptions: { baseUrl: gemini.baseUrl } });
     const error = await apiErrorOf(wrong.models.generateContent({ model, contents: 'hi' }));
     expect(error.status).toBe(400);
-    expect(JSON.parse(error.message).error).toMatchObject({
+    expect(googleErrorOf(error)).toMatchObject({
       code: 400,
       message: 'API key not valid. Please pass a valid API key.',
       status: 'INVALID_ARGUMENT',
@@ -275,7 +286,7 @@ describe('the Gemini stand-in', () => {
       ai.models.embedContent({ model: 'gemini-embedding-001', contents: 'x' }),
     );
     expect(error.status).toBe(500);
-    expect(JSON.parse(error.message).error.status).toBe('INTERNAL');
+    expect(googleErrorOf(error).status).toBe('INTERNAL');
   });
 
   it('records a violation and answers 404 JSON for an unknown path', async () => {

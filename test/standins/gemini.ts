@@ -38,6 +38,12 @@ export interface GeminiEmbedRequest {
   outputDimensionality?: number;
 }
 
+/**
+ * Any string. Unlike plain `string`, a union of literals with it keeps the literals, so they stay
+ * as documentation and editor suggestions: `'STOP' | OpenString`.
+ */
+type OpenString = string & {};
+
 /** The JSON body of a request, typed loosely: fields are only trusted after validation. */
 export interface GeminiRequestBody {
   contents?: GeminiContent[];
@@ -53,7 +59,7 @@ export interface GeminiRecordedRequest {
   method: string;
   path: string;
   model: string;
-  action: 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents' | string;
+  action: 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents' | OpenString;
   headers: Record<string, string | undefined>;
   body: GeminiRequestBody;
   at: number;
@@ -65,7 +71,11 @@ export type GeminiScript =
   | { kind: 'text'; text: string; finishReason?: string; chunks?: number }
   | { kind: 'error'; status: number; message?: string; retryDelaySeconds?: number }
   | { kind: 'blocked'; blockReason?: string }
-  | { kind: 'finish'; finishReason: 'SAFETY' | 'RECITATION' | 'MAX_TOKENS' | string; text?: string }
+  | {
+      kind: 'finish';
+      finishReason: 'SAFETY' | 'RECITATION' | 'MAX_TOKENS' | OpenString;
+      text?: string;
+    }
   | { kind: 'stream-error-event'; afterText?: string }
   | { kind: 'hang' };
 

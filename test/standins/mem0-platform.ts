@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import { cosine, embedText } from './embedding.js';
@@ -107,6 +108,11 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `Array.isArray` without its `any[]`: the elements of parsed JSON are not trusted. */
+function isArray(value: unknown): value is unknown[] {
+  return Array.isArray(value);
+}
+
 let spec: JsonObject | undefined;
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction | null>();
@@ -165,7 +171,7 @@ function toJsonSchema(schema: unknown, depth = 0): unknown {
     delete out.nullable;
     if (typeof out.type === 'string') {
       out.type = [out.type, 'null'];
-      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+      if (isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
     } else {
       return { anyOf: [out, { type: 'null' }] };
     }
@@ -872,7 +878,14 @@ export async function startFakeMem0(options: FakeMem0Options = {}): Promise<Fake
     max: number,
     fallback: number,
   ): number {
-    const raw = query.get(name) ?? (body[name] === undefined ? undefined : String(body[name]));
+    const value = body[name];
+    const raw =
+      query.get(name) ??
+      (value === undefined
+        ? undefined
+        : typeof value === 'string' || typeof value === 'number'
+          ? String(value)
+          : JSON.stringify(value));
     if (raw === undefined) return fallback;
     const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!(n >= 1 && n <= max)) {
@@ -1310,7 +1323,13 @@ export async function startFakeMem0(options: FakeMem0Options = {}): Promise<Fake
           try {
             value = predicate();
           } catch (error) {
-            reject(error);
+            reject(
+              error instanceof Error
+                ? error
+                : new Error(`FakeMem0.waitFor: the predicate threw ${inspect(error)}`, {
+                    cause: error,
+                  }),
+            );
             return;
           }
           if (value !== undefined && value !== false && value !== null) {

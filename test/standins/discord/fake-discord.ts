@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import { Gateway } from './gateway.js';
 import {
   defaultPermissions,
@@ -394,7 +395,7 @@ class FakeDiscordServer implements FakeDiscord {
         throw new Error(
           [
             `FakeDiscord.waitFor timed out after ${timeoutMs} ms`,
-            lastError ? `last error: ${String(lastError)}` : undefined,
+            lastError ? `last error: ${describeThrown(lastError)}` : undefined,
             `recent requests: ${recent || 'none'}`,
             this.violations.length > 0 ? `violations: ${this.violations.join(' | ')}` : undefined,
           ]
@@ -531,7 +532,7 @@ class FakeDiscordServer implements FakeDiscord {
     const resolved: Record<string, Record<string, unknown>> = {};
     const add = (kind: string, id: string, value: unknown) => {
       resolved[kind] ??= {};
-      (resolved[kind] as Record<string, unknown>)[id] = value;
+      resolved[kind][id] = value;
     };
     const guild = guildId ? this.state.guilds.get(guildId) : undefined;
     for (const option of options) {
@@ -724,4 +725,9 @@ function checkAgainstCommand(command: StoredCommand, input: SendSlashInput): voi
       throw new Error(`${where} requires option ${def.name}`);
     }
   }
+}
+
+/** What `waitFor` reports of a predicate's last throw: `Error: message` for errors, else the value. */
+function describeThrown(cause: unknown): string {
+  return cause instanceof Error ? String(cause) : inspect(cause);
 }

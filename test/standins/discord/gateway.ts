@@ -143,7 +143,7 @@ export class Gateway {
     const { socket } = connection;
     let payload: { op?: unknown; d?: unknown };
     try {
-      payload = JSON.parse(data.toString()) as { op?: unknown; d?: unknown };
+      payload = JSON.parse(rawDataText(data)) as { op?: unknown; d?: unknown };
     } catch {
       this.refuse(socket, 4002, 'gateway: received a payload that is not JSON');
       return;
@@ -300,7 +300,7 @@ export function shapeForIntents(
   botUserId: string,
   t: string,
   d: unknown,
-): unknown | undefined {
+): unknown {
   const data = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
   const inGuild = typeof data.guild_id === 'string';
   const has = (bit: number) => (intents & bit) !== 0;
@@ -360,4 +360,11 @@ function contentVisibleToBot(data: Record<string, unknown>, botUserId: string): 
   if (mentions.some((user) => user.id === botUserId)) return true;
   const referenced = data.referenced_message as { author?: { id?: unknown } } | null | undefined;
   return referenced?.author?.id === botUserId;
+}
+
+/** The text of a WebSocket message, whichever of `ws`'s binary shapes it arrives in. */
+export function rawDataText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }

@@ -316,7 +316,7 @@ export function restView(ctx: RestContext, record: MessageRecord): DiscordMessag
     guild_id: record.guildId,
   }) as DiscordMessagePayload;
   const { guild_id: _guildId, ...rest } = shaped;
-  return rest as DiscordMessagePayload;
+  return rest;
 }
 
 /** Dispatches the gateway event Discord sends for a bot's own (non-ephemeral) write. */

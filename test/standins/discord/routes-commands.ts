@@ -90,6 +90,16 @@ function commandSpecView(body: unknown): unknown {
   });
 }
 
+/** A stored command's `default_member_permissions`: the bitfield as a string, or null. */
+function permissionsText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return JSON.stringify(value);
+}
+
 function commandScope(ctx: RestContext, call: Call): StoredCommand[] | Reply {
   if (call.params.application_id !== ctx.applicationId) {
     return error(
@@ -121,13 +131,11 @@ function overwriteCommands(ctx: RestContext, call: Call): Reply {
     const type = typeof command.type === 'number' ? command.type : 1;
     const name = String(command.name);
     const existing = scope.find((c) => c.name === name && c.type === type);
-    const permissions = command.default_member_permissions;
     return {
       id: existing?.id ?? snowflake(),
       application_id: ctx.applicationId,
       version: snowflake(),
-      default_member_permissions:
-        permissions === undefined || permissions === null ? null : String(permissions),
+      default_member_permissions: permissionsText(command.default_member_permissions),
       type,
       name,
       name_localizations: command.name_localizations ?? null,

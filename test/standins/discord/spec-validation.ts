@@ -242,6 +242,13 @@ function toIssues(errors: ErrorObject[]): FormIssue[] {
   return issues;
 }
 
+/** Ajv's `limit` parameter, a number for the keywords below (`$data` limits are not used). */
+function limitText(limit: unknown): string {
+  return typeof limit === 'number' || typeof limit === 'string'
+    ? String(limit)
+    : JSON.stringify(limit);
+}
+
 function toIssue(error: ErrorObject): FormIssue {
   const path: Array<string | number> = error.instancePath
     .split('/')
@@ -256,14 +263,14 @@ function toIssue(error: ErrorObject): FormIssue {
       return {
         path,
         code: 'BASE_TYPE_MAX_LENGTH',
-        message: `Must be ${params.limit} or fewer in length.`,
+        message: `Must be ${limitText(params.limit)} or fewer in length.`,
       };
     case 'minLength':
     case 'minItems':
       return {
         path,
         code: 'BASE_TYPE_MIN_LENGTH',
-        message: `Must be ${params.limit} or more in length.`,
+        message: `Must be ${limitText(params.limit)} or more in length.`,
       };
     case 'required':
       return {
@@ -297,13 +304,13 @@ function toIssue(error: ErrorObject): FormIssue {
       return {
         path,
         code: 'NUMBER_TYPE_MAX',
-        message: `Must be less than or equal to ${params.limit}.`,
+        message: `Must be less than or equal to ${limitText(params.limit)}.`,
       };
     case 'minimum':
       return {
         path,
         code: 'NUMBER_TYPE_MIN',
-        message: `Must be greater than or equal to ${params.limit}.`,
+        message: `Must be greater than or equal to ${limitText(params.limit)}.`,
       };
     case 'pattern':
     case 'format':
