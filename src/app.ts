@@ -1,9 +1,15 @@
 import type { Config } from './config.js';
 import { createBackgroundWork } from './conversation/background-work.js';
-import { type Conversation, createConversation } from './conversation/conversation.js';
+import { createConversation, type Turn, type TurnResult } from './conversation/conversation.js';
+import { createConversationHistory } from './conversation/history.js';
 import { defaultPersona } from './conversation/persona.js';
+import type { ReplyTarget } from './conversation/reply-target.js';
+import { createTurnQueue } from './conversation/turn-queue.js';
 import { createDiscordBot, type DiscordIdentity } from './discord/discord-bot.js';
-import { messageToTurn } from './discord/message-to-turn.js';
+import { inviteUrl } from './discord/invite-url.js';
+import { addressedBy, messageToTurn } from './discord/message-to-turn.js';
+import { createKeyedPacer, createRateGate } from './limits/bottleneck-limits.js';
+import { limitChatModel } from './limits/limited-chat-model.js';
 import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
 import type { Logger } from './logger.js';
 import { createMem0OpenSourceStore } from './memory/mem0-open-source.js';
@@ -12,12 +18,12 @@ import type { MemoryStore } from './memory/memory-store.js';
 
 /** The parts of the app shared by the Discord bot and the terminal chat. */
 export interface Core {
-  /** Answers one turn (see Conversation); tracked so that `whenIdle` and shutdown can wait for it. */
-  respond: Conversation['respond'];
+  /** Queues one message for an answer: per person in order, within the rate limits. */
+  submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
   memory: MemoryStore;
   /** Resolves when turns in flight and their memory writes have settled, or after `timeoutMs`; returns how many are left. */
   whenIdle(timeoutMs: number): Promise<number>;
-  /** Waits for pending memory writes, then releases the memory store. */
+  /** Waits for turns and pending memory writes, then releases the memory store. */
   close(timeoutMs: number): Promise<void>;
 }
 
@@ -26,18 +32,33 @@ export function createCore(config: Config, logger: Logger): Core {
   useGeminiBaseUrl(config.geminiBaseUrl);
   const memory = createMemoryStore(config);
   const background = createBackgroundWork(logger);
-  const conversation = createConversation({
-    memory,
-    model: createGeminiChatModel({
+  const model = limitChatModel(
+    createGeminiChatModel({
       apiKey: config.geminiApiKey,
       model: config.geminiModel,
       baseUrl: config.geminiBaseUrl,
       requestTimeoutMs: config.geminiTimeoutMs,
     }),
-    persona: defaultPersona,
+    createRateGate({
+      requestsPerMinute: config.limits.geminiRequestsPerMinute,
+      maxConcurrent: config.limits.geminiMaxConcurrent,
+      noticeAfterMs: config.limits.queueNoticeAfterMs,
+    }),
+  );
+  const conversation = createConversation({
+    memory,
+    model,
+    history: createConversationHistory({ ...config.history, maxConversations: 10_000 }),
+    persona: config.persona ?? defaultPersona,
     maxMemoriesPerPrompt: config.maxMemoriesPerPrompt,
     memorySearchTimeoutMs: config.memorySearchTimeoutMs,
     background,
+    logger,
+  });
+  const queue = createTurnQueue({
+    conversation,
+    userTurnsPerMinute: config.limits.userTurnsPerMinute,
+    mergeWindowMs: config.limits.userMergeWindowMs,
     logger,
   });
   const turnsInFlight = new Set<Promise<unknown>>();
@@ -50,8 +71,8 @@ export function createCore(config: Config, logger: Logger): Core {
     return turnsInFlight.size + (await background.drain(Math.max(0, deadline - Date.now())));
   }
   return {
-    respond(turn, target) {
-      const turnDone = conversation.respond(turn, target);
+    submit(turn, target) {
+      const turnDone = queue.submit(turn, target);
       const tracked: Promise<unknown> = turnDone.then(
         () => turnsInFlight.delete(tracked),
         () => turnsInFlight.delete(tracked),
@@ -63,7 +84,8 @@ export function createCore(config: Config, logger: Logger): Core {
     whenIdle,
     async close(timeoutMs) {
       const left = await whenIdle(timeoutMs);
-      if (left > 0) logger.warn({ pendingWrites: left }, 'memory writes still pending at shutdown');
+      if (left > 0)
+        logger.warn({ pending: left }, 'turns or memory writes still pending at shutdown');
       await memory.close();
     },
   };
@@ -78,20 +100,40 @@ export interface App {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+// Threads the bot was mentioned in, which it then follows; bounded, oldest forgotten first.
+const maxFollowedThreads = 5_000;
+
 /** Wires the whole bot exactly as `main` runs it; tests build it the same way. */
 export function createApp(config: Config, logger: Logger): App {
   const core = createCore(config, logger);
   let botUserId = '';
+  let accepting = true;
+  const followedThreads = new Set<string>();
   const bot = createDiscordBot({
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
+    messageContentIntent: config.discordMessageContent,
+    channelPacer: createKeyedPacer({ minIntervalMs: config.limits.replyEditIntervalMs }),
     logger,
     async onMessage(message, reply) {
-      const turn = messageToTurn(message, botUserId);
-      if (turn === undefined) return;
-      const result = await core.respond(turn, reply);
+      if (!accepting) return;
+      const why = addressedBy(message, botUserId, (id) => followedThreads.has(id));
+      if (why === undefined) return;
+      if (message.inThread && why === 'mention') {
+        followedThreads.delete(message.channelId);
+        followedThreads.add(message.channelId);
+        if (followedThreads.size > maxFollowedThreads) {
+          followedThreads.delete(followedThreads.values().next().value ?? '');
+        }
+      }
+      const result = await core.submit(messageToTurn(message, botUserId), reply);
       logger.info(
-        { messageId: message.id, outcome: result.kind, memoriesUsed: result.memoriesUsed },
+        {
+          messageId: message.id,
+          addressedBy: why,
+          outcome: result.kind,
+          memoriesUsed: result.memoriesUsed,
+        },
         'turn answered',
       );
     },
@@ -101,11 +143,19 @@ export function createApp(config: Config, logger: Logger): App {
     async start() {
       const identity = await bot.start();
       botUserId = identity.botUserId;
+      logger.info(
+        { inviteUrl: inviteUrl(config.discordClientId ?? identity.applicationId) },
+        'invite the bot to a server with this URL',
+      );
       return identity;
     },
     async stop(timeoutMs = 10_000) {
+      // Stop taking turns, let the ones in flight finish on Discord, then disconnect.
+      accepting = false;
+      const started = Date.now();
+      await core.whenIdle(timeoutMs);
       await bot.stop();
-      await core.close(timeoutMs);
+      await core.close(Math.max(0, timeoutMs - (Date.now() - started)));
     },
   };
 }

@@ -3,11 +3,14 @@ import { z } from 'zod';
 
 /** Everything the app needs to run, validated; built from environment variables by `parseConfig`. */
 export interface Config {
+  /** Empty for the terminal chat, which needs no Discord token. */
   discordToken: string;
   /** The application's id; when absent it is taken from Discord's READY event. */
   discordClientId: string | undefined;
   /** REST base URL for discord.js (a Discord REST proxy, or a stand-in in tests). */
   discordApiUrl: string | undefined;
+  /** Ask Discord for the privileged Message Content intent (enable it in the Developer Portal first). */
+  discordMessageContent: boolean;
   geminiApiKey: string;
   geminiModel: string;
   geminiEmbeddingModel: string;
@@ -19,6 +22,21 @@ export interface Config {
     | { backend: 'open-source'; dataDir: string; embeddingDimensions: number };
   memorySearchTimeoutMs: number;
   maxMemoriesPerPrompt: number;
+  /** The persona's text: the default, PERSONA, or the contents of PERSONA_FILE. */
+  persona: string | undefined;
+  limits: {
+    geminiRequestsPerMinute: number;
+    geminiMaxConcurrent: number;
+    userTurnsPerMinute: number;
+    /** Messages a person sends within this window of each other while waiting are answered together. */
+    userMergeWindowMs: number;
+    /** Least time between two sends or edits by the bot in one channel. */
+    replyEditIntervalMs: number;
+    /** A person waiting in line longer than this is told their place. */
+    queueNoticeAfterMs: number;
+  };
+  /** Budget of recent turns sent to the model as chat history. */
+  history: { maxTurns: number; maxChars: number; idleExpiryMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -55,6 +73,17 @@ const positiveInt = (name: string, fallback: number, max: number) =>
     return parsed;
   });
 
+const nonNegativeInt = (name: string, fallback: number, max: number) =>
+  optionalText.transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from 0 to ${max}.` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
 const requiredSecret = (name: keyof typeof where, what: string) =>
   z
     .string({ error: `${name} is missing: ${what}. ${where[name]}` })
@@ -75,6 +104,12 @@ const schema = z.object({
       'DISCORD_CLIENT_ID must be your application\'s id, a number of 17 to 20 digits ("Application ID" on the General Information page). Leave it unset to read it from Discord at start.',
   }),
   DISCORD_API_URL: optionalUrl('DISCORD_API_URL'),
+  DISCORD_MESSAGE_CONTENT: optionalText
+    .transform((value) => value?.toLowerCase())
+    .refine((value) => value === undefined || value === 'true' || value === 'false', {
+      error: 'DISCORD_MESSAGE_CONTENT must be true or false.',
+    })
+    .transform((value) => value === 'true'),
   GEMINI_API_KEY: requiredSecret('GEMINI_API_KEY', 'the bot needs a Gemini API key to answer'),
   GEMINI_MODEL: optionalText.default('gemini-3.5-flash'),
   GEMINI_EMBEDDING_MODEL: optionalText.default('gemini-embedding-001'),
@@ -86,6 +121,17 @@ const schema = z.object({
   MEMORY_EMBEDDING_DIMENSIONS: positiveInt('MEMORY_EMBEDDING_DIMENSIONS', 768, 3072),
   MEMORY_SEARCH_TIMEOUT_MS: positiveInt('MEMORY_SEARCH_TIMEOUT_MS', 5_000, 120_000),
   MAX_MEMORIES_PER_PROMPT: positiveInt('MAX_MEMORIES_PER_PROMPT', 8, 50),
+  PERSONA: optionalText,
+  PERSONA_FILE: optionalText,
+  GEMINI_REQUESTS_PER_MINUTE: positiveInt('GEMINI_REQUESTS_PER_MINUTE', 10, 100_000),
+  GEMINI_MAX_CONCURRENT: positiveInt('GEMINI_MAX_CONCURRENT', 4, 1_000),
+  USER_TURNS_PER_MINUTE: positiveInt('USER_TURNS_PER_MINUTE', 6, 1_000),
+  USER_MERGE_WINDOW_MS: nonNegativeInt('USER_MERGE_WINDOW_MS', 2_000, 60_000),
+  REPLY_EDIT_INTERVAL_MS: positiveInt('REPLY_EDIT_INTERVAL_MS', 1_200, 60_000),
+  QUEUE_NOTICE_AFTER_MS: positiveInt('QUEUE_NOTICE_AFTER_MS', 4_000, 600_000),
+  HISTORY_MAX_TURNS: nonNegativeInt('HISTORY_MAX_TURNS', 12, 200),
+  HISTORY_MAX_CHARS: positiveInt('HISTORY_MAX_CHARS', 8_000, 500_000),
+  HISTORY_IDLE_MINUTES: positiveInt('HISTORY_IDLE_MINUTES', 60, 10_080),
   LOG_LEVEL: optionalText
     .transform((level) => level?.toLowerCase())
     .refine((level) => level === undefined || (logLevels as readonly string[]).includes(level), {
@@ -100,28 +146,41 @@ const schema = z.object({
  */
 export function parseConfig(
   env: Readonly<Record<string, string | undefined>>,
-  options: { cwd: string },
+  options: ParseOptions,
 ): ConfigResult {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => issue.message) };
+  const forChat = options.purpose === 'terminal-chat';
+  // The terminal chat needs no Discord token.
+  const parsed = schema.safeParse(
+    forChat ? { ...env, DISCORD_TOKEN: 'x.x.x', DISCORD_CLIENT_ID: undefined } : env,
+  );
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  if (env.MEM0_HOST?.trim() && !env.MEM0_API_KEY?.trim()) {
+    problems.push(
+      `MEM0_HOST is set but MEM0_API_KEY is not: the mem0 Platform needs both. ${where.MEM0_API_KEY}`,
+    );
   }
+  if (env.PERSONA?.trim() && env.PERSONA_FILE?.trim()) {
+    problems.push('PERSONA and PERSONA_FILE are both set: keep one of them.');
+  }
+  let persona = env.PERSONA?.trim() || undefined;
+  const personaFile = env.PERSONA_FILE?.trim();
+  if (personaFile && options.readTextFile) {
+    const path = isAbsolute(personaFile) ? personaFile : resolve(options.cwd, personaFile);
+    const text = options.readTextFile(path);
+    if (text === undefined) problems.push(`PERSONA_FILE: cannot read ${path}. Check the path.`);
+    else if (text.trim() === '') problems.push(`PERSONA_FILE: ${path} is empty.`);
+    else persona = text.trim();
+  }
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const e = parsed.data;
-  if (e.MEM0_HOST !== undefined && e.MEM0_API_KEY === undefined) {
-    return {
-      ok: false,
-      problems: [
-        `MEM0_HOST is set but MEM0_API_KEY is not: the mem0 Platform needs both. ${where.MEM0_API_KEY}`,
-      ],
-    };
-  }
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(options.cwd, e.DATA_DIR);
   return {
     ok: true,
     config: {
-      discordToken: e.DISCORD_TOKEN,
+      discordToken: forChat ? '' : e.DISCORD_TOKEN,
       discordClientId: e.DISCORD_CLIENT_ID,
       discordApiUrl: e.DISCORD_API_URL,
+      discordMessageContent: e.DISCORD_MESSAGE_CONTENT,
       geminiApiKey: e.GEMINI_API_KEY,
       geminiModel: e.GEMINI_MODEL,
       geminiEmbeddingModel: e.GEMINI_EMBEDDING_MODEL,
@@ -137,9 +196,33 @@ export function parseConfig(
             },
       memorySearchTimeoutMs: e.MEMORY_SEARCH_TIMEOUT_MS,
       maxMemoriesPerPrompt: e.MAX_MEMORIES_PER_PROMPT,
+      persona,
+      limits: {
+        geminiRequestsPerMinute: e.GEMINI_REQUESTS_PER_MINUTE,
+        geminiMaxConcurrent: e.GEMINI_MAX_CONCURRENT,
+        userTurnsPerMinute: e.USER_TURNS_PER_MINUTE,
+        userMergeWindowMs: e.USER_MERGE_WINDOW_MS,
+        replyEditIntervalMs: e.REPLY_EDIT_INTERVAL_MS,
+        queueNoticeAfterMs: e.QUEUE_NOTICE_AFTER_MS,
+      },
+      history: {
+        maxTurns: e.HISTORY_MAX_TURNS,
+        maxChars: e.HISTORY_MAX_CHARS,
+        idleExpiryMs: e.HISTORY_IDLE_MINUTES * 60_000,
+      },
       logLevel: e.LOG_LEVEL,
     },
   };
+}
+
+/** How to read configuration. */
+export interface ParseOptions {
+  /** Relative paths (DATA_DIR, PERSONA_FILE) are resolved against this folder. */
+  cwd: string;
+  /** `terminal-chat` needs no Discord settings. Default: `discord-bot`. */
+  purpose?: 'discord-bot' | 'terminal-chat';
+  /** Reads PERSONA_FILE; returns undefined when it cannot. Without it, PERSONA_FILE is ignored. */
+  readTextFile?: (path: string) => string | undefined;
 }
 
 /** The one message printed when configuration is bad: every problem, one per line. */

@@ -1,4 +1,5 @@
 // Entry: the Discord bot. The only file of the bot that reads the process environment.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { describeConfigProblems, parseConfig } from './config.js';
@@ -6,7 +7,16 @@ import { describeConfigProblems, parseConfig } from './config.js';
 // Variables already in the environment win over the .env file.
 dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
 
-const parsed = parseConfig(process.env, { cwd: process.cwd() });
+const parsed = parseConfig(process.env, {
+  cwd: process.cwd(),
+  readTextFile: (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+});
 if (!parsed.ok) {
   console.error(describeConfigProblems(parsed.problems));
   process.exit(1);

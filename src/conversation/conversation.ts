@@ -3,23 +3,21 @@ import type { Logger } from '../logger.js';
 import type { MemoryOrigin, MemoryStore, RecalledMemory } from '../memory/memory-store.js';
 import type { MemoryUserId } from '../memory/user-id.js';
 import type { BackgroundWork } from './background-work.js';
-import { noticeForModelError, notices } from './notices.js';
+import type { ConversationHistory } from './history.js';
+import { noticeForModelError, notices, queueNotice } from './notices.js';
 import { buildPrompt } from './prompt.js';
+import type { ReplyTarget } from './reply-target.js';
 import { withTimeout } from './with-timeout.js';
 
-/** One message from one person, ready for an answer. */
+export type { ReplyTarget } from './reply-target.js';
+
+/** One message (or several sent together) from one person, ready for an answer. */
 export interface Turn {
   userId: MemoryUserId;
   text: string;
   origin: MemoryOrigin;
-}
-
-/** Where the answer to a turn goes (a Discord channel, the terminal, a test). */
-export interface ReplyTarget {
-  /** Shows that an answer is being prepared, until the returned function is called. */
-  startTyping(): () => void;
-  /** Delivers one complete text to the person. */
-  send(text: string): Promise<void>;
+  /** The place of the conversation (a DM channel, a server channel or thread, the terminal). */
+  placeId: string;
 }
 
 /** What the person saw at the end of a turn. */
@@ -33,6 +31,7 @@ export interface TurnResult {
 export interface ConversationOptions {
   memory: MemoryStore;
   model: ChatModel;
+  history: ConversationHistory;
   persona: string;
   maxMemoriesPerPrompt: number;
   memorySearchTimeoutMs: number;
@@ -46,14 +45,22 @@ export interface Conversation {
   respond(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
 }
 
+/** The history key of a turn: one person in one place, so that two people's histories never mix. */
+export function historyKey(turn: Pick<Turn, 'userId' | 'placeId'>): string {
+  return `${turn.userId}|${turn.placeId}`;
+}
+
 /** Builds the conversation core from its collaborators; it knows nothing of Discord, Gemini or mem0. */
 export function createConversation(options: ConversationOptions): Conversation {
-  const { memory, model, logger } = options;
+  const { memory, model, logger, history } = options;
 
   async function recall(turn: Turn): Promise<RecalledMemory[]> {
     try {
       const found = await withTimeout(
-        memory.search(turn.userId, turn.text, { limit: options.maxMemoriesPerPrompt }),
+        memory.search(turn.userId, turn.text, {
+          limit: options.maxMemoriesPerPrompt,
+          origin: turn.origin,
+        }),
         options.memorySearchTimeoutMs,
       );
       return found.filter((item) => item.text.trim() !== '').slice(0, options.maxMemoriesPerPrompt);
@@ -68,7 +75,7 @@ export function createConversation(options: ConversationOptions): Conversation {
     async respond(turn, target) {
       const text = turn.text.trim();
       if (text === '') {
-        await target.send(notices.invalidInput);
+        await target.complete(notices.invalidInput);
         return { kind: 'notice', memoriesUsed: 0 };
       }
       const stopTyping = target.startTyping();
@@ -77,11 +84,31 @@ export function createConversation(options: ConversationOptions): Conversation {
         let reply: string;
         let answered = false;
         try {
-          const outcome = await model.generate(
-            buildPrompt({ persona: options.persona, memories, message: text }),
+          const outcome = await model.stream(
+            buildPrompt({
+              persona: options.persona,
+              memories,
+              history: history.recent(historyKey(turn)),
+              message: text,
+            }),
+            {
+              onWaiting: (place) => {
+                target.notice(queueNotice(place)).catch((error: unknown) => {
+                  logger.debug({ err: error }, 'queue notice failed');
+                });
+              },
+              onText: (textSoFar) => {
+                stopTyping();
+                target.update(textSoFar);
+              },
+            },
           );
           if (outcome.kind === 'answer') {
-            reply = outcome.text;
+            reply = outcome.interrupted
+              ? `${outcome.text}${notices.interruptedSuffix}`
+              : outcome.truncated
+                ? `${outcome.text}${notices.truncatedSuffix}`
+                : outcome.text;
             answered = true;
           } else {
             logger.info({ reason: outcome.reason }, 'model gave no answer');
@@ -94,8 +121,9 @@ export function createConversation(options: ConversationOptions): Conversation {
           reply = noticeForModelError(modelError);
         }
         stopTyping();
-        await target.send(reply);
+        await target.complete(reply);
         if (answered) {
+          history.record(historyKey(turn), text, reply);
           options.background.run('memory-write', () =>
             memory.add(
               turn.userId,

@@ -8,7 +8,23 @@ export const notices = {
   invalidInput: "I couldn't read that message. Could you send it as text?",
   unexpected:
     'Something went wrong on my side and I could not answer. Please try again in a minute.',
+  interruptedSuffix:
+    '\n\n*(My answer was cut off by a connection problem. Ask me again if you would like the rest.)*',
+  truncatedSuffix: '\n\n*(I ran out of room there. Ask me to go on if you would like more.)*',
 } as const;
+
+/** The status shown to someone waiting in line, replaced by the answer when it comes. */
+export function queueNotice(placeInLine: number): string {
+  return placeInLine <= 1
+    ? "Lots of people are talking to me right now. You're next in line; I'll answer here in a moment."
+    : `Lots of people are talking to me right now. You're number ${placeInLine} in line; I'll answer here as soon as I can.`;
+}
+
+/** The one notice someone gets when they send messages faster than the bot answers one person. */
+export function slowDownNotice(waitMs: number): string {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return `You're sending messages faster than I can answer. I'll read everything you sent and reply in about ${seconds} seconds.`;
+}
 
 /** A notice for a failed model call, saying when to try again where that is known. */
 export function noticeForModelError(error: ChatModelError): string {

@@ -1,10 +1,12 @@
-import type { ChatRequest } from '../llm/chat-model.js';
+import type { ChatMessage, ChatRequest } from '../llm/chat-model.js';
 import type { RecalledMemory } from '../memory/memory-store.js';
 
 /** Inputs of one prompt. */
 export interface PromptInput {
   persona: string;
   memories: readonly RecalledMemory[];
+  /** Recent exchanges of this conversation, oldest first (this person's turns and the replies to them). */
+  history?: readonly ChatMessage[];
   message: string;
 }
 
@@ -29,7 +31,7 @@ export function buildPrompt(input: PromptInput): ChatRequest {
   }
   return {
     systemInstruction: sections.join('\n\n'),
-    messages: [{ role: 'user', text: input.message }],
+    messages: [...(input.history ?? []), { role: 'user', text: input.message }],
   };
 }
 

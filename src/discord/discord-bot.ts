@@ -7,16 +7,21 @@ import {
   MessageType,
   Partials,
 } from 'discord.js';
-import type { ReplyTarget } from '../conversation/conversation.js';
+import type { ReplyTarget } from '../conversation/reply-target.js';
+import type { KeyedPacer } from '../limits/bottleneck-limits.js';
 import type { Logger } from '../logger.js';
 import type { IncomingMessage } from './message-to-turn.js';
-import { splitMessage } from './split-message.js';
+import { createStreamingReply } from './streaming-reply.js';
 
 /** Options for the Discord gateway client. */
 export interface DiscordBotOptions {
   token: string;
   /** REST base URL (a proxy or a stand-in); Discord's own when absent. */
   apiUrl: string | undefined;
+  /** Ask for the privileged Message Content intent (it must be enabled in the Developer Portal). */
+  messageContentIntent: boolean;
+  /** Paces every send and edit per channel. */
+  channelPacer: KeyedPacer;
   logger: Logger;
   /** Called for every message the bot can see; the handler decides whether to answer. */
   onMessage: (message: IncomingMessage, reply: ReplyTarget) => Promise<void>;
@@ -39,21 +44,23 @@ export interface DiscordBot {
 
 // Discord shows "typing…" for about 10 seconds per request; refresh a little before it lapses.
 const typingRefreshMs = 8_000;
+// Nothing the bot writes may ping anyone, whatever the model wrote.
+const noPings = { parse: [], repliedUser: false } as const;
 
 /** A discord.js gateway client that turns messages into calls of `onMessage`, with a ReplyTarget per message. */
 export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
-  const { logger } = options;
+  const { logger, channelPacer } = options;
   const client = new Client({
-    // Message Content is privileged; DMs and mentions carry content without it.
+    // Message Content is privileged; DMs, mentions and replies to the bot carry content without it.
     intents: [
       GatewayIntentBits.Guilds,
       GatewayIntentBits.GuildMessages,
       GatewayIntentBits.DirectMessages,
+      ...(options.messageContentIntent ? [GatewayIntentBits.MessageContent] : []),
     ],
     // DM channels are not cached before their first message; without this partial, DMs are dropped.
     partials: [Partials.Channel],
-    // No message from the bot may ever ping anyone, whatever the model writes.
-    allowedMentions: { parse: [], repliedUser: false },
+    allowedMentions: noPings,
     ...(options.apiUrl === undefined ? {} : { rest: { api: options.apiUrl } }),
   });
 
@@ -68,7 +75,8 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
 
   async function handle(message: Message): Promise<void> {
     try {
-      await options.onMessage(toIncoming(message), replyTargetFor(message));
+      if (message.author.id === client.user?.id) return;
+      await options.onMessage(toIncoming(message, client.user?.id ?? ''), replyTargetFor(message));
     } catch (error) {
       logger.error({ err: error, messageId: message.id }, 'failed to handle a message');
     }
@@ -76,9 +84,41 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
 
   function replyTargetFor(message: Message): ReplyTarget {
     const channel = message.channel;
+    const inGuild = message.guildId !== null;
+    let stopTypingNow = () => {};
+    const reply = createStreamingReply<Message>(
+      {
+        create: (content, isFirst) =>
+          channelPacer.run(message.channelId, () => {
+            if (!channel.isSendable()) throw new Error(`cannot send to channel ${channel.type}`);
+            const sent: Promise<Message> = channel.send({
+              content,
+              allowedMentions: noPings,
+              // In a server, the first message answers the person's message visibly.
+              ...(inGuild && isFirst
+                ? { reply: { messageReference: message.id, failIfNotExists: false } }
+                : {}),
+            });
+            return sent;
+          }),
+        edit: (handle, content) =>
+          channelPacer.run(message.channelId, async () => {
+            await handle.edit({ content, allowedMentions: noPings });
+          }),
+        remove: (handle) =>
+          channelPacer.run(message.channelId, async () => {
+            await handle.delete();
+          }),
+      },
+      {
+        onError: (error) =>
+          logger.warn({ err: error, channelId: message.channelId }, 'reply failed'),
+        onFirstMessage: () => stopTypingNow(),
+      },
+    );
     return {
       startTyping() {
-        if (!('sendTyping' in channel)) return () => {};
+        if (!channel.isSendable()) return () => {};
         const sendTyping = () => {
           channel.sendTyping().catch((error: unknown) => {
             logger.debug({ err: error }, 'typing indicator failed');
@@ -86,13 +126,17 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
         };
         sendTyping();
         const timer = setInterval(sendTyping, typingRefreshMs);
-        return () => clearInterval(timer);
+        stopTypingNow = () => clearInterval(timer);
+        return stopTypingNow;
       },
-      async send(text) {
-        if (!('send' in channel)) throw new Error(`cannot send to channel type ${channel.type}`);
-        for (const content of splitMessage(text)) {
-          await channel.send({ content, allowedMentions: { parse: [] } });
-        }
+      async notice(text) {
+        reply.show(text);
+      },
+      update(textSoFar) {
+        reply.show(textSoFar);
+      },
+      complete(text) {
+        return reply.finish(text);
       },
     };
   }
@@ -118,15 +162,20 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   };
 }
 
-function toIncoming(message: Message): IncomingMessage {
+function toIncoming(message: Message, botUserId: string): IncomingMessage {
+  const isDm = message.channel.type === ChannelType.DM;
   return {
     id: message.id,
     authorId: message.author.id,
     authorIsBot: message.author.bot,
     isSystem: message.system || !isConversational(message.type),
     channelId: message.channelId,
-    guildId: message.channel.type === ChannelType.DM ? undefined : (message.guildId ?? undefined),
+    guildId: isDm ? undefined : (message.guildId ?? undefined),
+    inThread: message.channel.isThread(),
     content: message.content,
+    // Only a direct mention counts: @everyone, @here and role mentions do not address the bot.
+    mentionsBot: message.mentions.users.has(botUserId),
+    repliesToBot: message.mentions.repliedUser?.id === botUserId,
   };
 }
 

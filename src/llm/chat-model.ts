@@ -16,8 +16,11 @@ export interface ChatRequest {
 export type ChatOutcome =
   | {
       kind: 'answer';
-      text: string /** The model stopped at its output limit. */;
+      text: string;
+      /** The model stopped at its output limit. */
       truncated: boolean;
+      /** The stream broke after this text; the rest is lost. */
+      interrupted?: boolean;
     }
   | { kind: 'refused'; reason: 'blocked-prompt' | 'safety' | 'recitation' | 'no-answer' };
 
@@ -33,8 +36,18 @@ export class ChatModelError extends Error {
   }
 }
 
-/** A chat model that answers one request at a time. */
+/** Options of one streamed model call. */
+export interface StreamOptions {
+  /** Called with the whole text so far each time more arrives. */
+  onText?: (textSoFar: string) => void;
+  /** Called once the call has a slot and is about to be sent (after any wait in line). */
+  onStart?: () => void;
+  /** Called while the call waits for a slot, with its place in line (1 = next). */
+  onWaiting?: (placeInLine: number) => void;
+}
+
+/** A chat model that answers one request at a time, streaming its text. */
 export interface ChatModel {
-  /** Answers `request`; throws ChatModelError when the service fails. */
-  generate(request: ChatRequest): Promise<ChatOutcome>;
+  /** Answers `request`, reporting text as it arrives; throws ChatModelError when the service fails. */
+  stream(request: ChatRequest, options?: StreamOptions): Promise<ChatOutcome>;
 }

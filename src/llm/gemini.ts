@@ -5,8 +5,14 @@ import {
   type SafetySetting,
   setDefaultBaseUrls,
 } from '@google/genai';
-import type { ChatModel, ChatRequest } from './chat-model.js';
-import { mapGeminiError, mapGeminiResponse } from './gemini-mapping.js';
+import {
+  type ChatModel,
+  ChatModelError,
+  type ChatOutcome,
+  type ChatRequest,
+  type StreamOptions,
+} from './chat-model.js';
+import { type GeminiResponseLike, mapGeminiError, mapGeminiResponse } from './gemini-mapping.js';
 
 /** Options for the Gemini chat model. */
 export interface GeminiChatOptions {
@@ -38,7 +44,7 @@ export function useGeminiBaseUrl(baseUrl: string | undefined): void {
   if (baseUrl !== undefined) setDefaultBaseUrls({ geminiUrl: baseUrl });
 }
 
-/** A ChatModel backed by the Gemini API through @google/genai, one request per call, no SDK retries. */
+/** A ChatModel backed by the Gemini API through @google/genai (SSE streaming), one request per call, no SDK retries. */
 export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
   const client = new GoogleGenAI({
     apiKey: options.apiKey,
@@ -48,9 +54,12 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
     },
   });
   return {
-    async generate(request: ChatRequest) {
+    async stream(request: ChatRequest, streamOptions?: StreamOptions): Promise<ChatOutcome> {
+      streamOptions?.onStart?.();
+      let text = '';
+      const merged: GeminiResponseLike = {};
       try {
-        const response = await client.models.generateContent({
+        const stream = await client.models.generateContentStream({
           model: options.model,
           contents: request.messages.map((message) => ({
             role: message.role,
@@ -61,10 +70,37 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
             safetySettings: companionSafetySettings,
           },
         });
-        return mapGeminiResponse(response);
+        for await (const chunk of stream) {
+          mergeChunk(merged, chunk);
+          const delta = mapGeminiResponse(chunk);
+          if (delta.kind === 'answer') {
+            text += delta.text;
+            streamOptions?.onText?.(text);
+          }
+        }
       } catch (error) {
+        // A stream that breaks after some text keeps what was shown, marked as cut off.
+        if (text.trim() !== '')
+          return { kind: 'answer', text, truncated: false, interrupted: true };
         throw mapGeminiError(error);
       }
+      const outcome = mapGeminiResponse(merged);
+      if (outcome.kind === 'refused' && outcome.reason === 'no-answer' && !merged.candidates) {
+        // Only error events arrived (an SSE `data: {"error":...}` is yielded as an empty chunk).
+        throw new ChatModelError('unavailable', undefined);
+      }
+      return outcome.kind === 'answer' ? { ...outcome, text } : outcome;
     },
   };
+}
+
+/** Folds one streamed chunk into a response that holds every part, the last finish reason and any block. */
+function mergeChunk(into: GeminiResponseLike, chunk: GeminiResponseLike): void {
+  if (chunk.promptFeedback?.blockReason) into.promptFeedback = chunk.promptFeedback;
+  const candidate = chunk.candidates?.[0];
+  if (!candidate) return;
+  const target = (into.candidates ??= [{ content: { parts: [] } }])[0];
+  if (!target) return;
+  target.content?.parts?.push(...(candidate.content?.parts ?? []));
+  if (candidate.finishReason) target.finishReason = candidate.finishReason;
 }

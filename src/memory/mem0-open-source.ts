@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Memory } from 'mem0ai/oss';
 import { originMetadata } from './mem0-platform.js';
 import type { MemoryStore } from './memory-store.js';
+import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
 
 /** Options for the embedded mem0 open-source backend. */
@@ -48,9 +49,13 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
     },
   });
   return {
-    async search(userId, query, { limit }) {
+    async search(userId, query, { limit, origin }) {
+      const session = recallSession(origin);
       const { results } = await memory.search(query, {
-        filters: { user_id: requireMemoryUserId(userId) },
+        filters: {
+          user_id: requireMemoryUserId(userId),
+          ...(session === undefined ? {} : { run_id: session }),
+        },
         topK: limit,
       });
       return results.map((item) => ({
@@ -63,6 +68,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
     async add(userId, messages, origin) {
       await memory.add([...messages], {
         userId: requireMemoryUserId(userId),
+        runId: memorySession(origin),
         metadata: originMetadata(origin),
       });
     },

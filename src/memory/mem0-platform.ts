@@ -1,5 +1,6 @@
 import { MemoryClient } from 'mem0ai';
 import type { ExchangeMessage, MemoryOrigin, MemoryStore, RecalledMemory } from './memory-store.js';
+import { memorySession, recallSession } from './scope.js';
 import { type MemoryUserId, requireMemoryUserId } from './user-id.js';
 
 /** Options for the hosted mem0 Platform backend. */
@@ -16,9 +17,11 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
     ...(options.host === undefined ? {} : { host: options.host.replace(/\/+$/, '') }),
   });
   return {
-    async search(userId, query, { limit }) {
+    async search(userId, query, { limit, origin }) {
+      const user = { user_id: requireMemoryUserId(userId) };
+      const session = recallSession(origin);
       const { results } = await client.search(query, {
-        filters: { user_id: requireMemoryUserId(userId) },
+        filters: session === undefined ? user : { AND: [user, { run_id: session }] },
         topK: limit,
       });
       return results.map(toRecalledMemory);
@@ -27,6 +30,7 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
       // The Platform's add is asynchronous: it answers PENDING and the memory becomes searchable later.
       await client.add([...messages], {
         userId: requireMemoryUserId(userId),
+        runId: memorySession(origin),
         metadata: originMetadata(origin),
       });
     },

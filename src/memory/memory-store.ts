@@ -30,7 +30,11 @@ export interface MemoryStore {
   search(
     userId: MemoryUserId,
     query: string,
-    options: { limit: number },
+    options: {
+      limit: number;
+      /** Where the question is asked: decides which of the person's memories may be recalled. */
+      origin: MemoryOrigin;
+    },
   ): Promise<RecalledMemory[]>;
   /** Remembers what was said in one exchange, for `userId` only. */
   add(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createConversation } from '../../src/conversation/conversation.js';
+import { createConversationHistory } from '../../src/conversation/history.js';
 import { notices } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
@@ -14,12 +15,19 @@ import {
 const alice = memoryUserIdForDiscord('111111111111111111');
 const bob = memoryUserIdForDiscord('222222222222222222');
 const dm = { kind: 'dm' as const, channelId: '900000000000000001' };
+const placeId = dm.channelId;
 
 function setup() {
   const memory = new RecordingMemoryStore();
   const model = new ScriptedChatModel();
   const background = backgroundForTests();
   const conversation = createConversation({
+    history: createConversationHistory({
+      maxTurns: 6,
+      maxChars: 4000,
+      idleExpiryMs: 60_000,
+      maxConversations: 100,
+    }),
     memory,
     model,
     persona: 'You are kind.',
@@ -39,14 +47,14 @@ describe('conversation', () => {
     model.answer({ kind: 'answer', text: 'How is Miso?', truncated: false });
 
     const result = await conversation.respond(
-      { userId: alice, text: 'my cat is sick', origin: dm },
+      { userId: alice, text: 'my cat is sick', origin: dm, placeId },
       target,
     );
     await background.drain(1000);
 
     expect(result).toEqual({ kind: 'answer', memoriesUsed: 1 });
     expect(target.sent).toEqual(['How is Miso?']);
-    expect(memory.searches).toEqual([{ userId: alice, query: 'my cat is sick' }]);
+    expect(memory.searches).toEqual([{ userId: alice, query: 'my cat is sick', origin: dm }]);
     expect(model.requests[0]?.systemInstruction).toContain('Alice has a cat named Miso');
     expect(model.requests[0]?.systemInstruction).not.toContain('Rex');
   });
@@ -54,7 +62,10 @@ describe('conversation', () => {
   it('writes the exchange to the author’s memory after replying', async () => {
     const { memory, model, conversation, target, background } = setup();
     model.answer({ kind: 'answer', text: 'Noted.', truncated: false });
-    await conversation.respond({ userId: alice, text: 'I love hiking', origin: dm }, target);
+    await conversation.respond(
+      { userId: alice, text: 'I love hiking', origin: dm, placeId },
+      target,
+    );
     await background.drain(1000);
     expect(memory.adds).toEqual([
       {
@@ -73,7 +84,7 @@ describe('conversation', () => {
     let release: () => void = () => {};
     memory.add = () => new Promise<void>((resolve) => (release = resolve));
     model.answer({ kind: 'answer', text: 'Hi!', truncated: false });
-    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
     expect(target.sent).toEqual(['Hi!']);
     release();
   });
@@ -82,7 +93,10 @@ describe('conversation', () => {
     const { memory, model, conversation, target } = setup();
     memory.searchFailure = new Error('mem0 down');
     model.answer({ kind: 'answer', text: 'Tell me more.', truncated: false });
-    const result = await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    const result = await conversation.respond(
+      { userId: alice, text: 'hello', origin: dm, placeId },
+      target,
+    );
     expect(result).toEqual({ kind: 'answer', memoriesUsed: 0 });
     expect(model.requests[0]?.systemInstruction).not.toContain('<memories>');
   });
@@ -92,7 +106,10 @@ describe('conversation', () => {
     memory.stored.set(alice, ['hello memory']);
     memory.searchDelayMs = 1000;
     model.answer({ kind: 'answer', text: 'Hi.', truncated: false });
-    const result = await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    const result = await conversation.respond(
+      { userId: alice, text: 'hello', origin: dm, placeId },
+      target,
+    );
     expect(result.memoriesUsed).toBe(0);
     expect(target.sent).toEqual(['Hi.']);
   });
@@ -100,7 +117,10 @@ describe('conversation', () => {
   it('tells the person when to try again when the model is rate limited, and remembers nothing', async () => {
     const { memory, model, conversation, target, background } = setup();
     model.answer(new ChatModelError('rate-limited', 20_000));
-    const result = await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    const result = await conversation.respond(
+      { userId: alice, text: 'hello', origin: dm, placeId },
+      target,
+    );
     await background.drain(1000);
     expect(result.kind).toBe('notice');
     expect(target.sent).toHaveLength(1);
@@ -111,21 +131,21 @@ describe('conversation', () => {
   it('gives a kind notice when the model refuses for safety', async () => {
     const { model, conversation, target } = setup();
     model.answer({ kind: 'refused', reason: 'safety' });
-    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
     expect(target.sent).toEqual([notices.refusedSafety]);
   });
 
   it('gives a notice, not silence, for an unexpected model failure', async () => {
     const { model, conversation, target } = setup();
     model.answer(new TypeError('boom'));
-    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
     expect(target.sent).toHaveLength(1);
     expect(target.sent[0]).not.toMatch(/boom|TypeError/);
   });
 
   it('asks for text when the message is blank, without calling the model', async () => {
     const { model, conversation, target } = setup();
-    await conversation.respond({ userId: alice, text: ' \n ', origin: dm }, target);
+    await conversation.respond({ userId: alice, text: ' \n ', origin: dm, placeId }, target);
     expect(target.sent).toEqual([notices.invalidInput]);
     expect(model.requests).toEqual([]);
   });
@@ -133,7 +153,7 @@ describe('conversation', () => {
   it('shows typing while working and stops it before replying', async () => {
     const { model, conversation, target } = setup();
     model.answer({ kind: 'answer', text: 'Hi.', truncated: false });
-    await conversation.respond({ userId: alice, text: 'hello', origin: dm }, target);
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
     expect(target.typingStarted).toBe(1);
     expect(target.typingStopped).toBe(1);
   });

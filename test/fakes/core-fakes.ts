@@ -1,7 +1,12 @@
 import { pino } from 'pino';
 import { createBackgroundWork } from '../../src/conversation/background-work.js';
-import type { ReplyTarget } from '../../src/conversation/conversation.js';
-import type { ChatModel, ChatOutcome, ChatRequest } from '../../src/llm/chat-model.js';
+import type { ReplyTarget } from '../../src/conversation/reply-target.js';
+import type {
+  ChatModel,
+  ChatOutcome,
+  ChatRequest,
+  StreamOptions,
+} from '../../src/llm/chat-model.js';
 import type { Logger } from '../../src/logger.js';
 import type {
   ExchangeMessage,
@@ -27,18 +32,24 @@ export class ScriptedChatModel implements ChatModel {
     return this;
   }
 
-  async generate(request: ChatRequest): Promise<ChatOutcome> {
+  async stream(request: ChatRequest, options?: StreamOptions): Promise<ChatOutcome> {
     this.requests.push(request);
+    options?.onStart?.();
     const next = this.script.shift();
     if (next === undefined) throw new Error('ScriptedChatModel: unscripted call');
     if (next instanceof Error) throw next;
+    if (next.kind === 'answer') {
+      // Streams the answer in two halves, as the real model does in chunks.
+      options?.onText?.(next.text.slice(0, Math.ceil(next.text.length / 2)));
+      options?.onText?.(next.text);
+    }
     return next;
   }
 }
 
 /** An in-memory MemoryStore that records calls and matches memories by shared words. */
 export class RecordingMemoryStore implements MemoryStore {
-  readonly searches: Array<{ userId: MemoryUserId; query: string }> = [];
+  readonly searches: Array<{ userId: MemoryUserId; query: string; origin: MemoryOrigin }> = [];
   readonly adds: Array<{
     userId: MemoryUserId;
     messages: ExchangeMessage[];
@@ -48,8 +59,12 @@ export class RecordingMemoryStore implements MemoryStore {
   searchFailure: Error | undefined;
   searchDelayMs = 0;
 
-  async search(userId: MemoryUserId, query: string): Promise<RecalledMemory[]> {
-    this.searches.push({ userId, query });
+  async search(
+    userId: MemoryUserId,
+    query: string,
+    options: { limit: number; origin: MemoryOrigin },
+  ): Promise<RecalledMemory[]> {
+    this.searches.push({ userId, query, origin: options.origin });
     if (this.searchDelayMs > 0) await new Promise((r) => setTimeout(r, this.searchDelayMs));
     if (this.searchFailure) throw this.searchFailure;
     const words = new Set(query.toLowerCase().split(/\W+/).filter(Boolean));
@@ -72,7 +87,10 @@ export class RecordingMemoryStore implements MemoryStore {
 
 /** A ReplyTarget that records what the person would see. */
 export class RecordingReplyTarget implements ReplyTarget {
+  /** Final texts, one per completed turn. */
   readonly sent: string[] = [];
+  readonly notices: string[] = [];
+  readonly updates: string[] = [];
   typingStarted = 0;
   typingStopped = 0;
 
@@ -85,7 +103,15 @@ export class RecordingReplyTarget implements ReplyTarget {
     };
   }
 
-  async send(text: string) {
+  async notice(text: string) {
+    this.notices.push(text);
+  }
+
+  update(text: string) {
+    this.updates.push(text);
+  }
+
+  async complete(text: string) {
     this.sent.push(text);
   }
 }

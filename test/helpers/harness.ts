@@ -46,6 +46,11 @@ export async function startHarness(options: {
       GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
+      // Generous limits: tests about pacing and limits set their own.
+      GEMINI_REQUESTS_PER_MINUTE: '60000',
+      GEMINI_MAX_CONCURRENT: '100',
+      USER_TURNS_PER_MINUTE: '1000',
+      REPLY_EDIT_INTERVAL_MS: '20',
       ...(mem0 ? { MEM0_API_KEY: testMem0Key, MEM0_HOST: mem0.baseUrl } : {}),
       ...options.env,
     },

@@ -20,10 +20,7 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
     async function dmAndWait(h: Harness, userId: string, content: string) {
       const sent = h.discord.sendDm({ userId, content });
       const before = h.discord.messages(sent.channel_id).length;
-      const reply = await h.discord.waitFor(
-        () => h.discord.messages(sent.channel_id)[before],
-        10_000,
-      );
+      await h.discord.waitFor(() => h.discord.messages(sent.channel_id)[before], 10_000);
       // The exchange is written after the reply, off the reply path; let it land (and, on the
       // Platform, become searchable) before the next step.
       await h.app.core.whenIdle(10_000);
@@ -31,6 +28,9 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
         const mem0 = h.mem0;
         await mem0.waitFor(() => mem0.memories().every((m) => m.searchableAt <= Date.now()), 5_000);
       }
+      // The turn is over, so the message holds the final text (streamed in by edits).
+      const reply = h.discord.messages(sent.channel_id)[before];
+      if (reply === undefined) throw new Error('the reply disappeared');
       return { sent, reply };
     }
 
@@ -61,11 +61,15 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
       expect(reply.content).toContain('Miso the cat keeps hiding under the bed');
       const discordCalls = h.discord.requests
         .slice(discordBefore)
-        .map((r) => `${r.method} ${r.path}`);
-      expect(discordCalls).toEqual([
+        .map((r) => `${r.method} ${r.path.replace(/messages\/\d+$/, 'messages/:id')}`);
+      expect(discordCalls.slice(0, 2)).toEqual([
         `POST /channels/${sent.channel_id}/typing`,
         `POST /channels/${sent.channel_id}/messages`,
       ]);
+      // Anything after the first message only edits it as the answer streams in.
+      for (const call of discordCalls.slice(2)) {
+        expect(call).toBe(`PATCH /channels/${sent.channel_id}/messages/:id`);
+      }
 
       if (h.mem0) {
         const calls = h.mem0.requests.slice(requestsBefore.mem0);
@@ -103,11 +107,13 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
           'Miso hiding bed',
           {
             limit: 5,
+            origin: { kind: 'dm' },
           },
         );
         expect(mine.map((m) => m.text)).toContain('Miso the cat keeps hiding under the bed');
         const bobs = await h.app.core.memory.search(`discord:${bob}` as never, 'Miso hiding bed', {
           limit: 5,
+          origin: { kind: 'dm' },
         });
         expect(bobs.map((m) => m.text).join(' ')).not.toContain('Miso');
       }
@@ -119,8 +125,9 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
       if (h.mem0) h.mem0.setUnreachable(true);
       else h.gemini.failNext(1, 503, { appliesTo: 'all' }); // the local store's query embedding fails
       const sent = h.discord.sendDm({ userId: alice, content: 'hello, is anyone there?' });
-      const reply = await h.discord.waitFor(() => h.discord.messages(sent.channel_id)[0], 10_000);
-      expect(reply.content).toContain('hello, is anyone there?');
+      await h.discord.waitFor(() => h.discord.messages(sent.channel_id)[0], 10_000);
+      await h.app.core.whenIdle(5_000);
+      expect(h.discord.messages(sent.channel_id)[0]?.content).toContain('hello, is anyone there?');
       const chat = h.gemini.chatRequests();
       expect(JSON.stringify(chat.at(-1)?.body)).not.toContain('<memories>');
       if (h.mem0) h.mem0.setUnreachable(false);

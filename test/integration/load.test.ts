@@ -43,21 +43,29 @@ describe('many people DMing at once', () => {
       }
     }
 
-    await h.discord.waitFor(() => h.discord.messages().length >= sent.length || undefined, 60_000);
+    await h.discord.waitFor(
+      () =>
+        sent.every((m) =>
+          h.discord.messages(m.channelId).some((r) => r.content.includes(m.text)),
+        ) || undefined,
+      60_000,
+    );
     await h.app.core.whenIdle(60_000);
 
+    // Messages a person sends while their previous turn runs may be answered together, so there
+    // can be fewer replies than messages; each message is still answered exactly once.
     const replies = h.discord.messages();
-    expect(replies).toHaveLength(sent.length);
+    expect(replies.length).toBeLessThanOrEqual(sent.length);
     const waits: number[] = [];
     for (const message of sent) {
-      const answers = replies.filter((r) => r.content.includes(`"${message.text}"`));
+      const answers = replies.filter((r) => r.content.includes(message.text));
       expect(answers, message.text).toHaveLength(1);
       expect(answers[0]?.channelId).toBe(message.channelId);
       waits.push((answers[0]?.createdAt ?? 0) - message.at);
     }
     // Each exchange was written to mem0 exactly once.
     const extractions = h.gemini.requests.filter((r) => r.kind === 'memory-extraction');
-    expect(extractions).toHaveLength(sent.length);
+    expect(extractions).toHaveLength(replies.length);
     expect(h.violations()).toEqual([]);
 
     const figures = {

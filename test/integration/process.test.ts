@@ -106,7 +106,9 @@ describe('the bot as a process', () => {
           const messages = (await (
             await fetch(`${control}/discord/messages?channelId=${dm.channel_id}`)
           ).json()) as Array<{ content: string }>;
-          return messages[0];
+          return messages[0]?.content.includes('I am nervous about my exam tomorrow')
+            ? messages[0]
+            : undefined;
         },
         20_000,
       );

@@ -1,0 +1,81 @@
+import type { ChatMessage } from '../llm/chat-model.js';
+
+/** Limits of the short-term history kept per conversation. */
+export interface HistoryOptions {
+  /** Most earlier exchanges sent to the model (0 turns history off). */
+  maxTurns: number;
+  /** Most characters of earlier messages sent to the model; the oldest go first. */
+  maxChars: number;
+  /** A conversation idle this long is forgotten. */
+  idleExpiryMs: number;
+  /** Most conversations kept at once; the least recently used go first. */
+  maxConversations: number;
+  now?: () => number;
+}
+
+/** Recent exchanges of each conversation, bounded in turns, characters, age and number. */
+export interface ConversationHistory {
+  /** The recent messages of one conversation, oldest first, within the budget. */
+  recent(key: string): ChatMessage[];
+  /** Records one exchange of a conversation. */
+  record(key: string, userText: string, modelText: string): void;
+  /** Forgets every conversation whose key starts with `prefix` (one person's). */
+  forget(prefix: string): void;
+  /** How many conversations are held. */
+  size(): number;
+}
+
+/** An in-memory ConversationHistory; keys name a person and a place, so that histories never mix. */
+export function createConversationHistory(options: HistoryOptions): ConversationHistory {
+  const now = options.now ?? Date.now;
+  const conversations = new Map<string, { lastUsed: number; messages: ChatMessage[] }>();
+
+  function live(key: string) {
+    const entry = conversations.get(key);
+    if (entry === undefined) return undefined;
+    if (now() - entry.lastUsed > options.idleExpiryMs) {
+      conversations.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  return {
+    recent(key) {
+      const messages = live(key)?.messages ?? [];
+      const picked: ChatMessage[] = [];
+      let chars = 0;
+      // Walk back from the newest exchange, keeping whole exchanges within the budget.
+      for (let i = messages.length - 2; i >= 0 && picked.length / 2 < options.maxTurns; i -= 2) {
+        const user = messages[i];
+        const model = messages[i + 1];
+        if (!user || !model) break;
+        chars += user.text.length + model.text.length;
+        if (chars > options.maxChars) break;
+        picked.unshift(user, model);
+      }
+      return picked;
+    },
+    record(key, userText, modelText) {
+      if (options.maxTurns === 0) return;
+      const entry = live(key) ?? { lastUsed: now(), messages: [] };
+      conversations.delete(key); // re-insert: Map order is the LRU order
+      entry.lastUsed = now();
+      entry.messages.push({ role: 'user', text: userText }, { role: 'model', text: modelText });
+      if (entry.messages.length > options.maxTurns * 2) {
+        entry.messages.splice(0, entry.messages.length - options.maxTurns * 2);
+      }
+      conversations.set(key, entry);
+      while (conversations.size > options.maxConversations) {
+        const oldest = conversations.keys().next().value;
+        if (oldest === undefined) break;
+        conversations.delete(oldest);
+      }
+    },
+    forget(prefix) {
+      for (const key of [...conversations.keys()])
+        if (key.startsWith(prefix)) conversations.delete(key);
+    },
+    size: () => conversations.size,
+  };
+}

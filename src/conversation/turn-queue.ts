@@ -1,0 +1,143 @@
+import type { Logger } from '../logger.js';
+import type { Conversation, Turn, TurnResult } from './conversation.js';
+import { notices, slowDownNotice } from './notices.js';
+import type { ReplyTarget } from './reply-target.js';
+
+/** Limits of the per-person queue. */
+export interface TurnQueueOptions {
+  conversation: Conversation;
+  /** Most turns one person starts in any minute; more wait, with one notice. */
+  userTurnsPerMinute: number;
+  /** Queued messages that arrived within this many ms of the one before are answered together. */
+  mergeWindowMs: number;
+  /** Most messages answered together. */
+  maxMergedMessages?: number;
+  /** Most characters answered together. */
+  maxMergedChars?: number;
+  logger: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Serialises each person's turns: one at a time, in order, merged when sent in a quick burst, never dropped. */
+export interface TurnQueue {
+  /** Queues one message; resolves when the turn that answers it has ended. */
+  submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
+  /** How many people have messages queued or a turn running. */
+  activeUsers(): number;
+}
+
+interface Pending {
+  turn: Turn;
+  target: ReplyTarget;
+  receivedAt: number;
+  resolve: (result: TurnResult) => void;
+}
+
+interface UserState {
+  queue: Pending[];
+  running: boolean;
+  /** Start times of recent turns, for the per-minute limit. */
+  starts: number[];
+  /** Until when the person has already been told to slow down. */
+  noticedUntil: number;
+}
+
+const minuteMs = 60_000;
+
+/** Builds the per-person TurnQueue in front of the conversation core. */
+export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
+  const now = options.now ?? Date.now;
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxMergedMessages = options.maxMergedMessages ?? 10;
+  const maxMergedChars = options.maxMergedChars ?? 4_000;
+  const users = new Map<string, UserState>();
+
+  function takeBatch(state: UserState): Pending[] {
+    const batch: Pending[] = [];
+    let chars = 0;
+    for (const next of state.queue) {
+      const previous = batch.at(-1);
+      if (previous !== undefined) {
+        if (next.turn.placeId !== previous.turn.placeId) break;
+        if (next.receivedAt - previous.receivedAt > options.mergeWindowMs) break;
+        if (batch.length >= maxMergedMessages || chars + next.turn.text.length > maxMergedChars) {
+          break;
+        }
+      }
+      batch.push(next);
+      chars += next.turn.text.length;
+    }
+    state.queue.splice(0, batch.length);
+    return batch;
+  }
+
+  async function waitForAllowance(state: UserState): Promise<void> {
+    for (;;) {
+      const windowStart = now() - minuteMs;
+      while ((state.starts[0] ?? Infinity) <= windowStart) state.starts.shift();
+      if (state.starts.length < options.userTurnsPerMinute) return;
+      const waitMs = (state.starts[0] ?? now()) + minuteMs - now();
+      if (state.noticedUntil < now()) {
+        state.noticedUntil = now() + waitMs;
+        const newest = state.queue.at(-1);
+        newest?.target.notice(slowDownNotice(waitMs)).catch((error: unknown) => {
+          options.logger.debug({ err: error }, 'slow-down notice failed');
+        });
+      }
+      await sleep(waitMs);
+    }
+  }
+
+  async function drain(userId: string, state: UserState): Promise<void> {
+    state.running = true;
+    try {
+      while (state.queue.length > 0) {
+        await waitForAllowance(state);
+        const batch = takeBatch(state);
+        const first = batch[0];
+        const last = batch.at(-1);
+        if (first === undefined || last === undefined) break;
+        state.starts.push(now());
+        const turn: Turn = { ...first.turn, text: batch.map((p) => p.turn.text).join('\n') };
+        let result: TurnResult;
+        try {
+          result = await options.conversation.respond(turn, last.target);
+        } catch (error) {
+          options.logger.error({ err: error }, 'turn failed');
+          await last.target.complete(notices.unexpected).catch(() => {});
+          result = { kind: 'notice', memoriesUsed: 0 };
+        }
+        for (const pending of batch) pending.resolve(result);
+      }
+    } finally {
+      state.running = false;
+      // Forget the person once nothing is queued and the per-minute window has passed.
+      const lastStart = state.starts.at(-1) ?? 0;
+      setTimeout(
+        () => {
+          if (!state.running && state.queue.length === 0 && users.get(userId) === state) {
+            users.delete(userId);
+          }
+        },
+        Math.max(0, lastStart + minuteMs - now()),
+      ).unref();
+    }
+  }
+
+  return {
+    submit(turn, target) {
+      return new Promise<TurnResult>((resolve) => {
+        let state = users.get(turn.userId);
+        if (state === undefined) {
+          state = { queue: [], running: false, starts: [], noticedUntil: 0 };
+          users.set(turn.userId, state);
+        }
+        state.queue.push({ turn, target, receivedAt: now(), resolve });
+        if (!state.running) void drain(turn.userId, state);
+      });
+    },
+    activeUsers: () => [...users.values()].filter((s) => s.running || s.queue.length > 0).length,
+  };
+}

@@ -1,0 +1,89 @@
+import { discordMessageLimit, splitMessage } from './split-message.js';
+
+/** The Discord operations a streaming reply needs, each already paced for its channel. */
+export interface MessageSink<Handle> {
+  /** Sends a new message; the first one of a reply may be sent as a reply to the person's message. */
+  create(content: string, isFirst: boolean): Promise<Handle>;
+  edit(handle: Handle, content: string): Promise<void>;
+  remove(handle: Handle): Promise<void>;
+}
+
+/** A reply that grows while the model writes, shown as one or more messages kept in sync with the text. */
+export interface StreamingReply {
+  /** Replaces what is shown with `text` soon (coalescing rapid calls). */
+  show(text: string): void;
+  /** Shows exactly `text`, then resolves; later `show` calls are ignored. */
+  finish(text: string): Promise<void>;
+}
+
+/**
+ * Keeps Discord messages in sync with a growing text: each sync splits the latest text below the
+ * limit and creates or edits only the messages that changed. Rapid updates coalesce: at most one
+ * sync runs at a time and the next one uses the newest text, so the sink's pace bounds the edits.
+ */
+export function createStreamingReply<Handle>(
+  sink: MessageSink<Handle>,
+  options: { maxLength?: number; onError: (error: unknown) => void; onFirstMessage?: () => void },
+): StreamingReply {
+  const maxLength = options.maxLength ?? discordMessageLimit;
+  const shown: Array<{ handle: Handle; content: string }> = [];
+  let desired = '';
+  let finished = false;
+  let syncing: Promise<void> | undefined;
+  let dirty = false;
+
+  async function syncOnce(text: string, final: boolean): Promise<void> {
+    const chunks = splitMessage(text, maxLength);
+    for (const [index, content] of chunks.entries()) {
+      const current = shown[index];
+      if (current === undefined) {
+        const handle = await sink.create(content, index === 0);
+        shown.push({ handle, content });
+        if (index === 0) options.onFirstMessage?.();
+      } else if (current.content !== content) {
+        await sink.edit(current.handle, content);
+        current.content = content;
+      }
+    }
+    if (final) {
+      // The final text can be shorter than a status shown before it.
+      for (const extra of shown.splice(chunks.length)) await sink.remove(extra.handle);
+    }
+  }
+
+  function kick(): Promise<void> {
+    if (syncing !== undefined) {
+      dirty = true;
+      return syncing;
+    }
+    syncing = (async () => {
+      do {
+        dirty = false;
+        try {
+          await syncOnce(desired, finished);
+        } catch (error) {
+          options.onError(error);
+          if (finished) throw error;
+        }
+      } while (dirty);
+    })().finally(() => {
+      syncing = undefined;
+    });
+    return syncing;
+  }
+
+  return {
+    show(text) {
+      if (finished || text.trim() === '') return;
+      desired = text;
+      kick().catch(() => {});
+    },
+    async finish(text) {
+      finished = true;
+      desired = text;
+      // Wait for a sync in flight, then make sure the final text is what is shown.
+      while (syncing !== undefined) await syncing.catch(() => {});
+      await kick();
+    },
+  };
+}
