@@ -36,7 +36,10 @@ export function addressedBy(
   if (message.guildId === undefined) return 'dm';
   if (message.mentionsBot) return 'mention';
   if (message.repliesToBot) return 'reply';
-  if (message.inThread && isFollowedThread(message.channelId)) return 'thread';
+  // Without the Message Content intent, thread messages that do not mention the bot arrive empty.
+  if (message.inThread && message.content.trim() !== '' && isFollowedThread(message.channelId)) {
+    return 'thread';
+  }
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, parseConfig } from '../../src/config.js';
-import { type FakeDiscord, startFakeDiscord } from '../standins/discord.js';
+import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../standins/discord.js';
 import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
 import { type FakeMem0, startFakeMem0 } from '../standins/mem0-platform.js';
 
@@ -32,8 +32,9 @@ export const testMem0Key = 'harness-mem0-key-0123456789';
 export async function startHarness(options: {
   backend: MemoryBackend;
   env?: Record<string, string>;
+  discord?: Omit<FakeDiscordOptions, 'token'>;
 }): Promise<Harness> {
-  const discord = await startFakeDiscord({ token: testDiscordToken });
+  const discord = await startFakeDiscord({ ...options.discord, token: testDiscordToken });
   const gemini = await startFakeGemini({ apiKey: testGeminiKey });
   const mem0 =
     options.backend === 'platform' ? await startFakeMem0({ apiKey: testMem0Key }) : undefined;
