@@ -1,8 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Memory } from 'mem0ai/oss';
-import { originMetadata } from './mem0-platform.js';
-import type { MemoryStore } from './memory-store.js';
+import {
+  type MemoryStore,
+  newestFirst,
+  originFromMetadata,
+  originMetadata,
+  type StoredMemory,
+} from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
 
@@ -43,10 +48,9 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
         dbPath: join(options.dataDir, 'vector_store.db'),
       },
     },
-    historyStore: {
-      provider: 'sqlite',
-      config: { historyDbPath: join(options.dataDir, 'history.db') },
-    },
+    // mem0's history keeps the text of deleted memories and raw recent messages; without it,
+    // /forget leaves nothing behind and no exchange can be read back from another place.
+    disableHistory: true,
   });
   return {
     async search(userId, query, { limit, origin }) {
@@ -58,12 +62,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
         },
         topK: limit,
       });
-      return results.map((item) => ({
-        id: item.id,
-        text: item.memory,
-        createdAt: item.createdAt,
-        score: item.score,
-      }));
+      return results.map(toStoredMemory);
     },
     async add(userId, messages, origin) {
       await memory.add([...messages], {
@@ -72,6 +71,41 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
         metadata: originMetadata(origin),
       });
     },
+    async list(userId) {
+      const { results } = await memory.getAll({
+        filters: { user_id: requireMemoryUserId(userId) },
+        // getAll returns only 20 unless told otherwise.
+        topK: 100_000,
+      });
+      return newestFirst(results.map(toStoredMemory));
+    },
+    async delete(userId, memoryId) {
+      const owner = requireMemoryUserId(userId);
+      const found = (await memory.get(memoryId)) as { user_id?: string } | null;
+      // Never delete on someone else's behalf, whatever id a button carried.
+      if (found?.user_id !== owner) return false;
+      await memory.delete(memoryId);
+      return true;
+    },
+    async deleteAll(userId) {
+      await memory.deleteAll({ userId: requireMemoryUserId(userId) });
+    },
     async close() {},
+  };
+}
+
+function toStoredMemory(item: {
+  id: string;
+  memory: string;
+  createdAt?: string | undefined;
+  score?: number | undefined;
+  metadata?: unknown;
+}): StoredMemory {
+  return {
+    id: item.id,
+    text: item.memory,
+    createdAt: item.createdAt,
+    score: item.score,
+    origin: originFromMetadata(item.metadata),
   };
 }

@@ -1,7 +1,13 @@
 import { MemoryClient } from 'mem0ai';
-import type { ExchangeMessage, MemoryOrigin, MemoryStore, RecalledMemory } from './memory-store.js';
+import {
+  type MemoryStore,
+  newestFirst,
+  originFromMetadata,
+  originMetadata,
+  type StoredMemory,
+} from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
-import { type MemoryUserId, requireMemoryUserId } from './user-id.js';
+import { requireMemoryUserId } from './user-id.js';
 
 /** Options for the hosted mem0 Platform backend. */
 export interface Mem0PlatformOptions {
@@ -9,6 +15,9 @@ export interface Mem0PlatformOptions {
   /** Base URL of the Platform API; mem0's own default when absent. */
   host: string | undefined;
 }
+
+// The Platform's largest page.
+const pageSize = 200;
 
 /** Long-term memory on the hosted mem0 Platform (`MemoryClient`), scoped by user_id on every call. */
 export function createMem0PlatformStore(options: Mem0PlatformOptions): MemoryStore {
@@ -24,9 +33,9 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
         filters: session === undefined ? user : { AND: [user, { run_id: session }] },
         topK: limit,
       });
-      return results.map(toRecalledMemory);
+      return results.map(toStoredMemory);
     },
-    async add(userId: MemoryUserId, messages: readonly ExchangeMessage[], origin: MemoryOrigin) {
+    async add(userId, messages, origin) {
       // The Platform's add is asynchronous: it answers PENDING and the memory becomes searchable later.
       await client.add([...messages], {
         userId: requireMemoryUserId(userId),
@@ -34,29 +43,48 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
         metadata: originMetadata(origin),
       });
     },
+    async list(userId) {
+      const filters = { user_id: requireMemoryUserId(userId) };
+      const all: StoredMemory[] = [];
+      for (let page = 1; ; page++) {
+        const result = await client.getAll({ filters, page, pageSize });
+        all.push(...result.results.map(toStoredMemory));
+        if (!result.next || result.results.length === 0) break;
+      }
+      return newestFirst(all);
+    },
+    async delete(userId, memoryId) {
+      const owner = requireMemoryUserId(userId);
+      let memory: { userId?: string | null | undefined };
+      try {
+        memory = await client.get(memoryId);
+      } catch {
+        return false;
+      }
+      // Never delete on someone else's behalf, whatever id a button carried.
+      if (memory.userId !== owner) return false;
+      await client.delete(memoryId);
+      return true;
+    },
+    async deleteAll(userId) {
+      await client.deleteAll({ userId: requireMemoryUserId(userId) });
+    },
     async close() {},
   };
 }
 
-/** Metadata recorded with each memory so that recall can be scoped to where it was said. */
-export function originMetadata(origin: MemoryOrigin): Record<string, string> {
-  return {
-    origin: origin.kind,
-    ...(origin.guildId === undefined ? {} : { guild_id: origin.guildId }),
-    ...(origin.channelId === undefined ? {} : { channel_id: origin.channelId }),
-  };
-}
-
-function toRecalledMemory(item: {
+function toStoredMemory(item: {
   id: string;
   memory?: string | undefined;
   createdAt?: Date | string | undefined;
   score?: number | undefined;
-}): RecalledMemory {
+  metadata?: unknown;
+}): StoredMemory {
   return {
     id: item.id,
     text: item.memory ?? '',
     createdAt: item.createdAt === undefined ? undefined : String(item.createdAt),
     score: item.score,
+    origin: originFromMetadata(item.metadata),
   };
 }

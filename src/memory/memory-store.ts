@@ -24,6 +24,12 @@ export interface MemoryOrigin {
   channelId?: string;
 }
 
+/** A memory as listed to its owner: what, when and where it was said. */
+export interface StoredMemory extends RecalledMemory {
+  /** Where it was said, when recorded. */
+  origin: MemoryOrigin | undefined;
+}
+
 /** Long-term memory of one person at a time: recall by meaning, and remembering an exchange. */
 export interface MemoryStore {
   /** Finds the memories of `userId` (and no one else) most relevant to `query`, best first. */
@@ -42,6 +48,38 @@ export interface MemoryStore {
     messages: readonly ExchangeMessage[],
     origin: MemoryOrigin,
   ): Promise<void>;
+  /** Everything remembered about `userId` (and no one else), newest first. */
+  list(userId: MemoryUserId): Promise<StoredMemory[]>;
+  /** Deletes one memory if it belongs to `userId`; false when it does not exist or is someone else's. */
+  delete(userId: MemoryUserId, memoryId: string): Promise<boolean>;
+  /** Deletes every memory of `userId`. */
+  deleteAll(userId: MemoryUserId): Promise<void>;
   /** Releases files and connections. */
   close(): Promise<void>;
+}
+
+/** Reads the origin recorded in a memory's metadata (see `originMetadata`). */
+export function originFromMetadata(metadata: unknown): MemoryOrigin | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const { origin, guild_id, channel_id } = metadata as Record<string, unknown>;
+  if (origin !== 'dm' && origin !== 'guild' && origin !== 'terminal') return undefined;
+  return {
+    kind: origin,
+    ...(typeof guild_id === 'string' ? { guildId: guild_id } : {}),
+    ...(typeof channel_id === 'string' ? { channelId: channel_id } : {}),
+  };
+}
+
+/** Metadata recorded with each memory, so that its owner can see where it was said. */
+export function originMetadata(origin: MemoryOrigin): Record<string, string> {
+  return {
+    origin: origin.kind,
+    ...(origin.guildId === undefined ? {} : { guild_id: origin.guildId }),
+    ...(origin.channelId === undefined ? {} : { channel_id: origin.channelId }),
+  };
+}
+
+/** Sorts memories newest first (undated last). */
+export function newestFirst<T extends { createdAt: string | undefined }>(memories: T[]): T[] {
+  return memories.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
 }

@@ -13,6 +13,7 @@ import type {
   MemoryOrigin,
   MemoryStore,
   RecalledMemory,
+  StoredMemory,
 } from '../../src/memory/memory-store.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
 
@@ -80,6 +81,28 @@ export class RecordingMemoryStore implements MemoryStore {
 
   async add(userId: MemoryUserId, messages: readonly ExchangeMessage[], origin: MemoryOrigin) {
     this.adds.push({ userId, messages: [...messages], origin });
+  }
+
+  async list(userId: MemoryUserId): Promise<StoredMemory[]> {
+    return (this.stored.get(userId) ?? []).map((text, i) => ({
+      id: String(i),
+      text,
+      createdAt: undefined,
+      score: undefined,
+      origin: undefined,
+    }));
+  }
+
+  async delete(userId: MemoryUserId, memoryId: string): Promise<boolean> {
+    const texts = this.stored.get(userId) ?? [];
+    const index = Number(memoryId);
+    if (!(index in texts)) return false;
+    texts.splice(index, 1);
+    return true;
+  }
+
+  async deleteAll(userId: MemoryUserId): Promise<void> {
+    this.stored.delete(userId);
   }
 
   async close() {}
