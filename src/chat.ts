@@ -1,0 +1,174 @@
+// Entry: the terminal chat, the original wellness0 conversation on the same core as the Discord bot.
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { format } from 'node:util';
+import dotenv from 'dotenv';
+import { describeConfigProblems, parseConfig } from './config.js';
+import { type MemoryUserId, memoryUserIdForTerminal } from './memory/user-id.js';
+import { terminalNameFromAccount } from './terminal/chat-user.js';
+import { createTerminalReply, statusLine } from './terminal/terminal-reply.js';
+
+// Variables already in the environment win over the .env file.
+dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
+
+const parsed = parseConfig(process.env, {
+  cwd: process.cwd(),
+  purpose: 'terminal-chat',
+  readTextFile: (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+});
+const problems = parsed.ok ? [] : [...parsed.problems];
+const chatUser = process.env.CHAT_USER?.trim() || terminalNameFromAccount(accountName());
+let userId: MemoryUserId | undefined;
+try {
+  userId = memoryUserIdForTerminal(chatUser);
+} catch {
+  problems.push(
+    'CHAT_USER must be 1 to 64 letters, digits, dots, underscores or hyphens (it names whose memories the chat uses).',
+  );
+}
+if (!parsed.ok || userId === undefined) {
+  console.error(describeConfigProblems(problems));
+  process.exit(1);
+}
+const config = parsed.config;
+const memoryUserId = userId;
+const dataDir =
+  config.memory.backend === 'open-source'
+    ? config.memory.dataDir
+    : resolve(process.env.DATA_DIR?.trim() || 'data');
+
+// mem0 reads these when its module loads, so they are settled before the app is imported.
+// Telemetry stays off unless the user turns it on; mem0's own files live in DATA_DIR.
+process.env.MEM0_TELEMETRY ??= 'false';
+process.env.MEM0_DIR ??= join(dataDir, 'mem0');
+
+const { createLogger } = await import('./logger.js');
+const { createCore } = await import('./app.js');
+
+// The terminal is for the conversation, so log lines go to a file; synchronous writes keep the
+// last lines when the chat exits.
+mkdirSync(dataDir, { recursive: true });
+const logFd = config.logLevel === 'silent' ? undefined : openSync(join(dataDir, 'chat.log'), 'a');
+const logger = createLogger({
+  level: config.logLevel,
+  secrets: [
+    config.geminiApiKey,
+    ...(config.memory.backend === 'platform' ? [config.memory.apiKey] : []),
+  ],
+  destination: {
+    write: (line: string) => {
+      if (logFd !== undefined) writeSync(logFd, line);
+    },
+  },
+});
+// mem0 reports through console.*, which would land in the middle of the conversation.
+console.log = console.info = (...args: unknown[]) => logger.info(format(...args));
+console.debug = (...args: unknown[]) => logger.debug(format(...args));
+console.warn = (...args: unknown[]) => logger.warn(format(...args));
+console.error = (...args: unknown[]) => logger.error(format(...args));
+
+const core = createCore(config, logger);
+logger.info(
+  { memoryBackend: config.memory.backend, model: config.geminiModel, userId: memoryUserId },
+  'starting wellness0 terminal chat',
+);
+
+const interactive = process.stdin.isTTY === true;
+const decorate = process.stdout.isTTY === true;
+const say = (text: string) => process.stdout.write(text);
+const rl = createInterface({
+  input: process.stdin,
+  output: interactive ? process.stdout : undefined,
+  terminal: interactive,
+  prompt: 'you> ',
+});
+
+// Whether the cursor sits after `you> `, so that leaving by Ctrl+C or Ctrl+D starts a new line.
+let atPrompt = false;
+function prompt(): void {
+  if (!interactive) return;
+  rl.prompt();
+  atPrompt = true;
+}
+
+let leaving: Promise<void> | undefined;
+/** Stops reading, lets the answer in progress and pending memory writes finish, says goodbye and exits. */
+function leave(exitCode = 0): Promise<void> {
+  leaving ??= (async () => {
+    rl.close();
+    if (atPrompt) say('\n');
+    atPrompt = false;
+    if ((await core.whenIdle(0)) > 0) say(statusLine('(saving what you told me…)', decorate));
+    try {
+      await core.close(15_000);
+    } catch (error) {
+      logger.error({ err: error }, 'closing the memory store failed');
+    }
+    say('Take care. Bye for now.\n');
+    logger.info('stopped cleanly');
+    if (logFd !== undefined) closeSync(logFd);
+    process.exit(exitCode);
+  })();
+  return leaving;
+}
+
+/** A second Ctrl+C while leaving exits at once, without waiting for memory writes. */
+function interrupt(signal: string): void {
+  if (leaving !== undefined) {
+    logger.warn({ signal }, 'left before pending memory writes finished');
+    process.exit(130);
+  }
+  void leave();
+}
+// In a terminal, readline reads Ctrl+C as a key; elsewhere it arrives as a signal.
+rl.on('SIGINT', () => interrupt('SIGINT'));
+process.on('SIGINT', () => interrupt('SIGINT'));
+process.on('SIGTERM', () => void leave());
+
+say(`Hi, I'm wellness0, a supportive companion. I remember what you tell me between chats.\n`);
+say(`Type exit to leave.\n`);
+
+let exitCode = 0;
+try {
+  prompt();
+  for await (const line of rl) {
+    atPrompt = false;
+    const text = line.trim();
+    if (/^(exit|quit)$/i.test(text)) break;
+    if (text !== '') {
+      const result = await core.submit(
+        { userId: memoryUserId, text, origin: { kind: 'terminal' }, placeId: 'terminal' },
+        createTerminalReply({ output: process.stdout, decorate }),
+      );
+      logger.info({ outcome: result.kind, memoriesUsed: result.memoriesUsed }, 'turn answered');
+      if (result.kind === 'answer' && result.memoriesUsed > 0) {
+        const count = result.memoriesUsed;
+        say(statusLine(`(recalled ${count} ${count === 1 ? 'memory' : 'memories'})`, decorate));
+      }
+    }
+    if (leaving !== undefined) break;
+    prompt();
+  }
+} catch (error) {
+  logger.fatal({ err: error }, 'the chat failed');
+  say('Something went wrong on my side, so the chat has to stop. Details are in the log.\n');
+  exitCode = 1;
+}
+await leave(exitCode);
+
+function accountName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    // No account entry for this uid, as in some containers.
+    return undefined;
+  }
+}

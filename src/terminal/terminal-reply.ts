@@ -1,0 +1,79 @@
+import type { ReplyTarget } from '../conversation/reply-target.js';
+
+/** Where the terminal chat writes: standard output, or any stream in a test. */
+export interface TextOutput {
+  write(text: string): unknown;
+}
+
+/** Options for `createTerminalReply`. */
+export interface TerminalReplyOptions {
+  output: TextOutput;
+  /** Dim status lines and show a typing mark; only for a terminal, so piped output stays plain. */
+  decorate: boolean;
+}
+
+const dim = (text: string) => `\x1b[2m${text}\x1b[22m`;
+const eraseLine = '\r\x1b[2K';
+
+/** A status line, dimmed on a terminal: `(recalled 2 memories)`. */
+export function statusLine(text: string, decorate: boolean): string {
+  return `${decorate ? dim(text) : text}\n`;
+}
+
+/**
+ * One answer printed as it streams: each update prints only what is new, so the text grows in
+ * place, and the final text is printed whole on a fresh line when it does not continue the partial.
+ */
+export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget {
+  const { output, decorate } = options;
+  let printed = '';
+  let atLineStart = true;
+  let typingShown = false;
+
+  function write(text: string): void {
+    if (text === '') return;
+    if (typingShown) {
+      output.write(eraseLine);
+      typingShown = false;
+    }
+    output.write(text);
+    atLineStart = text.endsWith('\n');
+  }
+
+  function endLine(): void {
+    if (!atLineStart) write('\n');
+  }
+
+  return {
+    startTyping() {
+      if (!decorate || !atLineStart) return () => {};
+      output.write(dim('…'));
+      typingShown = true;
+      return () => {
+        if (!typingShown) return;
+        output.write(eraseLine);
+        typingShown = false;
+      };
+    },
+    async notice(text) {
+      endLine();
+      write(statusLine(text, decorate));
+      printed = '';
+    },
+    update(textSoFar) {
+      if (!textSoFar.startsWith(printed)) return;
+      write(textSoFar.slice(printed.length));
+      printed = textSoFar;
+    },
+    async complete(text) {
+      if (printed !== '' && text.startsWith(printed)) {
+        write(text.slice(printed.length));
+      } else {
+        endLine();
+        write(text);
+      }
+      printed = text;
+      endLine();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
+
+const repo = join(import.meta.dirname, '..', '..');
+const apiKey = 'chat-test-gemini-key-0123456789';
+const noEnvFile = join(tmpdir(), 'no-such-env-file');
+const stackTrace = /\bat .*\.[jt]s:\d+/;
+
+const children: ChildProcess[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+interface ChatRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run chat` in its own process group, types `lines` into it, then closes stdin unless told not to. */
+function chat(
+  env: Record<string, string>,
+  lines: readonly string[],
+  options: { closeInput: boolean } = { closeInput: true },
+): Promise<ChatRun> {
+  const child = spawn('npm', ['run', '--silent', 'chat'], {
+    cwd: repo,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOTENV_CONFIG_PATH: noEnvFile, ...env },
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+  // The chat may exit before it reads everything (after `exit`); that is not an error here.
+  child.stdin.on('error', () => {});
+  for (const line of lines) child.stdin.write(`${line}\n`);
+  if (options.closeInput) child.stdin.end();
+  return new Promise((resolve) => {
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the terminal chat (npm run chat)', () => {
+  let gemini: FakeGemini;
+  let dataDir: string;
+
+  async function start(): Promise<Record<string, string>> {
+    gemini = await startFakeGemini({ apiKey });
+    dataDir = mkdtempSync(join(tmpdir(), 'wellness0-chat-'));
+    cleanups.push(
+      () => gemini.close(),
+      () => rmSync(dataDir, { recursive: true, force: true }),
+    );
+    return {
+      GEMINI_API_KEY: apiKey,
+      GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
+      DATA_DIR: dataDir,
+      CHAT_USER: 'tester',
+    };
+  }
+
+  it('remembers what was said in one session and recalls it in the next', async () => {
+    const env = await start();
+
+    const first = await chat(env, ['I adopted a cat named Miso', '', '   ', 'exit'], {
+      closeInput: false,
+    });
+    expect(first.code).toBe(0);
+    // Blank lines are skipped without a model call.
+    expect(gemini.chatRequests()).toHaveLength(1);
+    expect(first.stdout).toContain('I hear you: "I adopted a cat named Miso"');
+    expect(first.stdout).toContain('Take care');
+
+    const chatRequestsBefore = gemini.chatRequests().length;
+    // Stdin closes after the line, as when lines are piped in.
+    const second = await chat(env, ['how is my cat Miso doing?']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('I hear you: "how is my cat Miso doing?"');
+    expect(second.stdout).toMatch(/\(recalled \d+ memor(y|ies)\)/);
+    expect(second.stdout).toContain('Take care');
+
+    // The answer of the second session was written with the first session's memory in its prompt.
+    const secondChat = gemini.chatRequests().slice(chatRequestsBefore);
+    expect(secondChat).toHaveLength(1);
+    const systemText = JSON.stringify(secondChat[0]?.body.systemInstruction);
+    expect(systemText).toContain('<memories>');
+    expect(systemText).toContain('I adopted a cat named Miso');
+
+    for (const run of [first, second]) {
+      expect(run.stdout + run.stderr).not.toMatch(stackTrace);
+      expect(run.stdout + run.stderr).not.toContain(apiKey);
+      // Logs go to DATA_DIR/chat.log, never into the conversation.
+      expect(run.stdout + run.stderr).not.toContain('"level"');
+    }
+    expect(readFileSync(join(dataDir, 'chat.log'), 'utf8')).toContain('turn answered');
+    expect(gemini.violations).toEqual([]);
+  }, 30_000);
+
+  it('needs no Discord token, and without GEMINI_API_KEY exits 1 with one message naming it', async () => {
+    const run = await chat({}, []);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('wellness0 cannot start: one setting needs attention.');
+    expect(run.stderr).toMatch(/GEMINI_API_KEY is missing/);
+    expect(run.stderr).not.toContain('DISCORD_TOKEN');
+    expect(run.stderr).not.toMatch(stackTrace);
+    expect(run.stdout).toBe('');
+  });
+});
