@@ -5,7 +5,9 @@ import { createConversationHistory } from './conversation/history.js';
 import { defaultPersona } from './conversation/persona.js';
 import type { ReplyTarget } from './conversation/reply-target.js';
 import { createTurnQueue } from './conversation/turn-queue.js';
+import { commands } from '../commands/index.js';
 import { createDiscordBot, type DiscordIdentity } from './discord/discord-bot.js';
+import { createInteractionHandler } from './discord/interactions.js';
 import { inviteUrl } from './discord/invite-url.js';
 import { addressedBy, messageToTurn } from './discord/message-to-turn.js';
 import { createKeyedPacer, createRateGate } from './limits/bottleneck-limits.js';
@@ -15,6 +17,7 @@ import type { Logger } from './logger.js';
 import { createMem0OpenSourceStore } from './memory/mem0-open-source.js';
 import { createMem0PlatformStore } from './memory/mem0-platform.js';
 import type { MemoryStore } from './memory/memory-store.js';
+import { type MemoryUserId, memoryUserIdForDiscord } from './memory/user-id.js';
 
 /** The parts of the app shared by the Discord bot and the terminal chat. */
 export interface Core {
@@ -23,12 +26,18 @@ export interface Core {
   memory: MemoryStore;
   /** Resolves when turns in flight and their memory writes have settled, or after `timeoutMs`; returns how many are left. */
   whenIdle(timeoutMs: number): Promise<number>;
+  /** Forgets a person's short-term conversation and waits for their memory writes in flight. */
+  forgetShortTerm(userId: MemoryUserId): Promise<void>;
   /** Waits for turns and pending memory writes, then releases the memory store. */
   close(timeoutMs: number): Promise<void>;
 }
 
 /** Builds memory, model and conversation from Config; performs no I/O until used. */
-export function createCore(config: Config, logger: Logger): Core {
+export function createCore(
+  config: Config,
+  logger: Logger,
+  extras: { firstContactNote?: string } = {},
+): Core {
   useGeminiBaseUrl(config.geminiBaseUrl);
   const memory = createMemoryStore(config);
   const background = createBackgroundWork(logger);
@@ -45,10 +54,12 @@ export function createCore(config: Config, logger: Logger): Core {
       noticeAfterMs: config.limits.queueNoticeAfterMs,
     }),
   );
+  const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
   const conversation = createConversation({
     memory,
     model,
-    history: createConversationHistory({ ...config.history, maxConversations: 10_000 }),
+    history,
+    ...(extras.firstContactNote === undefined ? {} : { firstContactNote: extras.firstContactNote }),
     persona: config.persona ?? defaultPersona,
     maxMemoriesPerPrompt: config.maxMemoriesPerPrompt,
     memorySearchTimeoutMs: config.memorySearchTimeoutMs,
@@ -82,6 +93,10 @@ export function createCore(config: Config, logger: Logger): Core {
     },
     memory,
     whenIdle,
+    async forgetShortTerm(userId) {
+      history.forget(`${userId}|`);
+      await background.settle(userId, 30_000);
+    },
     async close(timeoutMs) {
       const left = await whenIdle(timeoutMs);
       if (left > 0)
@@ -105,16 +120,29 @@ const maxFollowedThreads = 5_000;
 
 /** Wires the whole bot exactly as `main` runs it; tests build it the same way. */
 export function createApp(config: Config, logger: Logger): App {
-  const core = createCore(config, logger);
+  const core = createCore(config, logger, { firstContactNote: firstContactNote(config) });
   let botUserId = '';
   let accepting = true;
   const followedThreads = new Set<string>();
+  const confirmations = createConfirmations();
   const bot = createDiscordBot({
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
     messageContentIntent: config.discordMessageContent,
     channelPacer: createKeyedPacer({ minIntervalMs: config.limits.replyEditIntervalMs }),
     logger,
+    onInteraction: createInteractionHandler({
+      commands,
+      logger,
+      contextFor: (discordUserId, guildId) => ({
+        userId: memoryUserIdForDiscord(discordUserId),
+        place: guildId === undefined ? { kind: 'dm' } : { kind: 'guild', guildId },
+        memory: core.memory,
+        forgetShortTerm: () => core.forgetShortTerm(memoryUserIdForDiscord(discordUserId)),
+        remember: (value) => confirmations.remember(value),
+        recall: (key) => confirmations.take(key),
+      }),
+    }),
     async onMessage(message, reply) {
       if (!accepting) return;
       const why = addressedBy(message, botUserId, (id) => followedThreads.has(id));
@@ -171,4 +199,35 @@ function createMemoryStore(config: Config): MemoryStore {
     embeddingModel: config.geminiEmbeddingModel,
     embeddingDimensions: config.memory.embeddingDimensions,
   });
+}
+
+/** What the bot says once to someone new: what it keeps, where, and how to see or delete it. */
+export function firstContactNote(config: Config): string {
+  const where =
+    config.memory.backend === 'platform'
+      ? 'with mem0, the memory service this bot uses'
+      : "on this bot's own server";
+  return `*Hi, I'm wellness0. I remember what you tell me so I can support you better: it's kept ${where}, and your messages go to Google's Gemini to write my answers. Use \`/memories\` to see what I remember and \`/forget\` to delete it.*`;
+}
+
+/** Values kept briefly for confirmation buttons; bounded in number and age. */
+function createConfirmations(maxEntries = 1_000, ttlMs = 15 * 60_000) {
+  const entries = new Map<string, { value: unknown; at: number }>();
+  let counter = 0;
+  return {
+    remember(value: unknown): string {
+      const key = `${Date.now().toString(36)}${(counter++).toString(36)}`;
+      entries.set(key, { value, at: Date.now() });
+      for (const [k, entry] of entries) {
+        if (entries.size <= maxEntries && Date.now() - entry.at < ttlMs) break;
+        entries.delete(k);
+      }
+      return key;
+    },
+    take(key: string): unknown {
+      const entry = entries.get(key);
+      entries.delete(key);
+      return entry && Date.now() - entry.at < ttlMs ? entry.value : undefined;
+    },
+  };
 }

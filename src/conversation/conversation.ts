@@ -37,6 +37,8 @@ export interface ConversationOptions {
   memorySearchTimeoutMs: number;
   background: BackgroundWork;
   logger: Logger;
+  /** Said once, before the first answer, to someone the bot has never talked with. */
+  firstContactNote?: string;
 }
 
 /** The turn pipeline: recall → ask the model → reply → remember, with exactly one visible outcome. */
@@ -53,6 +55,24 @@ export function historyKey(turn: Pick<Turn, 'userId' | 'placeId'>): string {
 /** Builds the conversation core from its collaborators; it knows nothing of Discord, Gemini or mem0. */
 export function createConversation(options: ConversationOptions): Conversation {
   const { memory, model, logger, history } = options;
+  // People already greeted in this process; bounded, oldest first out.
+  const greeted = new Set<string>();
+  const maxGreeted = 100_000;
+
+  /** True once per person: when they have no memories and were not greeted since start. */
+  async function isFirstContact(turn: Turn, recalled: number): Promise<boolean> {
+    if (options.firstContactNote === undefined || greeted.has(turn.userId)) return false;
+    greeted.add(turn.userId);
+    if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
+    if (recalled > 0) return false;
+    try {
+      return (
+        (await withTimeout(memory.list(turn.userId), options.memorySearchTimeoutMs)).length === 0
+      );
+    } catch {
+      return false;
+    }
+  }
 
   async function recall(turn: Turn): Promise<RecalledMemory[]> {
     try {
@@ -121,18 +141,24 @@ export function createConversation(options: ConversationOptions): Conversation {
           reply = noticeForModelError(modelError);
         }
         stopTyping();
-        await target.complete(reply);
+        const greeting = (await isFirstContact(turn, memories.length))
+          ? `${options.firstContactNote}\n\n`
+          : '';
+        await target.complete(greeting + reply);
         if (answered) {
           history.record(historyKey(turn), text, reply);
-          options.background.run('memory-write', () =>
-            memory.add(
-              turn.userId,
-              [
-                { role: 'user', content: text },
-                { role: 'assistant', content: reply },
-              ],
-              turn.origin,
-            ),
+          options.background.run(
+            'memory-write',
+            () =>
+              memory.add(
+                turn.userId,
+                [
+                  { role: 'user', content: text },
+                  { role: 'assistant', content: reply },
+                ],
+                turn.origin,
+              ),
+            turn.userId,
           );
         }
         return { kind: answered ? 'answer' : 'notice', memoriesUsed: memories.length };

@@ -3,6 +3,7 @@ import {
   Client,
   Events,
   GatewayIntentBits,
+  type Interaction,
   type Message,
   MessageType,
   Partials,
@@ -25,6 +26,8 @@ export interface DiscordBotOptions {
   logger: Logger;
   /** Called for every message the bot can see; the handler decides whether to answer. */
   onMessage: (message: IncomingMessage, reply: ReplyTarget) => Promise<void>;
+  /** Handles slash commands and button presses; never throws. */
+  onInteraction: (interaction: Interaction) => Promise<void>;
 }
 
 /** Who the bot is once logged in. */
@@ -71,6 +74,9 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   client.on(Events.ShardResume, (shardId) => logger.info({ shardId }, 'gateway resumed'));
   client.on(Events.MessageCreate, (message) => {
     void handle(message);
+  });
+  client.on(Events.InteractionCreate, (interaction) => {
+    void options.onInteraction(interaction);
   });
 
   async function handle(message: Message): Promise<void> {

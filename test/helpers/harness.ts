@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, parseConfig } from '../../src/config.js';
-import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../standins/discord.js';
+import {
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  startFakeDiscord,
+} from '../standins/discord.js';
 import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
 import { type FakeMem0, startFakeMem0 } from '../standins/mem0-platform.js';
 
@@ -27,6 +31,25 @@ export interface Harness {
 export const testDiscordToken = 'MTAwMDAwMDAwMDAwMDAwMDAx.harness.token-for-tests-only-0123456789';
 export const testGeminiKey = 'harness-gemini-key-0123456789';
 export const testMem0Key = 'harness-mem0-key-0123456789';
+
+/** A reply's text without the one-time note the bot puts before its first answer to someone new. */
+export function withoutGreeting(content: string): string {
+  return content.replace(/^\*Hi, I'm wellness0\.[^*]*\*\n\n/, '');
+}
+
+/**
+ * The most events in any window of `windowMs` (a sliding window, as rate limits are counted).
+ */
+export function maxInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while ((sorted[end] ?? 0) - (sorted[start] ?? 0) >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
 
 /** Starts the stand-ins and the bot (logged in and ready). */
 export async function startHarness(options: {

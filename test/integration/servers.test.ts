@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { type Harness, startHarness, withoutGreeting } from '../helpers/harness.js';
 
 const guildId = '400000000000000001';
 const channelId = '400000000000000002';
@@ -53,7 +53,10 @@ describe('in a server', () => {
     });
     const replies = h.discord.messages(channelId);
     expect(replies).toHaveLength(1);
-    expect(replies[0]?.content).toBe('I hear you: "could you help me calm down?"');
+    expect(replies[0]?.content).toMatch(/^\*Hi, I'm wellness0\..*\/memories.*\/forget/s);
+    expect(withoutGreeting(replies[0]?.content ?? '')).toBe(
+      'I hear you: "could you help me calm down?"',
+    );
     const created = h.discord.requests.find(
       (r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages`,
     );
@@ -134,7 +137,7 @@ describe('in a server', () => {
     });
     await say(h, { guildId, channelId: threadId, userId: alice, content: 'thanks for listening' });
     await say(h, { guildId, channelId, userId: alice, content: 'not in the thread' });
-    const inThread = h.discord.messages(threadId).map((m) => m.content);
+    const inThread = h.discord.messages(threadId).map((m) => withoutGreeting(m.content));
     expect(inThread).toEqual([
       'I hear you: "can we talk here?"',
       'I hear you: "thanks for listening"',

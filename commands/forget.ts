@@ -1,0 +1,134 @@
+import type { CommandContext, CommandView, SlashCommand } from '../src/discord/command-view.js';
+import { everywhere } from '../src/discord/command-view.js';
+import type { StoredMemory } from '../src/memory/memory-store.js';
+import { memoryLine } from './memory-text.js';
+
+// mem0 may still be processing something said a moment ago; check again before giving up.
+const verifyDelaysMs = [0, 500, 1_500, 3_000];
+
+/** Deletes `targets` (or everything) and checks with mem0, by listing and by searching, that they are gone. */
+async function forgetAndVerify(
+  ctx: CommandContext,
+  targets: StoredMemory[] | 'everything',
+): Promise<{ deleted: number; remaining: StoredMemory[] }> {
+  await ctx.forgetShortTerm();
+  const before = targets === 'everything' ? await ctx.memory.list(ctx.userId) : targets;
+  let remaining = before;
+  for (const delayMs of verifyDelaysMs) {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (targets === 'everything') await ctx.memory.deleteAll(ctx.userId);
+    else for (const memory of remaining) await ctx.memory.delete(ctx.userId, memory.id);
+    remaining = await stillThere(ctx, targets === 'everything' ? undefined : before);
+    if (remaining.length === 0) break;
+  }
+  return { deleted: Math.max(0, before.length - remaining.length), remaining };
+}
+
+/** What is still stored: everything listed (when forgetting all), or any target still listed or searchable. */
+async function stillThere(ctx: CommandContext, targets: StoredMemory[] | undefined) {
+  const listed = await ctx.memory.list(ctx.userId);
+  if (targets === undefined) {
+    const found = await ctx.memory.search(ctx.userId, 'me', { limit: 5, origin: { kind: 'dm' } });
+    return [...listed, ...found.map((m) => ({ ...m, origin: undefined }))];
+  }
+  const ids = new Set(targets.map((m) => m.id));
+  const left = listed.filter((m) => ids.has(m.id));
+  for (const target of targets.slice(0, 10)) {
+    const found = await ctx.memory.search(ctx.userId, target.text, {
+      limit: 5,
+      origin: { kind: 'dm' },
+    });
+    for (const hit of found) {
+      if (ids.has(hit.id) && !left.some((m) => m.id === hit.id))
+        left.push({ ...hit, origin: undefined });
+    }
+  }
+  return left;
+}
+
+function report(deleted: number, remaining: StoredMemory[], what: string): CommandView {
+  if (remaining.length === 0) {
+    return {
+      content: `Done: I forgot ${what} (${deleted} ${deleted === 1 ? 'memory' : 'memories'}), and I checked that ${deleted === 1 ? 'it is' : 'they are'} gone. Our recent conversation is cleared too.`,
+    };
+  }
+  return {
+    content: `I tried, but ${remaining.length} ${remaining.length === 1 ? 'memory is' : 'memories are'} still stored (the memory service may still be processing it). Please run \`/forget\` again in a minute. Still there:\n${remaining
+      .slice(0, 5)
+      .map((m) => `- ${memoryLine(m, 200)}`)
+      .join('\n')}`,
+  };
+}
+
+/** `/forget`: forgets everything (after confirming) or everything about a topic, and verifies it. */
+export const forgetCommand = {
+  data: {
+    name: 'forget',
+    description: 'Make wellness0 forget what it remembers about you',
+    options: [
+      { type: 1, name: 'everything', description: 'Forget everything I remember about you' },
+      {
+        type: 1,
+        name: 'topic',
+        description: 'Forget what I remember about one topic',
+        options: [
+          {
+            type: 3,
+            name: 'about',
+            description: 'The topic, in a few words',
+            required: true,
+            max_length: 200,
+          },
+        ],
+      },
+    ],
+    ...everywhere,
+  },
+  async run(ctx, options) {
+    if (options.subcommand === 'topic') {
+      const topic = options.about?.trim() ?? '';
+      if (topic === '') return { content: 'Tell me the topic to forget, in a few words.' };
+      const matches = await ctx.memory.search(ctx.userId, topic, {
+        limit: 10,
+        origin: { kind: 'dm' },
+      });
+      if (matches.length === 0) return { content: `I don't remember anything about “${topic}”.` };
+      const key = ctx.remember(matches.map((m) => ({ ...m, origin: undefined })));
+      return {
+        content: `I remember ${matches.length} ${matches.length === 1 ? 'thing' : 'things'} about “${topic}”:\n${matches
+          .map((m) => `- ${m.text.slice(0, 200)}`)
+          .join('\n')}\n\nForget ${matches.length === 1 ? 'it' : 'them'}?`,
+        buttons: [
+          [
+            { action: 'topic', arg: key, label: 'Yes, forget these', style: 'danger' },
+            { action: 'cancel', label: 'Keep them', style: 'secondary' },
+          ],
+        ],
+      };
+    }
+    return {
+      content:
+        'This deletes everything I remember about you, everywhere, and cannot be undone. Are you sure?',
+      buttons: [
+        [
+          { action: 'everything', label: 'Yes, forget everything', style: 'danger' },
+          { action: 'cancel', label: 'Keep my memories', style: 'secondary' },
+        ],
+      ],
+    };
+  },
+  async press(ctx, action, arg) {
+    if (action === 'everything') {
+      const { deleted, remaining } = await forgetAndVerify(ctx, 'everything');
+      return report(deleted, remaining, 'everything I knew about you');
+    }
+    if (action === 'topic' && arg) {
+      const targets = ctx.recall(arg) as StoredMemory[] | undefined;
+      if (!targets)
+        return { content: 'That request has expired. Please run `/forget topic` again.' };
+      const { deleted, remaining } = await forgetAndVerify(ctx, targets);
+      return report(deleted, remaining, 'that topic');
+    }
+    return { content: 'Okay, I kept everything.' };
+  },
+} satisfies SlashCommand;

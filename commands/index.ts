@@ -1,0 +1,7 @@
+import type { SlashCommand } from '../src/discord/command-view.js';
+import { exportCommand } from './export.js';
+import { forgetCommand } from './forget.js';
+import { memoriesCommand } from './memories.js';
+
+/** Every slash command, listed explicitly. */
+export const commands: readonly SlashCommand[] = [memoriesCommand, forgetCommand, exportCommand];

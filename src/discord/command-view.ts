@@ -1,0 +1,54 @@
+import type { MemoryStore } from '../memory/memory-store.js';
+import type { MemoryUserId } from '../memory/user-id.js';
+
+/** A button on a command's private reply; `action` and `arg` come back when the caller presses it. */
+export interface ViewButton {
+  action: string;
+  arg?: string;
+  label: string;
+  style: 'primary' | 'secondary' | 'danger';
+  disabled?: boolean;
+}
+
+/** What a command shows the caller, always privately (ephemeral). */
+export interface CommandView {
+  content: string;
+  /** Rows of at most five buttons, at most five rows (Discord's limits). */
+  buttons?: ViewButton[][];
+  /** A file attached to the private reply. */
+  file?: { name: string; contents: string };
+}
+
+/** What a command may use: the caller's identity and the caller's memories only. */
+export interface CommandContext {
+  /** The caller's mem0 user id; every memory call of a command is for this user. */
+  userId: MemoryUserId;
+  /** Where the command was used, for display. */
+  place: { kind: 'dm' } | { kind: 'guild'; guildId: string };
+  memory: Pick<MemoryStore, 'list' | 'search' | 'delete' | 'deleteAll'>;
+  /** Forgets the caller's short-term conversation and waits for their memory writes in flight. */
+  forgetShortTerm(): Promise<void>;
+  /** Keeps a value for a later button press (a confirmation); returns its key. */
+  remember(value: unknown): string;
+  /** Takes back a value kept by `remember`, once. */
+  recall(key: string): unknown;
+}
+
+/** A slash command: the registration data Discord takes, and what it does. */
+export interface SlashCommand {
+  /** Sent as is to Discord's bulk command overwrite. */
+  data: {
+    name: string;
+    description: string;
+    options?: unknown[];
+    contexts?: readonly number[];
+    integration_types?: readonly number[];
+  };
+  /** Handles the command; `options` are the string option values by name (subcommand under `subcommand`). */
+  run(ctx: CommandContext, options: Record<string, string | undefined>): Promise<CommandView>;
+  /** Handles a press of one of this command's buttons. */
+  press?(ctx: CommandContext, action: string, arg: string | undefined): Promise<CommandView>;
+}
+
+// Commands work in servers (0), in DMs with the bot (1) and in private channels (2).
+export const everywhere = { contexts: [0, 1, 2], integration_types: [0] } as const;

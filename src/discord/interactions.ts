@@ -1,0 +1,151 @@
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  MessageFlags,
+} from 'discord.js';
+import type { Logger } from '../logger.js';
+import type { CommandContext, CommandView, SlashCommand } from './command-view.js';
+
+/** Options of the interaction handler. */
+export interface InteractionHandlerOptions {
+  commands: readonly SlashCommand[];
+  /** The context for one caller, in one place. */
+  contextFor(discordUserId: string, guildId: string | undefined): CommandContext;
+  logger: Logger;
+}
+
+const noPings = { parse: [], repliedUser: false } as const;
+const styles = {
+  primary: ButtonStyle.Primary,
+  secondary: ButtonStyle.Secondary,
+  danger: ButtonStyle.Danger,
+} as const;
+
+/**
+ * Button ids carry the command, the action, the caller they belong to and an argument, so that
+ * a press can be routed without server state and refused when someone else presses it.
+ */
+export function buttonId(command: string, action: string, ownerId: string, arg = ''): string {
+  return ['w0', command, action, ownerId, arg].join(':');
+}
+
+/** Reads a button id made by `buttonId`; undefined for anything else. */
+export function parseButtonId(
+  id: string,
+): { command: string; action: string; ownerId: string; arg: string | undefined } | undefined {
+  const [prefix, command, action, ownerId, ...rest] = id.split(':');
+  if (prefix !== 'w0' || !command || !action || !ownerId) return undefined;
+  const arg = rest.join(':');
+  return { command, action, ownerId, arg: arg === '' ? undefined : arg };
+}
+
+/** Handles slash commands and their buttons: private to the caller, acknowledged at once. */
+export function createInteractionHandler(options: InteractionHandlerOptions) {
+  const byName = new Map(options.commands.map((command) => [command.data.name, command]));
+  const { logger } = options;
+
+  function render(view: CommandView, command: string, ownerId: string) {
+    const content = view.content.length > 2000 ? `${view.content.slice(0, 1999)}…` : view.content;
+    return {
+      content,
+      allowedMentions: noPings,
+      components: (view.buttons ?? []).map((row) =>
+        new ActionRowBuilder<ButtonBuilder>().addComponents(
+          row.map((button) =>
+            new ButtonBuilder()
+              .setCustomId(buttonId(command, button.action, ownerId, button.arg))
+              .setLabel(button.label)
+              .setStyle(styles[button.style])
+              .setDisabled(button.disabled ?? false),
+          ),
+        ),
+      ),
+      files: view.file
+        ? [new AttachmentBuilder(Buffer.from(view.file.contents, 'utf8'), { name: view.file.name })]
+        : [],
+    };
+  }
+
+  async function runCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    if (command === undefined) {
+      await interaction.reply({
+        content: "I don't know that command any more. It may have been removed.",
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    // Acknowledge within Discord's 3 seconds before touching memory, which may be slow.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const values: Record<string, string | undefined> = {};
+    const collect = (list: readonly CommandInteractionOption[]) => {
+      for (const option of list) {
+        if (option.options) {
+          values.subcommand = option.name;
+          collect(option.options);
+        } else if (typeof option.value === 'string') {
+          values[option.name] = option.value;
+        }
+      }
+    };
+    collect(interaction.options.data);
+    const view = await command.run(
+      options.contextFor(interaction.user.id, interaction.guildId ?? undefined),
+      values,
+    );
+    await interaction.editReply(render(view, command.data.name, interaction.user.id));
+  }
+
+  async function pressButton(interaction: ButtonInteraction): Promise<void> {
+    const parsed = parseButtonId(interaction.customId);
+    const command = parsed && byName.get(parsed.command);
+    if (parsed === undefined || command?.press === undefined) {
+      await interaction.reply({
+        content: 'That button no longer works. Please run the command again.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    if (parsed.ownerId !== interaction.user.id) {
+      await interaction.reply({
+        content: 'These buttons belong to someone else. Use the command yourself to see your own.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    await interaction.deferUpdate();
+    const view = await command.press(
+      options.contextFor(interaction.user.id, interaction.guildId ?? undefined),
+      parsed.action,
+      parsed.arg,
+    );
+    await interaction.editReply(render(view, command.data.name, interaction.user.id));
+  }
+
+  return async function handle(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    try {
+      if (interaction.isChatInputCommand()) await runCommand(interaction);
+      else await pressButton(interaction);
+    } catch (error) {
+      logger.error({ err: error, interactionId: interaction.id }, 'interaction failed');
+      const content =
+        'Something went wrong and I could not finish that. Nothing was changed unless I said so; please try again in a minute.';
+      try {
+        if (interaction.deferred || interaction.replied) {
+          await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+        } else {
+          await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+        }
+      } catch (replyError) {
+        logger.warn({ err: replyError }, 'could not tell the user about a failed interaction');
+      }
+    }
+  };
+}
