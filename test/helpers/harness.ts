@@ -10,7 +10,7 @@ import {
   startFakeDiscord,
 } from '../standins/discord.js';
 import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
-import { type FakeMem0, startFakeMem0 } from '../standins/mem0-platform.js';
+import { type FakeMem0, type FakeMem0Options, startFakeMem0 } from '../standins/mem0-platform.js';
 
 /** Which mem0 flavour a test runs against. */
 export type MemoryBackend = 'open-source' | 'platform';
@@ -56,11 +56,14 @@ export async function startHarness(options: {
   backend: MemoryBackend;
   env?: Record<string, string>;
   discord?: Omit<FakeDiscordOptions, 'token'>;
+  mem0?: Omit<FakeMem0Options, 'apiKey'>;
 }): Promise<Harness> {
   const discord = await startFakeDiscord({ ...options.discord, token: testDiscordToken });
   const gemini = await startFakeGemini({ apiKey: testGeminiKey });
   const mem0 =
-    options.backend === 'platform' ? await startFakeMem0({ apiKey: testMem0Key }) : undefined;
+    options.backend === 'platform'
+      ? await startFakeMem0({ ...options.mem0, apiKey: testMem0Key })
+      : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-data-'));
   const parsed = parseConfig(
     {

@@ -1,0 +1,67 @@
+// Entry: registers the slash commands with Discord, globally or (with --guild <id>) to one server.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { commands } from '../commands/index.js';
+import { describeConfigProblems, parseConfig } from './config.js';
+import { applicationIdFromToken, registerCommands } from './discord/register-commands.js';
+
+dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
+
+const { values } = parseArgs({ options: { guild: { type: 'string' } } });
+const guildId = values.guild?.trim();
+const parsed = parseConfig(process.env, {
+  cwd: process.cwd(),
+  readTextFile: (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+});
+const problems = parsed.ok ? [] : [...parsed.problems];
+if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) {
+  problems.push(
+    '--guild must be a server id: a number of 17 to 20 digits (right-click the server → Copy Server ID).',
+  );
+}
+if (!parsed.ok || problems.length > 0) {
+  console.error(describeConfigProblems(problems));
+  process.exit(1);
+}
+const config = parsed.config;
+const applicationId = config.discordClientId ?? applicationIdFromToken(config.discordToken);
+if (applicationId === undefined) {
+  console.error(
+    describeConfigProblems([
+      'DISCORD_CLIENT_ID is needed to register commands: copy "Application ID" from the General Information page.',
+    ]),
+  );
+  process.exit(1);
+}
+
+try {
+  const names = await registerCommands({
+    token: config.discordToken,
+    applicationId,
+    guildId,
+    apiUrl: config.discordApiUrl,
+    commands,
+  });
+  console.log(
+    `Registered ${names.map((name) => `/${name}`).join(', ')} ${
+      guildId === undefined
+        ? 'globally (they can take up to an hour to appear everywhere)'
+        : `to server ${guildId} (available now)`
+    }.`,
+  );
+} catch (error) {
+  const status = (error as { status?: unknown }).status;
+  console.error(
+    status === 401
+      ? 'Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token).'
+      : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,230 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { registerCommands } from '../../src/discord/register-commands.js';
+import {
+  type Harness,
+  type MemoryBackend,
+  startHarness,
+  testDiscordToken,
+} from '../helpers/harness.js';
+import type { InteractionPayload, StoredMessage } from '../standins/discord.js';
+
+const alice = '200000000000000001';
+const bob = '200000000000000002';
+const guildId = '400000000000000001';
+const channelId = '400000000000000002';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  const violations = harness?.violations() ?? [];
+  await harness?.close();
+  harness = undefined;
+  expect(violations).toEqual([]);
+});
+
+async function start(backend: MemoryBackend, mem0Options?: { asyncDeleteDelayMs?: number }) {
+  const h = await startHarness({
+    backend,
+    discord: { guilds: [{ id: guildId, channels: [{ id: channelId }] }] },
+    ...(mem0Options ? { mem0: mem0Options } : {}),
+  });
+  harness = h;
+  await registerCommands({
+    token: testDiscordToken,
+    applicationId: h.botUserId,
+    guildId: undefined,
+    apiUrl: h.discord.apiBase,
+    commands,
+  });
+  return h;
+}
+
+/** DMs the bot and waits until the exchange is answered and remembered (and searchable). */
+async function tell(h: Harness, userId: string, content: string) {
+  const dm = h.discord.sendDm({ userId, content });
+  const before = h.discord.messages(dm.channel_id).length;
+  await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[before], 10_000);
+  await h.app.core.whenIdle(10_000);
+  if (h.mem0) {
+    const mem0 = h.mem0;
+    await mem0.waitFor(() => mem0.memories().every((m) => m.searchableAt <= Date.now()), 5_000);
+  }
+}
+
+/** The private reply of an interaction once it has been edited with a result. */
+async function finalReply(h: Harness, interaction: InteractionPayload): Promise<StoredMessage> {
+  return h.discord.waitFor(() => {
+    const edits = h.discord
+      .interactionResponses(interaction.id)
+      .filter((r) => r.kind === 'original-edit');
+    if (edits.length === 0) return undefined;
+    return h.discord.messages().find((m) => m.interactionId === interaction.id);
+  }, 15_000);
+}
+
+function buttonIds(message: StoredMessage): string[] {
+  return (message.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap(
+    (row) => row.components.map((b) => b.custom_id),
+  );
+}
+
+describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memory', (backend) => {
+  it('/memories shows only the caller what is remembered, privately, with working delete buttons', async () => {
+    const h = await start(backend);
+    await tell(h, alice, 'I adopted a cat named Miso');
+    await tell(h, alice, 'I work night shifts at the hospital');
+    await tell(h, bob, 'I play the violin in an orchestra');
+
+    const slash = h.discord.sendSlash({ userId: alice, name: 'memories' });
+    const reply = await finalReply(h, slash);
+    const responses = h.discord.interactionResponses(slash.id);
+    expect(responses.every((r) => r.ephemeral)).toBe(true);
+    expect(responses[0]).toMatchObject({ kind: 'callback', type: 5 });
+    expect(reply.content).toContain('Miso');
+    expect(reply.content).toContain('night shifts');
+    expect(reply.content).not.toContain('violin');
+    expect(reply.content).toContain('in a DM');
+
+    // Bob cannot use Alice's buttons.
+    const deleteMiso = buttonIds(reply).find((id) => id.includes(':delete:'));
+    expect(deleteMiso).toBeDefined();
+    const stolen = h.discord.sendButton({
+      userId: bob,
+      customId: deleteMiso ?? '',
+      messageId: reply.id,
+    });
+    await h.discord.waitFor(() => h.discord.interactionResponses(stolen.id)[0], 5_000);
+    expect(h.discord.interactionResponses(stolen.id)[0]).toMatchObject({
+      type: 4,
+      ephemeral: true,
+    });
+    expect((await h.app.core.memory.list(`discord:${alice}` as never)).length).toBe(2);
+
+    // Alice's own press deletes that memory and shows the updated list.
+    const press = h.discord.sendButton({
+      userId: alice,
+      customId: deleteMiso ?? '',
+      messageId: reply.id,
+    });
+    await h.discord.waitFor(
+      () => h.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
+      10_000,
+    );
+    const remaining = await h.app.core.memory.list(`discord:${alice}` as never);
+    expect(remaining.map((m) => m.text)).toHaveLength(1);
+    expect(h.discord.interactionResponses(press.id).every((r) => r.ephemeral)).toBe(true);
+  });
+
+  it('/memories says plainly when nothing is remembered', async () => {
+    const h = await start(backend);
+    const slash = h.discord.sendSlash({ userId: alice, name: 'memories' });
+    expect((await finalReply(h, slash)).content).toMatch(/don't remember anything about you yet/);
+  });
+
+  it('/forget everything, once confirmed, leaves nothing to list, search or recall', async () => {
+    const h = await start(backend);
+    await tell(h, alice, 'My brother Tom is in hospital');
+    await tell(h, bob, 'My brother Sam plays football');
+
+    const slash = h.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
+    const confirm = await finalReply(h, slash);
+    expect(confirm.content).toMatch(/cannot be undone/);
+    const yes = buttonIds(confirm).find((id) => id.includes(':everything:')) ?? '';
+    const press = h.discord.sendButton({ userId: alice, customId: yes, messageId: confirm.id });
+    const done = await h.discord.waitFor(
+      () => h.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
+      15_000,
+    );
+    expect(JSON.stringify(done.body)).toMatch(/checked that/);
+
+    const aliceId = `discord:${alice}` as never;
+    expect(await h.app.core.memory.list(aliceId)).toEqual([]);
+    expect(
+      await h.app.core.memory.search(aliceId, 'brother Tom hospital', {
+        limit: 5,
+        origin: { kind: 'dm' },
+      }),
+    ).toEqual([]);
+    // Bob's memories are untouched.
+    expect((await h.app.core.memory.list(`discord:${bob}` as never)).length).toBe(1);
+
+    // And the bot no longer recalls anything, nor the recent conversation.
+    const before = h.gemini.chatRequests().length;
+    await tell(h, alice, 'how is my brother Tom doing?');
+    const body = JSON.stringify(h.gemini.chatRequests()[before]?.body);
+    expect(body).not.toContain('<memories>');
+    expect(body).not.toContain('is in hospital');
+  });
+
+  it('/forget topic forgets only what matches, after confirmation', async () => {
+    const h = await start(backend);
+    await tell(h, alice, 'I am anxious about my exams');
+    await tell(h, alice, 'I love baking sourdough bread');
+    const slash = h.discord.sendSlash({
+      userId: alice,
+      name: 'forget',
+      subcommand: 'topic',
+      options: [{ name: 'about', type: 3, value: 'exams anxious' }],
+    });
+    const confirm = await finalReply(h, slash);
+    expect(confirm.content).toContain('exams');
+    const yes = buttonIds(confirm).find((id) => id.includes(':topic:')) ?? '';
+    const press = h.discord.sendButton({ userId: alice, customId: yes, messageId: confirm.id });
+    await h.discord.waitFor(
+      () => h.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
+      15_000,
+    );
+    const left = (await h.app.core.memory.list(`discord:${alice}` as never)).map((m) => m.text);
+    expect(left.join(' ')).toContain('sourdough');
+    expect(left.join(' ')).not.toContain('exams');
+  });
+
+  it('/export sends the caller, privately, a file equal to the list', async () => {
+    const h = await start(backend);
+    await tell(h, alice, 'I started running in the mornings');
+    const slash = h.discord.sendSlash({ userId: alice, name: 'export', guildId, channelId });
+    await finalReply(h, slash);
+    const edit = h.discord.interactionResponses(slash.id).find((r) => r.kind === 'original-edit');
+    expect(edit?.ephemeral).toBe(true);
+    const upload = h.discord.requests.find(
+      (r) => r.method === 'PATCH' && r.path.endsWith(`/${slash.token}/messages/@original`),
+    );
+    const files = (upload?.body as { files?: Array<{ text: string }> }).files ?? [];
+    expect(files).toHaveLength(1);
+    const exported = JSON.parse(files[0]?.text ?? '{}') as {
+      memories: Array<{ id: string; text: string }>;
+    };
+    const listed = await h.app.core.memory.list(`discord:${alice}` as never);
+    expect(exported.memories.map((m) => [m.id, m.text])).toEqual(listed.map((m) => [m.id, m.text]));
+    // Nothing was posted publicly in the server channel.
+    expect(h.discord.messages(channelId).filter((m) => !m.ephemeral)).toEqual([]);
+  });
+});
+
+describe('commands when mem0 misbehaves', () => {
+  it('acknowledges within Discord’s 3 seconds even when mem0 is slow', async () => {
+    const h = await start('platform');
+    h.mem0?.setLatency(3_500, /\/v3\/memories\/$/);
+    const slash = h.discord.sendSlash({ userId: alice, name: 'memories' });
+    const reply = await finalReply(h, slash);
+    const callback = h.discord.interactionResponses(slash.id)[0];
+    expect(callback).toMatchObject({ kind: 'callback', type: 5, ephemeral: true });
+    expect(reply.content).toMatch(/don't remember anything/);
+  });
+
+  it('/forget says honestly when something is still stored', async () => {
+    // The Platform deletes asynchronously; here it takes longer than /forget keeps checking.
+    const h = await start('platform', { asyncDeleteDelayMs: 60_000 });
+    await tell(h, alice, 'I am moving to Lisbon next month');
+    const slash = h.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
+    const confirm = await finalReply(h, slash);
+    const yes = buttonIds(confirm).find((id) => id.includes(':everything:')) ?? '';
+    const press = h.discord.sendButton({ userId: alice, customId: yes, messageId: confirm.id });
+    const done = await h.discord.waitFor(
+      () => h.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
+      20_000,
+    );
+    expect(JSON.stringify(done.body)).toMatch(/still stored/);
+    expect(JSON.stringify(done.body)).toContain('Lisbon');
+  }, 30_000);
+});
