@@ -140,6 +140,9 @@ const schema = z.object({
     .transform((level) => (level ?? 'info') as Config['logLevel']),
 });
 
+/** Every variable the configuration reads (entries also read MEM0_TELEMETRY and CHAT_USER). */
+export const configVariables: readonly string[] = Object.keys(schema.shape);
+
 /**
  * Reads configuration from an environment-like record, reporting every problem at once.
  * Messages name the variable and what is wrong, never a secret's value.
