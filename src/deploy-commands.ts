@@ -57,11 +57,13 @@ try {
     }.`,
   );
 } catch (error) {
-  const status = (error as { status?: unknown }).status;
+  const { status, code } = error as { status?: unknown; code?: unknown };
   console.error(
     status === 401
       ? 'Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token).'
-      : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`,
+      : code === 50001 && guildId !== undefined
+        ? `The bot is not in server ${guildId}: invite it first (see README), or check the id.`
+        : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(1);
 }

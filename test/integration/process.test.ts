@@ -143,4 +143,46 @@ describe('the bot as a process', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('registers the slash commands globally, or to one server with --guild', async () => {
+    const standins = npm('standins', {});
+    const lines = createInterface({ input: standins.stdout ?? process.stdin });
+    const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+    const { control, env } = JSON.parse(first) as { control: string; env: Record<string, string> };
+    const commandEnv = {
+      DOTENV_CONFIG_PATH: join(tmpdir(), 'no-such-env-file'),
+      DISCORD_TOKEN: env.DISCORD_TOKEN,
+      DISCORD_API_URL: env.DISCORD_API_URL,
+      GEMINI_API_KEY: env.GEMINI_API_KEY,
+    };
+    const names = async (query: string) =>
+      (
+        (await (await fetch(`${control}/discord/commands${query}`)).json()) as Array<{
+          name: string;
+        }>
+      )
+        .map((c) => c.name)
+        .sort();
+
+    const global = npm('deploy-commands', commandEnv);
+    const globalOutput = output(global);
+    expect(await exited(global)).toBe(0);
+    expect(globalOutput.stdout()).toMatch(/Registered \/memories, \/forget, \/export globally/);
+    expect(await names('')).toEqual(['export', 'forget', 'memories']);
+
+    const guild = spawn(
+      'npm',
+      ['run', '--silent', 'deploy-commands', '--', '--guild', '400000000000000001'],
+      {
+        cwd: repo,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...commandEnv },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(guild);
+    expect(await exited(guild)).toBe(0);
+    expect(await names('?guildId=400000000000000001')).toEqual(['export', 'forget', 'memories']);
+    expect(await (await fetch(`${control}/violations`)).json()).toEqual([]);
+  }, 60_000);
 });

@@ -22,6 +22,13 @@ const mem0ApiKey = 'standin-mem0-key';
 const discord = await startFakeDiscord({
   token: discordToken,
   port: Number(values['discord-port']),
+  guilds: [
+    {
+      id: '400000000000000001',
+      name: 'Stand-in server',
+      channels: [{ id: '400000000000000002', name: 'general' }],
+    },
+  ],
 });
 const gemini = await startFakeGemini({ apiKey: geminiApiKey, port: Number(values['gemini-port']) });
 const mem0 = await startFakeMem0({ apiKey: mem0ApiKey, port: Number(values['mem0-port']) });
@@ -55,6 +62,9 @@ const control = createServer((request, response) => {
           200,
           discord.messages(url.searchParams.get('channelId') ?? undefined),
         );
+      }
+      if (request.method === 'GET' && url.pathname === '/discord/commands') {
+        return reply(response, 200, discord.commands(url.searchParams.get('guildId') ?? undefined));
       }
       if (request.method === 'GET' && url.pathname === '/discord/identifies') {
         return reply(response, 200, discord.identifies.length);
