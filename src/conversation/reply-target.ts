@@ -6,6 +6,9 @@ export interface ReplyTarget {
   notice(text: string): Promise<void>;
   /** Shows the answer so far, while the model is still writing; may be coalesced or skipped. */
   update(textSoFar: string): void;
-  /** Shows the final text, replacing any status and partial text, and resolves once delivered. */
+  /**
+   * Shows the final text, replacing any status and partial text, and resolves once delivered.
+   * An empty text removes whatever was shown.
+   */
   complete(text: string): Promise<void>;
 }

@@ -31,6 +31,8 @@ interface Pending {
   turn: Turn;
   target: ReplyTarget;
   receivedAt: number;
+  /** A status was shown on this message's target; it must be cleared if another answers it. */
+  noticed?: boolean;
   resolve: (result: TurnResult) => void;
 }
 
@@ -82,6 +84,7 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
       if (state.noticedUntil < now()) {
         state.noticedUntil = now() + waitMs;
         const newest = state.queue.at(-1);
+        if (newest) newest.noticed = true;
         newest?.target.notice(slowDownNotice(waitMs)).catch((error: unknown) => {
           options.logger.debug({ err: error }, 'slow-down notice failed');
         });
@@ -108,6 +111,14 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
           options.logger.error({ err: error }, 'turn failed');
           await last.target.complete(notices.unexpected).catch(() => {});
           result = { kind: 'notice', memoriesUsed: 0 };
+        }
+        // A status shown on a message that was answered through another one is taken away.
+        for (const pending of batch) {
+          if (pending.noticed && pending !== last) {
+            await pending.target.complete('').catch((error: unknown) => {
+              options.logger.debug({ err: error }, 'could not clear a notice');
+            });
+          }
         }
         for (const pending of batch) pending.resolve(result);
       }

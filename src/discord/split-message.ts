@@ -1,7 +1,9 @@
 /** Discord's limit on the content of one message sent by a bot. */
 export const discordMessageLimit = 2000;
 
-const fenceLine = /^\s*(```[^\s`]*)/;
+const fenceLine = /^\s*```([^\s`]*)/;
+/** Longest language carried over when a code block is reopened; a longer "language" is a long word. */
+const maxLanguageLength = 20;
 const closingFence = '\n```';
 
 /**
@@ -54,7 +56,13 @@ function fenceAfter(open: string | undefined, piece: string): string | undefined
   for (const line of piece.split('\n')) {
     const match = fenceLine.exec(line);
     if (!match) continue;
-    fence = fence === undefined ? match[1] : undefined;
+    if (fence !== undefined) {
+      fence = undefined;
+      continue;
+    }
+    // Reopening with a "language" of any length could leave no room for text in the next message.
+    const language = match[1] ?? '';
+    fence = language.length <= maxLanguageLength ? `\`\`\`${language}` : '```';
   }
   return fence;
 }
