@@ -1,7 +1,7 @@
 // Entry: the terminal chat, the original wellness0 conversation on the same core as the Discord bot.
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';
 import dotenv from 'dotenv';
@@ -40,10 +40,7 @@ if (!parsed.ok || userId === undefined) {
 }
 const config = parsed.config;
 const memoryUserId = userId;
-const dataDir =
-  config.memory.backend === 'open-source'
-    ? config.memory.dataDir
-    : resolve(process.env.DATA_DIR?.trim() || 'data');
+const dataDir = config.dataDir;
 
 // mem0 reads these when its module loads, so they are settled before the app is imported.
 // Telemetry stays off unless the user turns it on; mem0's own files live in DATA_DIR.

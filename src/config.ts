@@ -20,6 +20,8 @@ export interface Config {
   memory:
     | { backend: 'platform'; apiKey: string; host: string | undefined }
     | { backend: 'open-source'; dataDir: string; embeddingDimensions: number };
+  /** Folder of the bot's own files (local memories, the memory write queue, the message inbox); created if missing. */
+  dataDir: string;
   memorySearchTimeoutMs: number;
   maxMemoriesPerPrompt: number;
   /** The persona's text: the default, PERSONA, or the contents of PERSONA_FILE. */
@@ -197,6 +199,7 @@ export function parseConfig(
               dataDir,
               embeddingDimensions: e.MEMORY_EMBEDDING_DIMENSIONS,
             },
+      dataDir,
       memorySearchTimeoutMs: e.MEMORY_SEARCH_TIMEOUT_MS,
       maxMemoriesPerPrompt: e.MAX_MEMORIES_PER_PROMPT,
       persona,

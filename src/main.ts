@@ -1,6 +1,6 @@
 // Entry: the Discord bot. The only file of the bot that reads the process environment.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { describeConfigProblems, parseConfig } from './config.js';
 
@@ -26,10 +26,7 @@ const config = parsed.config;
 // mem0 reads these when its module loads, so they are settled before the app is imported.
 // Telemetry stays off unless the operator turns it on; mem0's own files live in DATA_DIR.
 process.env.MEM0_TELEMETRY ??= 'false';
-process.env.MEM0_DIR ??= join(
-  config.memory.backend === 'open-source' ? config.memory.dataDir : resolve('data'),
-  'mem0',
-);
+process.env.MEM0_DIR ??= join(config.dataDir, 'mem0');
 
 const { createLogger } = await import('./logger.js');
 const { createApp } = await import('./app.js');
