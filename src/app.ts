@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from './config.js';
 import { createBackgroundWork } from './conversation/background-work.js';
 import { createConversation, type Turn, type TurnResult } from './conversation/conversation.js';
@@ -9,10 +11,12 @@ import { commands } from '../commands/index.js';
 import { createDiscordBot, type DiscordIdentity } from './discord/discord-bot.js';
 import { createInteractionHandler } from './discord/interactions.js';
 import { inviteUrl } from './discord/invite-url.js';
+import { createMessageInbox } from './discord/message-inbox.js';
 import { addressedBy, messageToTurn } from './discord/message-to-turn.js';
 import { createKeyedPacer, createRateGate } from './limits/bottleneck-limits.js';
 import { limitChatModel } from './limits/limited-chat-model.js';
 import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
+import { withRetries } from './llm/retrying-chat-model.js';
 import type { Logger } from './logger.js';
 import { createMem0OpenSourceStore } from './memory/mem0-open-source.js';
 import { createMem0PlatformStore } from './memory/mem0-platform.js';
@@ -41,18 +45,22 @@ export function createCore(
   useGeminiBaseUrl(config.geminiBaseUrl);
   const memory = createMemoryStore(config);
   const background = createBackgroundWork(logger);
-  const model = limitChatModel(
-    createGeminiChatModel({
-      apiKey: config.geminiApiKey,
-      model: config.geminiModel,
-      baseUrl: config.geminiBaseUrl,
-      requestTimeoutMs: config.geminiTimeoutMs,
-    }),
-    createRateGate({
-      requestsPerMinute: config.limits.geminiRequestsPerMinute,
-      maxConcurrent: config.limits.geminiMaxConcurrent,
-      noticeAfterMs: config.limits.queueNoticeAfterMs,
-    }),
+  // Retries outside the gate, so that every attempt waits for its own slot in the rate limit.
+  const model = withRetries(
+    limitChatModel(
+      createGeminiChatModel({
+        apiKey: config.geminiApiKey,
+        model: config.geminiModel,
+        baseUrl: config.geminiBaseUrl,
+        requestTimeoutMs: config.geminiTimeoutMs,
+      }),
+      createRateGate({
+        requestsPerMinute: config.limits.geminiRequestsPerMinute,
+        maxConcurrent: config.limits.geminiMaxConcurrent,
+        noticeAfterMs: config.limits.queueNoticeAfterMs,
+      }),
+    ),
+    { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 20_000 },
   );
   const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
   const conversation = createConversation({
@@ -63,6 +71,7 @@ export function createCore(
     persona: config.persona ?? defaultPersona,
     maxMemoriesPerPrompt: config.maxMemoriesPerPrompt,
     memorySearchTimeoutMs: config.memorySearchTimeoutMs,
+    maxMessageChars: config.maxMessageChars,
     background,
     logger,
   });
@@ -115,6 +124,8 @@ export interface App {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+// A message left unanswered by a run that died is answered after a restart if this recent.
+const recoverWithinMs = 15 * 60_000;
 // Threads the bot was mentioned in, which it then follows; bounded, oldest forgotten first.
 const maxFollowedThreads = 5_000;
 
@@ -125,6 +136,37 @@ export function createApp(config: Config, logger: Logger): App {
   let accepting = true;
   const followedThreads = new Set<string>();
   const confirmations = createConfirmations();
+  mkdirSync(config.dataDir, { recursive: true });
+  // Received and answered messages, on disk: no message is answered twice, none is lost to a crash.
+  const inbox = createMessageInbox({ path: join(config.dataDir, 'inbox.db') });
+
+  /** Answers the messages a run that died had received but not answered. */
+  async function recoverUnanswered(): Promise<void> {
+    for (const message of inbox.unanswered(recoverWithinMs)) {
+      try {
+        const reply = await bot.replyTo({
+          channelId: message.channelId,
+          messageId: message.id,
+          guildId: message.guildId,
+          replyMessageId: message.replyMessageId,
+        });
+        const incoming = { ...message, authorIsBot: false, isSystem: false, inThread: false };
+        logger.info({ messageId: message.id }, 'answering a message left unanswered by a stop');
+        void core
+          .submit(
+            messageToTurn({ ...incoming, mentionsBot: true, repliesToBot: false }, botUserId),
+            reply,
+          )
+          .then(() => inbox.answered(message.id));
+      } catch (error) {
+        logger.warn(
+          { err: error, messageId: message.id },
+          'could not answer a message left unanswered',
+        );
+        inbox.answered(message.id);
+      }
+    }
+  }
   const bot = createDiscordBot({
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
@@ -143,10 +185,23 @@ export function createApp(config: Config, logger: Logger): App {
         recall: (key) => confirmations.take(key),
       }),
     }),
+    onReplyStarted: (messageId, replyMessageId) => inbox.replyStarted(messageId, replyMessageId),
     async onMessage(message, reply) {
       if (!accepting) return;
       const why = addressedBy(message, botUserId, (id) => followedThreads.has(id));
       if (why === undefined) return;
+      const fresh = inbox.receive({
+        id: message.id,
+        channelId: message.channelId,
+        guildId: message.guildId,
+        authorId: message.authorId,
+        content: message.content,
+        receivedAt: Date.now(),
+      });
+      if (!fresh) {
+        logger.info({ messageId: message.id }, 'ignored a message already received (a replay)');
+        return;
+      }
       if (message.inThread && why === 'mention') {
         followedThreads.delete(message.channelId);
         followedThreads.add(message.channelId);
@@ -155,6 +210,7 @@ export function createApp(config: Config, logger: Logger): App {
         }
       }
       const result = await core.submit(messageToTurn(message, botUserId), reply);
+      inbox.answered(message.id);
       logger.info(
         {
           messageId: message.id,
@@ -171,6 +227,7 @@ export function createApp(config: Config, logger: Logger): App {
     async start() {
       const identity = await bot.start();
       botUserId = identity.botUserId;
+      await recoverUnanswered();
       logger.info(
         { inviteUrl: inviteUrl(config.discordClientId ?? identity.applicationId) },
         'invite the bot to a server with this URL',
@@ -184,6 +241,7 @@ export function createApp(config: Config, logger: Logger): App {
       await core.whenIdle(timeoutMs);
       await bot.stop();
       await core.close(Math.max(0, timeoutMs - (Date.now() - started)));
+      inbox.close();
     },
   };
 }

@@ -26,6 +26,8 @@ export interface DiscordBotOptions {
   logger: Logger;
   /** Called for every message the bot can see; the handler decides whether to answer. */
   onMessage: (message: IncomingMessage, reply: ReplyTarget) => Promise<void>;
+  /** Told when the first message of a reply is on Discord (to recover a reply cut by a crash). */
+  onReplyStarted?: (messageId: string, replyMessageId: string) => void;
   /** Handles slash commands and button presses; never throws. */
   onInteraction: (interaction: Interaction) => Promise<void>;
 }
@@ -43,6 +45,13 @@ export interface DiscordBot {
   start(): Promise<DiscordIdentity>;
   /** Closes the gateway connection. */
   stop(): Promise<void>;
+  /** A ReplyTarget for a message known only by its ids (one left unanswered by a run that died). */
+  replyTo(ref: {
+    channelId: string;
+    messageId: string;
+    guildId: string | undefined;
+    replyMessageId: string | undefined;
+  }): Promise<ReplyTarget>;
 }
 
 // Discord shows "typing…" for about 10 seconds per request; refresh a little before it lapses.
@@ -82,44 +91,55 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   async function handle(message: Message): Promise<void> {
     try {
       if (message.author.id === client.user?.id) return;
-      await options.onMessage(toIncoming(message, client.user?.id ?? ''), replyTargetFor(message));
+      const incoming = toIncoming(message, client.user?.id ?? '');
+      await options.onMessage(
+        incoming,
+        replyTarget(message.channel, { messageId: message.id, inGuild: message.guildId !== null }),
+      );
     } catch (error) {
       logger.error({ err: error, messageId: message.id }, 'failed to handle a message');
     }
   }
 
-  function replyTargetFor(message: Message): ReplyTarget {
-    const channel = message.channel;
-    const inGuild = message.guildId !== null;
+  /** A ReplyTarget that answers `messageId` in `channel`, continuing from `existingReply` if given. */
+  function replyTarget(
+    channel: Message['channel'],
+    ref: { messageId: string; inGuild: boolean; existingReply?: Message },
+  ): ReplyTarget {
     let stopTypingNow = () => {};
     const reply = createStreamingReply<Message>(
       {
         create: (content, isFirst) =>
-          channelPacer.run(message.channelId, () => {
+          channelPacer.run(channel.id, () => {
             if (!channel.isSendable()) throw new Error(`cannot send to channel ${channel.type}`);
             const sent: Promise<Message> = channel.send({
               content,
               allowedMentions: noPings,
               // In a server, the first message answers the person's message visibly.
-              ...(inGuild && isFirst
-                ? { reply: { messageReference: message.id, failIfNotExists: false } }
+              ...(ref.inGuild && isFirst
+                ? { reply: { messageReference: ref.messageId, failIfNotExists: false } }
                 : {}),
             });
             return sent;
           }),
         edit: (handle, content) =>
-          channelPacer.run(message.channelId, async () => {
+          channelPacer.run(channel.id, async () => {
             await handle.edit({ content, allowedMentions: noPings });
           }),
         remove: (handle) =>
-          channelPacer.run(message.channelId, async () => {
+          channelPacer.run(channel.id, async () => {
             await handle.delete();
           }),
       },
       {
-        onError: (error) =>
-          logger.warn({ err: error, channelId: message.channelId }, 'reply failed'),
-        onFirstMessage: () => stopTypingNow(),
+        onError: (error) => logger.warn({ err: error, channelId: channel.id }, 'reply failed'),
+        onFirstMessage: (handle) => {
+          stopTypingNow();
+          options.onReplyStarted?.(ref.messageId, handle.id);
+        },
+        ...(ref.existingReply
+          ? { initial: { handle: ref.existingReply, content: ref.existingReply.content } }
+          : {}),
       },
     );
     return {
@@ -148,6 +168,21 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   }
 
   return {
+    async replyTo(ref) {
+      const channel = await client.channels.fetch(ref.channelId);
+      if (channel === null || !channel.isTextBased()) {
+        throw new Error(`channel ${ref.channelId} is gone or not a text channel`);
+      }
+      const existingReply =
+        ref.replyMessageId === undefined
+          ? undefined
+          : await channel.messages.fetch(ref.replyMessageId).catch(() => undefined);
+      return replyTarget(channel, {
+        messageId: ref.messageId,
+        inGuild: ref.guildId !== undefined,
+        ...(existingReply ? { existingReply } : {}),
+      });
+    },
     async start() {
       const ready = new Promise<Client<true>>((resolve) =>
         client.once(Events.ClientReady, resolve),

@@ -23,10 +23,18 @@ export interface StreamingReply {
  */
 export function createStreamingReply<Handle>(
   sink: MessageSink<Handle>,
-  options: { maxLength?: number; onError: (error: unknown) => void; onFirstMessage?: () => void },
+  options: {
+    maxLength?: number;
+    onError: (error: unknown) => void;
+    onFirstMessage?: (handle: Handle) => void;
+    /** A message already on Discord to continue from (left by a run that stopped mid-answer). */
+    initial?: { handle: Handle; content: string };
+  },
 ): StreamingReply {
   const maxLength = options.maxLength ?? discordMessageLimit;
-  const shown: Array<{ handle: Handle; content: string }> = [];
+  const shown: Array<{ handle: Handle; content: string }> = options.initial
+    ? [options.initial]
+    : [];
   let desired = '';
   let finished = false;
   let syncing: Promise<void> | undefined;
@@ -39,7 +47,7 @@ export function createStreamingReply<Handle>(
       if (current === undefined) {
         const handle = await sink.create(content, index === 0);
         shown.push({ handle, content });
-        if (index === 0) options.onFirstMessage?.();
+        if (index === 0) options.onFirstMessage?.(handle);
       } else if (current.content !== content) {
         await sink.edit(current.handle, content);
         current.content = content;

@@ -83,7 +83,11 @@ class FakeDiscordServer implements FakeDiscord {
       },
       options.guilds ?? [],
     );
-    for (const user of options.users ?? []) this.state.user(user.id, user.username);
+    // Known users have DM channels already, as on Discord, where a DM channel outlives any session.
+    for (const user of options.users ?? []) {
+      this.state.user(user.id, user.username);
+      this.state.dmChannel(user.id);
+    }
     this.gateway = new Gateway({
       token,
       botUserId: this.botUserId,

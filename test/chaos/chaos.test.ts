@@ -1,0 +1,224 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { withoutGreeting } from '../helpers/harness.js';
+import { type FakeDiscord, startFakeDiscord } from '../standins/discord.js';
+import { type FakeGemini, defaultGeminiResponder, startFakeGemini } from '../standins/gemini.js';
+import { type FakeMem0, startFakeMem0 } from '../standins/mem0-platform.js';
+
+const repo = join(import.meta.dirname, '..', '..');
+const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.chaos.token-for-tests-only-0123456789';
+const geminiKey = 'chaos-gemini-key-0123456789';
+const mem0Key = 'chaos-mem0-key-0123456789';
+const users = Array.from({ length: 16 }, (_, i) => String(200000000000000500n + BigInt(i)));
+const messagesPerUser = 5;
+
+interface Bot {
+  child: ChildProcess;
+  logs: () => string;
+  exited: Promise<number | null>;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+function startBot(env: Record<string, string>): Bot {
+  const child = spawn(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'src', 'main.ts')], {
+    cwd: repo,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let logs = '';
+  child.stdout?.on('data', (chunk) => (logs += String(chunk)));
+  child.stderr?.on('data', (chunk) => (logs += String(chunk)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { child, logs: () => logs, exited };
+}
+
+async function until<T>(
+  what: string,
+  read: () => T | undefined | false,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A reply is final when it holds the whole echoed text, or is a notice (which never echoes). */
+function isFinal(content: string, text: string): boolean {
+  const body = withoutGreeting(content);
+  if (body.startsWith('I hear you: "')) return body.startsWith(`I hear you: "${text}"`);
+  return body.trim() !== '';
+}
+
+describe('chaos', () => {
+  it('answers everyone exactly once and remembers every answered exchange exactly once, whatever fails', async () => {
+    const discord: FakeDiscord = await startFakeDiscord({ token });
+    const gemini: FakeGemini = await startFakeGemini({ apiKey: geminiKey });
+    const mem0: FakeMem0 = await startFakeMem0({ apiKey: mem0Key, processingDelayMs: 50 });
+    const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-chaos-'));
+    cleanups.push(
+      () => discord.close(),
+      () => gemini.close(),
+      () => mem0.close(),
+      () => rmSync(dataDir, { recursive: true, force: true }),
+    );
+
+    // Gemini fails a large share of chat requests: every third with 429 (asking for a 1 s wait),
+    // every fifth with 503.
+    let chatCalls = 0;
+    gemini.setResponder((request) => {
+      chatCalls++;
+      if (chatCalls % 3 === 0) return { kind: 'error', status: 429, retryDelaySeconds: 1 };
+      if (chatCalls % 5 === 0) return { kind: 'error', status: 503 };
+      return defaultGeminiResponder(request);
+    });
+    gemini.setLatency({ timeToFirstTokenMs: 30, totalMs: 150 });
+
+    const env = {
+      DOTENV_CONFIG_PATH: join(dataDir, 'no-env'),
+      DISCORD_TOKEN: token,
+      DISCORD_API_URL: discord.apiBase,
+      GEMINI_API_KEY: geminiKey,
+      GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
+      MEM0_API_KEY: mem0Key,
+      MEM0_HOST: mem0.baseUrl,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      GEMINI_REQUESTS_PER_MINUTE: '6000',
+      GEMINI_MAX_CONCURRENT: '8',
+      USER_TURNS_PER_MINUTE: '1000',
+      REPLY_EDIT_INTERVAL_MS: '50',
+      MEMORY_SEARCH_TIMEOUT_MS: '1000',
+      GEMINI_TIMEOUT_MS: '5000',
+    };
+    let bot = startBot(env);
+    let crashes = 0;
+    const watch = (b: Bot, killedOnPurpose: () => boolean) =>
+      void b.exited.then((code) => {
+        if (!killedOnPurpose()) crashes++;
+        return code;
+      });
+    let killing = false;
+    watch(bot, () => killing);
+    await until('login', () => bot.logs().includes('logged in to Discord'), 30_000);
+
+    const sent: Array<{ userId: string; channelId: string; text: string }> = [];
+    let up = true;
+    async function converse(userId: string) {
+      for (let k = 0; k < messagesPerUser; k++) {
+        await until('the bot to be up', () => up, 30_000);
+        const text = `message ${k} from ${userId.slice(-3)}`;
+        const dm = discord.sendDm({ userId, content: text });
+        sent.push({ userId, channelId: dm.channel_id, text });
+        await until(
+          `an answer to "${text}"`,
+          () => {
+            const replies = discord.messages(dm.channel_id);
+            const last = replies[k];
+            return replies.length > k && last !== undefined && isFinal(last.content, text);
+          },
+          30_000,
+        );
+      }
+    }
+
+    const conversations = Promise.all(users.map((u) => converse(u)));
+    // Faults while people talk: Discord rate limits, a gateway reconnect, mem0 unreachable.
+    await new Promise((r) => setTimeout(r, 500));
+    discord.failNext({
+      method: 'POST',
+      path: /\/messages$/,
+      status: 429,
+      retryAfterSeconds: 0.3,
+      count: 3,
+    });
+    discord.reconnect();
+    await new Promise((r) => setTimeout(r, 500));
+    mem0.setUnreachable(true);
+    await new Promise((r) => setTimeout(r, 1_500));
+    mem0.setUnreachable(false);
+    // Then the bot process is killed outright, mid-conversation, and started again.
+    killing = true;
+    up = false;
+    bot.child.kill('SIGKILL');
+    await bot.exited;
+    bot = startBot(env);
+    killing = false;
+    watch(bot, () => killing);
+    await until('login after restart', () => bot.logs().includes('logged in to Discord'), 30_000);
+    up = true;
+    await conversations;
+
+    // Let queued memory writes land (retries back off after mem0's outage).
+    const answered = sent.filter((m) =>
+      discord
+        .messages(m.channelId)
+        .some((r) => withoutGreeting(r.content).startsWith(`I hear you: "${m.text}"`)),
+    );
+    const adds = (text: string) =>
+      mem0.requests.filter(
+        (r) =>
+          r.path === '/v3/memories/add/' &&
+          r.status === 200 &&
+          JSON.stringify(r.body).includes(`"content":"${text}"`),
+      ).length;
+    await until('memory writes to land', () => answered.every((m) => adds(m.text) >= 1), 60_000);
+
+    const replies = users.flatMap((u) => {
+      const channelId = sent.find((m) => m.userId === u)?.channelId;
+      return channelId ? discord.messages(channelId) : [];
+    });
+    const duplicates = sent.filter(
+      (m) => replies.filter((r) => r.content.includes(`"${m.text}"`)).length > 1,
+    ).length;
+    const unanswered = users.reduce((missing, u) => {
+      const channelId = sent.find((m) => m.userId === u)?.channelId ?? '';
+      return missing + Math.max(0, messagesPerUser - discord.messages(channelId).length);
+    }, 0);
+    const extraMessages = Math.max(0, replies.length - sent.length);
+    const landedOnce = answered.filter((m) => adds(m.text) === 1).length;
+    const fatalLogs = (bot.logs().match(/"level":60|Uncaught|unhandled/gi) ?? []).length;
+
+    const counts = {
+      'messages sent': sent.length,
+      'final replies': replies.length,
+      answers: answered.length,
+      notices: replies.length - answered.length,
+      duplicates: duplicates + extraMessages,
+      unanswered,
+      crashes: crashes + fatalLogs,
+      'memory writes expected': answered.length,
+      'memory writes landed once': landedOnce,
+      'Gemini chat requests': gemini.chatRequests().length,
+    };
+    console.log(
+      `chaos: ${users.length} people × ${messagesPerUser} DMs; Gemini 429/503 on ~47% of chat calls, ` +
+        'Discord 429s, a gateway reconnect, mem0 unreachable 1.5 s, kill -9 and restart\n' +
+        Object.entries(counts)
+          .map(([name, value]) => `  ${name.padEnd(28)} ${value}`)
+          .join('\n'),
+    );
+
+    expect(counts.duplicates).toBe(0);
+    expect(counts.unanswered).toBe(0);
+    expect(counts.crashes).toBe(0);
+    expect(landedOnce).toBe(answered.length);
+    expect(discord.violations).toEqual([]);
+    expect(mem0.violations).toEqual([]);
+  }, 180_000);
+});

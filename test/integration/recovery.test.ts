@@ -1,0 +1,67 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMessageInbox } from '../../src/discord/message-inbox.js';
+import { type Harness, startHarness, withoutGreeting } from '../helpers/harness.js';
+
+const alice = '200000000000000001';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  const violations = harness?.violations() ?? [];
+  await harness?.close();
+  harness = undefined;
+  expect(violations).toEqual([]);
+});
+
+describe('delivery', () => {
+  it('never answers the same message twice when Discord replays the event', async () => {
+    const h = await startHarness({ backend: 'platform' });
+    harness = h;
+    const first = h.discord.sendDm({
+      userId: alice,
+      content: 'hello once',
+      messageId: '500000000000000001',
+    });
+    await h.discord.waitFor(() => h.discord.messages(first.channel_id)[0], 10_000);
+    h.discord.dispatch('MESSAGE_CREATE', first);
+    await new Promise((r) => setTimeout(r, 200));
+    await h.app.core.whenIdle(10_000);
+    expect(h.discord.messages(first.channel_id)).toHaveLength(1);
+    expect(h.gemini.chatRequests()).toHaveLength(1);
+  });
+
+  it('answers, after a restart, a message a run that died had received but not answered', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-recovery-'));
+    // A first run received the message and died before answering (as after kill -9).
+    const h0 = await startHarness({ backend: 'platform' });
+    const channelId = h0.discord.sendDm({ userId: alice, content: 'warm-up' }).channel_id;
+    await h0.close();
+    const inbox = createMessageInbox({ path: join(dataDir, 'inbox.db') });
+    inbox.receive({
+      id: '500000000000000002',
+      channelId,
+      guildId: undefined,
+      authorId: alice,
+      content: 'are you still there?',
+      receivedAt: Date.now() - 5_000,
+    });
+    inbox.close();
+
+    const h = await startHarness({
+      backend: 'platform',
+      env: { DATA_DIR: dataDir },
+      discord: { users: [{ id: alice }] },
+    });
+    harness = h;
+    await h.discord.waitFor(
+      () =>
+        h.discord
+          .messages(channelId)
+          .find((m) => withoutGreeting(m.content) === 'I hear you: "are you still there?"'),
+      10_000,
+    );
+    await h.app.core.whenIdle(10_000);
+  });
+});
