@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import { createBackgroundWork } from './conversation/background-work.js';
 import { createConversation, type Turn, type TurnResult } from './conversation/conversation.js';
 import { createConversationHistory } from './conversation/history.js';
 import { defaultPersona } from './conversation/persona.js';
@@ -19,6 +18,7 @@ import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
 import { withRetries } from './llm/retrying-chat-model.js';
 import type { Logger } from './logger.js';
 import { createMem0OpenSourceStore } from './memory/mem0-open-source.js';
+import { createDurableWriteQueue } from './memory/durable-write-queue.js';
 import { createMem0PlatformStore } from './memory/mem0-platform.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import { type MemoryUserId, memoryUserIdForDiscord } from './memory/user-id.js';
@@ -44,7 +44,14 @@ export function createCore(
 ): Core {
   useGeminiBaseUrl(config.geminiBaseUrl);
   const memory = createMemoryStore(config);
-  const background = createBackgroundWork(logger);
+  mkdirSync(config.dataDir, { recursive: true });
+  // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
+  const writes = createDurableWriteQueue({
+    path: join(config.dataDir, 'memory-writes.db'),
+    write: (job) => memory.add(job.userId, job.messages, job.origin),
+    logger,
+  });
+  writes.start();
   // Retries outside the gate, so that every attempt waits for its own slot in the rate limit.
   const model = withRetries(
     limitChatModel(
@@ -72,7 +79,7 @@ export function createCore(
     maxMemoriesPerPrompt: config.maxMemoriesPerPrompt,
     memorySearchTimeoutMs: config.memorySearchTimeoutMs,
     maxMessageChars: config.maxMessageChars,
-    background,
+    remember: (job) => writes.enqueue(job),
     logger,
   });
   const queue = createTurnQueue({
@@ -88,7 +95,8 @@ export function createCore(
       Promise.allSettled([...turnsInFlight]),
       new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
     ]);
-    return turnsInFlight.size + (await background.drain(Math.max(0, deadline - Date.now())));
+    const emptied = await writes.whenEmpty(Math.max(0, deadline - Date.now()));
+    return turnsInFlight.size + (emptied ? 0 : writes.stats().depth);
   }
   return {
     submit(turn, target) {
@@ -104,12 +112,18 @@ export function createCore(
     whenIdle,
     async forgetShortTerm(userId) {
       history.forget(`${userId}|`);
-      await background.settle(userId, 30_000);
+      await writes.discard(userId);
     },
     async close(timeoutMs) {
+      const started = Date.now();
       const left = await whenIdle(timeoutMs);
-      if (left > 0)
-        logger.warn({ pending: left }, 'turns or memory writes still pending at shutdown');
+      if (left > 0) {
+        logger.warn(
+          { pending: left },
+          'turns or memory writes still pending at shutdown; queued writes stay on disk for the next start',
+        );
+      }
+      await writes.stop(Math.max(1_000, timeoutMs - (Date.now() - started)));
       await memory.close();
     },
   };
@@ -136,7 +150,6 @@ export function createApp(config: Config, logger: Logger): App {
   let accepting = true;
   const followedThreads = new Set<string>();
   const confirmations = createConfirmations();
-  mkdirSync(config.dataDir, { recursive: true });
   // Received and answered messages, on disk: no message is answered twice, none is lost to a crash.
   const inbox = createMessageInbox({ path: join(config.dataDir, 'inbox.db') });
 

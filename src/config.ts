@@ -26,6 +26,8 @@ export interface Config {
   maxMemoriesPerPrompt: number;
   /** The persona's text: the default, PERSONA, or the contents of PERSONA_FILE. */
   persona: string | undefined;
+  /** Longest part of one message the bot reads; the rest is cut off, and the person told. */
+  maxMessageChars: number;
   limits: {
     geminiRequestsPerMinute: number;
     geminiMaxConcurrent: number;
@@ -86,6 +88,20 @@ const nonNegativeInt = (name: string, fallback: number, max: number) =>
     return parsed;
   });
 
+const intInRange = (name: string, fallback: number, min: number, max: number) =>
+  optionalText.transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a whole number from ${min} to ${max}.`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
 const requiredSecret = (name: keyof typeof where, what: string) =>
   z
     .string({ error: `${name} is missing: ${what}. ${where[name]}` })
@@ -125,6 +141,7 @@ const schema = z.object({
   MAX_MEMORIES_PER_PROMPT: positiveInt('MAX_MEMORIES_PER_PROMPT', 8, 50),
   PERSONA: optionalText,
   PERSONA_FILE: optionalText,
+  MAX_MESSAGE_CHARS: intInRange('MAX_MESSAGE_CHARS', 4_000, 100, 100_000),
   GEMINI_REQUESTS_PER_MINUTE: positiveInt('GEMINI_REQUESTS_PER_MINUTE', 10, 100_000),
   GEMINI_MAX_CONCURRENT: positiveInt('GEMINI_MAX_CONCURRENT', 4, 1_000),
   USER_TURNS_PER_MINUTE: positiveInt('USER_TURNS_PER_MINUTE', 6, 1_000),
@@ -203,6 +220,7 @@ export function parseConfig(
       memorySearchTimeoutMs: e.MEMORY_SEARCH_TIMEOUT_MS,
       maxMemoriesPerPrompt: e.MAX_MEMORIES_PER_PROMPT,
       persona,
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
       limits: {
         geminiRequestsPerMinute: e.GEMINI_REQUESTS_PER_MINUTE,
         geminiMaxConcurrent: e.GEMINI_MAX_CONCURRENT,

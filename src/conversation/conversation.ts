@@ -1,10 +1,11 @@
 import { type ChatModel, ChatModelError } from '../llm/chat-model.js';
 import type { Logger } from '../logger.js';
+import type { MemoryWriteJob } from '../memory/durable-write-queue.js';
 import type { MemoryOrigin, MemoryStore, RecalledMemory } from '../memory/memory-store.js';
 import type { MemoryUserId } from '../memory/user-id.js';
-import type { BackgroundWork } from './background-work.js';
 import type { ConversationHistory } from './history.js';
-import { noticeForModelError, notices, queueNotice } from './notices.js';
+import { prepareIncomingText } from './incoming-text.js';
+import { cutMessageNote, noticeForModelError, notices, queueNotice } from './notices.js';
 import { buildPrompt } from './prompt.js';
 import type { ReplyTarget } from './reply-target.js';
 import { withTimeout } from './with-timeout.js';
@@ -35,10 +36,13 @@ export interface ConversationOptions {
   persona: string;
   maxMemoriesPerPrompt: number;
   memorySearchTimeoutMs: number;
-  background: BackgroundWork;
+  /** Queues an exchange for long-term memory and returns at once (the reply never waits for it). */
+  remember: (job: MemoryWriteJob) => void;
   logger: Logger;
   /** Said once, before the first answer, to someone the bot has never talked with. */
   firstContactNote?: string;
+  /** Longest message read, in UTF-16 units; the rest is cut off with a note (default 4000). */
+  maxMessageChars?: number;
 }
 
 /** The turn pipeline: recall → ask the model → reply → remember, with exactly one visible outcome. */
@@ -93,14 +97,16 @@ export function createConversation(options: ConversationOptions): Conversation {
 
   return {
     async respond(turn, target) {
-      const text = turn.text.trim();
-      if (text === '') {
+      const maxChars = options.maxMessageChars ?? 4_000;
+      const incoming = prepareIncomingText(turn.text, { maxChars });
+      if (incoming.kind === 'empty') {
         await target.complete(notices.invalidInput);
         return { kind: 'notice', memoriesUsed: 0 };
       }
+      const text = incoming.text;
       const stopTyping = target.startTyping();
       try {
-        const memories = await recall(turn);
+        const memories = await recall({ ...turn, text });
         let reply: string;
         let answered = false;
         try {
@@ -144,22 +150,18 @@ export function createConversation(options: ConversationOptions): Conversation {
         const greeting = (await isFirstContact(turn, memories.length))
           ? `${options.firstContactNote}\n\n`
           : '';
-        await target.complete(greeting + reply);
+        const cutNote = answered && incoming.cut ? cutMessageNote(maxChars) : '';
+        await target.complete(greeting + reply + cutNote);
         if (answered) {
           history.record(historyKey(turn), text, reply);
-          options.background.run(
-            'memory-write',
-            () =>
-              memory.add(
-                turn.userId,
-                [
-                  { role: 'user', content: text },
-                  { role: 'assistant', content: reply },
-                ],
-                turn.origin,
-              ),
-            turn.userId,
-          );
+          options.remember({
+            userId: turn.userId,
+            messages: [
+              { role: 'user', content: text },
+              { role: 'assistant', content: reply },
+            ],
+            origin: turn.origin,
+          });
         }
         return { kind: answered ? 'answer' : 'notice', memoriesUsed: memories.length };
       } finally {

@@ -5,13 +5,19 @@ export const notices = {
   refusedSafety:
     "I'm not able to answer that one, but I'm still here. Could you put it another way? If you're in danger, please contact your local emergency number or a crisis line.",
   refusedOther: "I couldn't find the words for that one. Could you say it another way?",
-  invalidInput: "I couldn't read that message. Could you send it as text?",
+  invalidInput:
+    "I can only read text for now, so I couldn't see what you sent. Could you tell me in words?",
   unexpected:
     'Something went wrong on my side and I could not answer. Please try again in a minute.',
   interruptedSuffix:
     '\n\n*(My answer was cut off by a connection problem. Ask me again if you would like the rest.)*',
   truncatedSuffix: '\n\n*(I ran out of room there. Ask me to go on if you would like more.)*',
 } as const;
+
+/** Added to an answer when only the first `maxChars` characters of the person's message were read. */
+export function cutMessageNote(maxChars: number): string {
+  return `\n\n*(Your message was long, so I read the first ${maxChars.toLocaleString('en-US')} characters.)*`;
+}
 
 /** The status shown to someone waiting in line, replaced by the answer when it comes. */
 export function queueNotice(placeInLine: number): string {

@@ -191,7 +191,13 @@ describe('chaos', () => {
       return missing + Math.max(0, messagesPerUser - discord.messages(channelId).length);
     }, 0);
     const extraMessages = Math.max(0, replies.length - sent.length);
-    const landedOnce = answered.filter((m) => adds(m.text) === 1).length;
+    // Landed = stored in mem0. A write in flight when the process was killed is sent again after
+    // the restart (the queue cannot know mem0 took it); mem0 keeps one copy, as the real service
+    // dedupes identical memories. Both figures are reported.
+    const stored = (m: { userId: string; text: string }) =>
+      mem0.memories(`discord:${m.userId}`).filter((x) => x.memory === m.text).length;
+    const landedOnce = answered.filter((m) => stored(m) === 1).length;
+    const resent = answered.filter((m) => adds(m.text) > 1).length;
     const fatalLogs = (bot.logs().match(/"level":60|Uncaught|unhandled/gi) ?? []).length;
 
     const counts = {
@@ -204,6 +210,7 @@ describe('chaos', () => {
       crashes: crashes + fatalLogs,
       'memory writes expected': answered.length,
       'memory writes landed once': landedOnce,
+      'writes re-sent after kill -9': resent,
       'Gemini chat requests': gemini.chatRequests().length,
     };
     console.log(

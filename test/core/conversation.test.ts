@@ -5,7 +5,6 @@ import { notices } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import {
-  backgroundForTests,
   RecordingMemoryStore,
   RecordingReplyTarget,
   ScriptedChatModel,
@@ -20,7 +19,6 @@ const placeId = dm.channelId;
 function setup() {
   const memory = new RecordingMemoryStore();
   const model = new ScriptedChatModel();
-  const background = backgroundForTests();
   const conversation = createConversation({
     history: createConversationHistory({
       maxTurns: 6,
@@ -33,15 +31,16 @@ function setup() {
     persona: 'You are kind.',
     maxMemoriesPerPrompt: 5,
     memorySearchTimeoutMs: 200,
-    background,
+    // The core queues writes; here they go straight to the fake store.
+    remember: (job) => void memory.add(job.userId, job.messages, job.origin),
     logger: silentLogger,
   });
-  return { memory, model, background, conversation, target: new RecordingReplyTarget() };
+  return { memory, model, conversation, target: new RecordingReplyTarget() };
 }
 
 describe('conversation', () => {
   it('answers with the model text, recalling only the author’s memories', async () => {
-    const { memory, model, conversation, target, background } = setup();
+    const { memory, model, conversation, target } = setup();
     memory.stored.set(alice, ['Alice has a cat named Miso']);
     memory.stored.set(bob, ['Bob has a cat named Rex']);
     model.answer({ kind: 'answer', text: 'How is Miso?', truncated: false });
@@ -50,7 +49,6 @@ describe('conversation', () => {
       { userId: alice, text: 'my cat is sick', origin: dm, placeId },
       target,
     );
-    await background.drain(1000);
 
     expect(result).toEqual({ kind: 'answer', memoriesUsed: 1 });
     expect(target.sent).toEqual(['How is Miso?']);
@@ -60,13 +58,12 @@ describe('conversation', () => {
   });
 
   it('writes the exchange to the author’s memory after replying', async () => {
-    const { memory, model, conversation, target, background } = setup();
+    const { memory, model, conversation, target } = setup();
     model.answer({ kind: 'answer', text: 'Noted.', truncated: false });
     await conversation.respond(
       { userId: alice, text: 'I love hiking', origin: dm, placeId },
       target,
     );
-    await background.drain(1000);
     expect(memory.adds).toEqual([
       {
         userId: alice,
@@ -115,13 +112,12 @@ describe('conversation', () => {
   });
 
   it('tells the person when to try again when the model is rate limited, and remembers nothing', async () => {
-    const { memory, model, conversation, target, background } = setup();
+    const { memory, model, conversation, target } = setup();
     model.answer(new ChatModelError('rate-limited', 20_000));
     const result = await conversation.respond(
       { userId: alice, text: 'hello', origin: dm, placeId },
       target,
     );
-    await background.drain(1000);
     expect(result.kind).toBe('notice');
     expect(target.sent).toHaveLength(1);
     expect(target.sent[0]).toMatch(/try again in about 20 seconds/);

@@ -1,5 +1,4 @@
 import { pino } from 'pino';
-import { createBackgroundWork } from '../../src/conversation/background-work.js';
 import type { ReplyTarget } from '../../src/conversation/reply-target.js';
 import type {
   ChatModel,
@@ -19,9 +18,6 @@ import type { MemoryUserId } from '../../src/memory/user-id.js';
 
 /** A logger that writes nothing. */
 export const silentLogger: Logger = pino({ level: 'silent' });
-
-/** A background runner for tests. */
-export const backgroundForTests = () => createBackgroundWork(silentLogger);
 
 /** A chat model that records requests and answers from a script; an unscripted call throws. */
 export class ScriptedChatModel implements ChatModel {

@@ -1,0 +1,479 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createDurableWriteQueue,
+  type DurableWriteQueueOptions,
+  type MemoryWriteJob,
+  type MemoryWriteQueue,
+} from '../../src/memory/durable-write-queue.js';
+import type { MemoryUserId } from '../../src/memory/user-id.js';
+import { silentLogger } from '../fakes/core-fakes.js';
+
+const repo = join(import.meta.dirname, '..', '..');
+const alice = 'discord:111111111111111111' as MemoryUserId;
+const bob = 'discord:222222222222222222' as MemoryUserId;
+const carol = 'discord:333333333333333333' as MemoryUserId;
+const dave = 'discord:444444444444444444' as MemoryUserId;
+
+/** A job whose single message reads `text`, so that writes can be told apart. */
+function job(userId: MemoryUserId, text: string): MemoryWriteJob {
+  return { userId, messages: [{ role: 'user', content: text }], origin: { kind: 'dm' } };
+}
+
+function textOf(written: MemoryWriteJob): string {
+  return written.messages.map((message) => message.content).join('|');
+}
+
+/** A memory backend that records each write; each attempt is settled as the test scripts it. */
+class RecordingWriter {
+  /** Texts of writes that landed, in the order they landed. */
+  readonly landed: string[] = [];
+  /** Every attempt: its text and when it began. */
+  readonly attempts: Array<{ text: string; at: number }> = [];
+  running = 0;
+  mostRunning = 0;
+  private readonly runningPerUser = new Map<string, number>();
+  mostRunningForOneUser = 0;
+  private readonly held: Array<{ text: string; release: () => void; fail: () => void }> = [];
+
+  constructor(
+    private readonly behaviour: {
+      /** How long each write takes before landing, in ms (0: at once). */
+      durationMs?: number;
+      /** How many times each text fails before it lands. */
+      failuresPerText?: number;
+      /** Writes wait until the test releases them. */
+      hold?: boolean;
+    } = {},
+  ) {}
+
+  readonly write = async (written: MemoryWriteJob): Promise<void> => {
+    const text = textOf(written);
+    const failedBefore = this.attempts.filter((attempt) => attempt.text === text).length;
+    this.attempts.push({ text, at: performance.now() });
+    this.running++;
+    this.mostRunning = Math.max(this.mostRunning, this.running);
+    const userRunning = (this.runningPerUser.get(written.userId) ?? 0) + 1;
+    this.runningPerUser.set(written.userId, userRunning);
+    this.mostRunningForOneUser = Math.max(this.mostRunningForOneUser, userRunning);
+    try {
+      if (this.behaviour.hold === true) {
+        await new Promise<void>((resolve, reject) => {
+          this.held.push({ text, release: resolve, fail: () => reject(new Error('mem0 is down')) });
+        });
+      } else if ((this.behaviour.durationMs ?? 0) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.behaviour.durationMs));
+      }
+      if (failedBefore < (this.behaviour.failuresPerText ?? 0)) {
+        throw Object.assign(new Error(`429 while remembering "${text}"`), { status: 429 });
+      }
+      this.landed.push(text);
+    } finally {
+      this.running--;
+      this.runningPerUser.set(written.userId, userRunning - 1);
+    }
+  };
+
+  /** Texts of the writes now waiting for the test. */
+  heldTexts(): string[] {
+    return this.held.map((entry) => entry.text);
+  }
+
+  /** Lets the held write of `text` land (`fail`: reject it instead). */
+  settle(text: string, outcome: 'land' | 'fail' = 'land'): void {
+    const index = this.held.findIndex((entry) => entry.text === text);
+    const entry = this.held[index];
+    if (entry === undefined) throw new Error(`no write of "${text}" is held`);
+    this.held.splice(index, 1);
+    if (outcome === 'land') entry.release();
+    else entry.fail();
+  }
+}
+
+/** A logger that keeps every line it writes, as parsed JSON and as raw text. */
+function recordingLogger() {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  return {
+    logger,
+    lines,
+    entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+let dir: string;
+let dbPath: string;
+let open: MemoryWriteQueue[];
+
+function openQueue(
+  options: Pick<DurableWriteQueueOptions, 'write'> & Partial<DurableWriteQueueOptions>,
+): MemoryWriteQueue {
+  const queue = createDurableWriteQueue({
+    path: dbPath,
+    logger: silentLogger,
+    initialRetryDelayMs: 10,
+    maxRetryDelayMs: 50,
+    ...options,
+  });
+  open.push(queue);
+  return queue;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wellness0-write-queue-'));
+  dbPath = join(dir, 'memory-writes.sqlite');
+  open = [];
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const queue of open) await queue.stop(100);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('durable write queue', () => {
+  it('writes a job once and then removes it from disk', async () => {
+    const writer = new RecordingWriter();
+    const queue = openQueue({ write: writer.write });
+    queue.start();
+    queue.enqueue(job(alice, 'I started running again'));
+
+    expect(await queue.whenEmpty(2_000)).toBe(true);
+    expect(writer.landed).toEqual(['I started running again']);
+    expect(queue.stats()).toEqual({ depth: 0, oldestAgeMs: undefined, inFlight: 0 });
+  });
+
+  it('passes the job to the write as it was enqueued', async () => {
+    const written: MemoryWriteJob[] = [];
+    const queue = openQueue({
+      write: async (each) => {
+        written.push(each);
+      },
+    });
+    const original: MemoryWriteJob = {
+      userId: alice,
+      messages: [
+        { role: 'user', content: 'my cat is called Miso' },
+        { role: 'assistant', content: 'Miso is a lovely name.' },
+      ],
+      origin: { kind: 'guild', guildId: '500000000000000001', channelId: '600000000000000001' },
+    };
+    queue.enqueue(original);
+    queue.start();
+
+    expect(await queue.whenEmpty(2_000)).toBe(true);
+    expect(written).toEqual([original]);
+  });
+
+  it('writes the jobs of one user one at a time, in the order they were enqueued', async () => {
+    const writer = new RecordingWriter({ durationMs: 5 });
+    const queue = openQueue({ write: writer.write, concurrency: 4 });
+    queue.start();
+    for (const text of ['one', 'two', 'three', 'four', 'five']) queue.enqueue(job(alice, text));
+
+    expect(await queue.whenEmpty(5_000)).toBe(true);
+    expect(writer.landed).toEqual(['one', 'two', 'three', 'four', 'five']);
+    expect(writer.mostRunningForOneUser).toBe(1);
+  });
+
+  it('writes different users in parallel, never more than `concurrency` at once', async () => {
+    const writer = new RecordingWriter({ durationMs: 20 });
+    const queue = openQueue({ write: writer.write, concurrency: 2 });
+    for (const user of [alice, bob, carol, dave]) {
+      queue.enqueue(job(user, `${user} first`));
+      queue.enqueue(job(user, `${user} second`));
+    }
+    queue.start();
+
+    expect(await queue.whenEmpty(5_000)).toBe(true);
+    expect(writer.landed).toHaveLength(8);
+    expect(writer.mostRunning).toBe(2);
+    expect(writer.mostRunningForOneUser).toBe(1);
+  });
+
+  it('retries a failing write with growing delays until it lands, and writes it once', async () => {
+    const writer = new RecordingWriter({ failuresPerText: 3 });
+    const queue = openQueue({
+      write: writer.write,
+      initialRetryDelayMs: 20,
+      maxRetryDelayMs: 1_000,
+    });
+    queue.start();
+    queue.enqueue(job(alice, 'I slept badly'));
+
+    expect(await queue.whenEmpty(5_000)).toBe(true);
+    expect(writer.landed).toEqual(['I slept badly']);
+    expect(writer.attempts).toHaveLength(4);
+    const gaps = writer.attempts.slice(1).map((attempt, index) => {
+      return attempt.at - (writer.attempts[index]?.at ?? 0);
+    });
+    // Equal jitter waits at least half of 20, 40 and 80 ms (less a millisecond of timer rounding).
+    expect(gaps[0]).toBeGreaterThanOrEqual(9);
+    expect(gaps[1]).toBeGreaterThanOrEqual(19);
+    expect(gaps[2]).toBeGreaterThanOrEqual(39);
+  });
+
+  it('keeps a later job of a user waiting behind an earlier one that keeps failing', async () => {
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write });
+    queue.start();
+    queue.enqueue(job(alice, 'alice first'));
+    queue.enqueue(job(alice, 'alice second'));
+    queue.enqueue(job(bob, 'bob first'));
+    await until(() => writer.heldTexts().length === 2);
+
+    writer.settle('alice first', 'fail');
+    writer.settle('bob first');
+    await until(() => writer.heldTexts().length === 1);
+    // The retry is of the failed job, not of the one behind it.
+    expect(writer.heldTexts()).toEqual(['alice first']);
+    writer.settle('alice first');
+    await until(() => writer.heldTexts().length === 1);
+    writer.settle('alice second');
+
+    expect(await queue.whenEmpty(2_000)).toBe(true);
+    expect(writer.landed).toEqual(['bob first', 'alice first', 'alice second']);
+  });
+
+  it('shows the depth and the age of the oldest job while writes fail', async () => {
+    let clock = 1_000_000;
+    const log = recordingLogger();
+    const queue = openQueue({
+      write: () => Promise.reject(new Error('mem0 is down')),
+      logger: log.logger,
+      now: () => clock,
+    });
+    queue.enqueue(job(alice, 'first'));
+    clock += 1_000;
+    queue.enqueue(job(bob, 'second'));
+    clock += 4_000;
+    queue.start();
+    await until(() =>
+      log.entries().some((entry) => entry.msg === 'memory write failed; will retry'),
+    );
+
+    expect(queue.stats()).toMatchObject({ depth: 2, oldestAgeMs: 5_000 });
+    const failure = log.entries().find((entry) => entry.msg === 'memory write failed; will retry');
+    expect(failure).toMatchObject({ level: 40, depth: 2, oldestAgeMs: 5_000 });
+  });
+
+  it('logs the depth at info while jobs wait', async () => {
+    const log = recordingLogger();
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write, logger: log.logger, statsLogIntervalMs: 10 });
+    queue.enqueue(job(alice, 'first'));
+    queue.start();
+
+    await until(() => log.entries().some((entry) => entry.msg === 'memory writes waiting'));
+    const line = log.entries().find((entry) => entry.msg === 'memory writes waiting');
+    expect(line).toMatchObject({ level: 30, depth: 1, inFlight: 1 });
+    expect(line?.oldestAgeMs).toEqual(expect.any(Number));
+  });
+
+  it('never logs what was said', async () => {
+    const log = recordingLogger();
+    const writer = new RecordingWriter({ failuresPerText: 2 });
+    const queue = openQueue({ write: writer.write, logger: log.logger });
+    queue.start();
+    queue.enqueue(job(alice, 'my secret diagnosis'));
+
+    expect(await queue.whenEmpty(2_000)).toBe(true);
+    expect(log.lines.length).toBeGreaterThan(2);
+    expect(log.lines.join('\n')).not.toContain('secret diagnosis');
+  });
+
+  it('writes jobs left by an earlier run after a restart, each exactly once', async () => {
+    const first = openQueue({ write: () => new Promise<void>(() => {}) });
+    first.start();
+    for (const text of ['a1', 'a2', 'a3']) first.enqueue(job(alice, text));
+    for (const text of ['b1', 'b2']) first.enqueue(job(bob, text));
+    await until(() => first.stats().inFlight === 2);
+    await first.stop(20);
+
+    const writer = new RecordingWriter();
+    const second = openQueue({ write: writer.write });
+    second.start();
+
+    expect(await second.whenEmpty(5_000)).toBe(true);
+    expect([...writer.landed].sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    expect(writer.landed.filter((text) => text.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('keeps every enqueued job when its process is killed with SIGKILL', async () => {
+    const jobs = 20;
+    const child = spawn(
+      join(repo, 'node_modules', '.bin', 'tsx'),
+      [join(repo, 'test', 'helpers', 'queue-child.ts'), dbPath, String(jobs)],
+      // Its own process group: tsx runs the script in a child process, and both must die.
+      { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => {
+      child.once('exit', (_code, signal) => resolve(signal));
+    });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('enqueued')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`child exited early: ${output}`)));
+    });
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const writer = new RecordingWriter();
+    const queue = openQueue({ write: writer.write });
+    queue.start();
+
+    expect(await queue.whenEmpty(5_000)).toBe(true);
+    const expected = Array.from({ length: jobs }, (_, index) => `job ${index}`);
+    expect([...writer.landed].sort()).toEqual([...expected].sort());
+  });
+
+  it('does not keep a process alive on its own while writes are failing', async () => {
+    const child = spawn(
+      join(repo, 'node_modules', '.bin', 'tsx'),
+      [join(repo, 'test', 'helpers', 'queue-child.ts'), dbPath, '4', 'fail-and-exit'],
+      { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+        reject(new Error('the child was kept alive'));
+      }, 15_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    expect(exitCode).toBe(0);
+
+    const writer = new RecordingWriter();
+    const queue = openQueue({ write: writer.write });
+    queue.start();
+    expect(await queue.whenEmpty(5_000)).toBe(true);
+    expect([...writer.landed].sort()).toEqual(['job 0', 'job 1', 'job 2', 'job 3']);
+  });
+
+  it("discards only that user's queued jobs and waits for the one in flight", async () => {
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write });
+    queue.start();
+    for (const text of ['alice 1', 'alice 2', 'alice 3']) queue.enqueue(job(alice, text));
+    for (const text of ['bob 1', 'bob 2']) queue.enqueue(job(bob, text));
+    await until(() => writer.heldTexts().length === 2);
+
+    let removed: number | undefined;
+    const discarding = queue.discard(alice).then((count) => {
+      removed = count;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(removed).toBeUndefined();
+    writer.settle('alice 1');
+    await discarding;
+    expect(removed).toBe(2);
+
+    writer.settle('bob 1');
+    await until(() => writer.heldTexts().length === 1);
+    writer.settle('bob 2');
+    expect(await queue.whenEmpty(2_000)).toBe(true);
+    expect(writer.landed).toEqual(['alice 1', 'bob 1', 'bob 2']);
+  });
+
+  it('does not retry a discarded job whose write was in flight and failed', async () => {
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write });
+    queue.start();
+    queue.enqueue(job(alice, 'forget me'));
+    await until(() => writer.heldTexts().length === 1);
+
+    const discarding = queue.discard(alice);
+    writer.settle('forget me', 'fail');
+
+    expect(await discarding).toBe(0);
+    expect(await queue.whenEmpty(1_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(writer.attempts).toHaveLength(1);
+  });
+
+  it('drops a corrupt row with a log line and writes the others', async () => {
+    const log = recordingLogger();
+    const writer = new RecordingWriter();
+    const queue = openQueue({ write: writer.write, logger: log.logger });
+    queue.enqueue(job(alice, 'before'));
+    queue.enqueue(job(alice, 'private words'));
+    queue.enqueue(job(alice, 'after'));
+    queue.enqueue(job(bob, 'wrong shape'));
+    const raw = new Database(dbPath);
+    raw
+      .prepare('UPDATE memory_write_jobs SET payload = ? WHERE payload LIKE ?')
+      .run('{"messages": [private words', '%private words%');
+    raw
+      .prepare('UPDATE memory_write_jobs SET payload = ? WHERE payload LIKE ?')
+      .run('{"messages": "wrong shape", "origin": {}}', '%wrong shape%');
+    raw.close();
+    queue.start();
+
+    expect(await queue.whenEmpty(2_000)).toBe(true);
+    expect(writer.landed).toEqual(['before', 'after']);
+    const dropped = log.entries().filter((e) => e.msg === 'dropped an unreadable memory write job');
+    expect(dropped.map((entry) => entry.reason).sort()).toEqual([
+      'payload has the wrong shape',
+      'payload is not JSON',
+    ]);
+    expect(log.lines.join('\n')).not.toContain('private words');
+  });
+
+  it('waits for a job in flight at stop and keeps the ones not started', async () => {
+    const writer = new RecordingWriter({ durationMs: 30 });
+    const first = openQueue({ write: writer.write, concurrency: 1 });
+    for (const text of ['one', 'two', 'three']) first.enqueue(job(alice, text));
+    first.start();
+    await until(() => writer.attempts.length === 1);
+    await first.stop(1_000);
+    expect(writer.landed).toEqual(['one']);
+
+    const second = openQueue({ write: writer.write });
+    second.start();
+    expect(await second.whenEmpty(2_000)).toBe(true);
+    expect(writer.landed).toEqual(['one', 'two', 'three']);
+  });
+
+  it('leaves no timer running after stop', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    const queue = openQueue({ write: () => Promise.reject(new Error('mem0 is down')) });
+    queue.start();
+    queue.enqueue(job(alice, 'first'));
+    queue.enqueue(job(bob, 'second'));
+    await vi.advanceTimersByTimeAsync(200);
+    const waiting = queue.whenEmpty(60_000);
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+
+    await queue.stop(1_000);
+
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await waiting).toBe(false);
+  });
+
+  it('refuses new jobs once stopped', async () => {
+    const queue = openQueue({ write: async () => {} });
+    await queue.stop(100);
+
+    expect(() => queue.enqueue(job(alice, 'too late'))).toThrow(/stopped/);
+  });
+});
