@@ -64,4 +64,28 @@ describe('delivery', () => {
     );
     await h.app.core.whenIdle(10_000);
   });
+
+  it('survives Discord refusing a reply (closed DMs, missing permission) and answers the next message', async () => {
+    const h = await startHarness({ backend: 'platform' });
+    harness = h;
+    h.discord.failNext({
+      method: 'POST',
+      path: /\/messages$/,
+      status: 403,
+      count: 2,
+      body: { message: 'Cannot send messages to this user', code: 50007 },
+    });
+    const first = h.discord.sendDm({ userId: alice, content: 'are you there?' });
+    await new Promise((r) => setTimeout(r, 300));
+    await h.app.core.whenIdle(10_000);
+    // Refused sends were logged, not thrown: the bot is still up and answers the next message.
+    h.discord.sendDm({ userId: alice, content: 'hello again' });
+    await h.discord.waitFor(
+      () =>
+        h.discord
+          .messages(first.channel_id)
+          .find((m) => withoutGreeting(m.content) === 'I hear you: "hello again"'),
+      10_000,
+    );
+  });
 });
