@@ -1,5 +1,6 @@
 import type { CommandContext, CommandView, SlashCommand } from '../src/discord/command-view.js';
 import { everywhere } from '../src/discord/command-view.js';
+import { prepareIncomingText } from '../src/conversation/incoming-text.js';
 import type { StoredMemory } from '../src/memory/memory-store.js';
 import { memoryLine } from './memory-text.js';
 
@@ -86,8 +87,11 @@ export const forgetCommand = {
   },
   async run(ctx, options) {
     if (options.subcommand === 'topic') {
-      const topic = options.about?.trim() ?? '';
-      if (topic === '') return { content: 'Tell me the topic to forget, in a few words.' };
+      const prepared = prepareIncomingText(options.about ?? '', { maxChars: 200 });
+      if (prepared.kind === 'empty') {
+        return { content: 'Tell me the topic to forget, in a few words.' };
+      }
+      const topic = prepared.text;
       const matches = await ctx.memory.search(ctx.userId, topic, {
         limit: 10,
         origin: { kind: 'dm' },
@@ -105,6 +109,9 @@ export const forgetCommand = {
           ],
         ],
       };
+    }
+    if (options.subcommand !== 'everything') {
+      return { content: 'Choose what to forget: `/forget everything` or `/forget topic`.' };
     }
     return {
       content:

@@ -18,9 +18,9 @@ const zeroWidthJoiner = '\u200D';
 const pictographic = /^\p{Extended_Pictographic}$/u;
 /** What may end the emoji before a ZWJ in an emoji ZWJ sequence (👩🏽‍💻, 🏳️‍🌈). */
 const emojiEnd = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]$/u;
-/** Letters and marks of scripts that use joiners in spelling (Persian ZWNJ, Indic ZWJ). */
-const nonAsciiLetterOrMark = /^[\p{L}\p{M}]$/u;
-const nonAsciiLetter = /^\p{L}$/u;
+/** A joiner between a non-ASCII letter (or mark) and a letter is spelling (Persian ZWNJ, Indic ZWJ). */
+const letterOrMark = /^[\p{L}\p{M}]$/u;
+const letter = /^\p{L}$/u;
 
 /** Anything a person can see: not whitespace, a control, a format or a default-ignorable character. */
 const visible = /[^\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
@@ -45,7 +45,7 @@ export function prepareIncomingText(text: string, options: { maxChars: number })
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   // A joiner left at the cut joins nothing; whitespace there is noise.
   const cut = cleaned.slice(0, end).replace(/[\s\u200C\u200D]+$/u, '');
-  return { kind: 'text', text: cut, cut: true };
+  return visible.test(cut) ? { kind: 'text', text: cut, cut: true } : { kind: 'empty' };
 }
 
 /** Keeps a joiner inside an emoji ZWJ sequence or between two non-ASCII letters; drops it elsewhere. */
@@ -54,12 +54,7 @@ function keepJoinerInWords(found: string, offset: number, whole: string): string
   const after = codePointAt(whole, offset + 1);
   if (found === zeroWidthJoiner && emojiEnd.test(before) && pictographic.test(after)) return found;
   const isNonAscii = (char: string) => char !== '' && char.charCodeAt(0) > 0x7f;
-  if (
-    isNonAscii(before) &&
-    isNonAscii(after) &&
-    nonAsciiLetterOrMark.test(before) &&
-    nonAsciiLetter.test(after)
-  ) {
+  if (isNonAscii(before) && isNonAscii(after) && letterOrMark.test(before) && letter.test(after)) {
     return found;
   }
   return '';

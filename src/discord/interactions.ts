@@ -51,7 +51,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
   const { logger } = options;
 
   function render(view: CommandView, command: string, ownerId: string) {
-    const content = view.content.length > 2000 ? `${view.content.slice(0, 1999)}…` : view.content;
+    const content = view.content.length > 2000 ? `${cutAt(view.content, 1999)}…` : view.content;
     return {
       content,
       allowedMentions: noPings,
@@ -148,4 +148,10 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       }
     }
   };
+}
+
+/** The first `length` UTF-16 units of `text`, one fewer if that would split an emoji's surrogate pair. */
+function cutAt(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
 }
