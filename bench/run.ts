@@ -199,7 +199,7 @@ async function measureBot(h: Harness, options: BenchOptions) {
 /** Runs the tutorial's pipeline for as many users, with the same spacing, on the same stand-ins. */
 async function measureTutorial(h: Harness, options: BenchOptions): Promise<TutorialTimings[]> {
   if (!h.mem0) throw new Error('the benchmark needs the mem0 Platform stand-in');
-  const answer = createTutorialPipeline({
+  const pipeline = createTutorialPipeline({
     discordApiBase: h.discord.apiBase,
     discordToken: testDiscordToken,
     geminiBaseUrl: h.gemini.baseUrl,
@@ -208,16 +208,20 @@ async function measureTutorial(h: Harness, options: BenchOptions): Promise<Tutor
     mem0Host: h.mem0.baseUrl,
     mem0ApiKey: testMem0Key,
   });
+  const users = Array.from({ length: options.messages }, (_, i) =>
+    String(400000000000000000n + BigInt(i)),
+  );
+  const channels = await Promise.all(users.map((userId) => pipeline.openDm(userId)));
   const runs: Array<Promise<TutorialTimings>> = [];
-  for (let i = 0; i < options.messages; i++) {
-    const userId = String(400000000000000000n + BigInt(i));
-    runs.push(
-      answer({
-        userId,
-        channelId: h.discord.dmChannelId(userId),
-        text: `bench message ${i}: I slept badly again`,
-      }),
-    );
+  for (const [i, userId] of users.entries()) {
+    const run = pipeline.answer({
+      userId,
+      channelId: channels[i] ?? '',
+      text: `bench message ${i}: I slept badly again`,
+    });
+    // Handled here so that a failure while later runs start is not an unhandled rejection.
+    run.catch(() => undefined);
+    runs.push(run);
     await sleep(options.spacingMs);
   }
   return Promise.all(runs);
@@ -253,7 +257,8 @@ export async function runBench(
     lag.disable();
     const tutorial = await measureTutorial(h, options);
     const violations = h.violations();
-    if (violations.length > 0) throw new Error(`stand-ins saw violations:\n${violations.join('\n')}`);
+    if (violations.length > 0)
+      throw new Error(`stand-ins saw violations:\n${violations.join('\n')}`);
 
     const limitFirstText = options.searchMs + options.ttftMs;
     const limitFinalText = options.searchMs + Math.max(options.ttftMs, options.totalMs);
@@ -263,10 +268,12 @@ export async function runBench(
     const steps = Object.fromEntries(
       (Object.keys(tutorial[0] ?? {}) as Array<keyof TutorialTimings>).map((key) => [
         key,
-        round(percentile(
-          tutorial.map((t) => t[key]),
-          50,
-        )),
+        round(
+          percentile(
+            tutorial.map((t) => t[key]),
+            50,
+          ),
+        ),
       ]),
     ) as Record<keyof TutorialTimings, number>;
     const result: BenchResult = {
@@ -282,7 +289,7 @@ export async function runBench(
         firstText: botFirstText.p50 - limitFirstText,
         finalText: botFinalText.p50 - limitFinalText,
       },
-      tutorialOverBotFirstTextP50: round(tutorialTotal.p50 / botFirstText.p50) ,
+      tutorialOverBotFirstTextP50: round(tutorialTotal.p50 / botFirstText.p50),
       tutorialStepsP50Ms: steps,
       footprint: {
         standInsStartMs: round(standInsStartMs),

@@ -24,18 +24,19 @@ export interface TutorialTimings {
   totalMs: number;
 }
 
-/** Answers one message; resolves when the reply is on Discord. */
-export type TutorialAnswer = (input: {
-  userId: string;
-  channelId: string;
-  text: string;
-}) => Promise<TutorialTimings>;
+/** The tutorial's bot, reduced to what the benchmark drives. */
+export interface TutorialPipeline {
+  /** Opens the DM channel a user's message would have arrived in; not timed. */
+  openDm(userId: string): Promise<string>;
+  /** Answers one message; resolves when the reply is on Discord. */
+  answer(input: { userId: string; channelId: string; text: string }): Promise<TutorialTimings>;
+}
 
 /**
  * The pipeline the tutorial teaches, as a baseline: every step awaited in turn, one non-streaming
  * Gemini call, the reply sent once at the end.
  */
-export function createTutorialPipeline(options: TutorialPipelineOptions): TutorialAnswer {
+export function createTutorialPipeline(options: TutorialPipelineOptions): TutorialPipeline {
   const memory = new MemoryClient({ apiKey: options.mem0ApiKey, host: options.mem0Host });
   const gemini = new GoogleGenAI({
     apiKey: options.geminiApiKey,
@@ -43,7 +44,19 @@ export function createTutorialPipeline(options: TutorialPipelineOptions): Tutori
   });
   const rest = new REST({ api: options.discordApiBase }).setToken(options.discordToken);
 
-  return async ({ userId, channelId, text }) => {
+  async function openDm(userId: string): Promise<string> {
+    const channel = (await rest.post(Routes.userChannels(), {
+      body: { recipient_id: userId },
+    })) as { id: string };
+    return channel.id;
+  }
+
+  async function answer(input: {
+    userId: string;
+    channelId: string;
+    text: string;
+  }): Promise<TutorialTimings> {
+    const { userId, channelId, text } = input;
     const started = performance.now();
     let mark = started;
     const lap = (): number => {
@@ -84,5 +97,7 @@ export function createTutorialPipeline(options: TutorialPipelineOptions): Tutori
       sendMs,
       totalMs: performance.now() - started,
     };
-  };
+  }
+
+  return { openDm, answer };
 }

@@ -1,29 +1,16 @@
 // Entry: the terminal chat, the original wellness0 conversation on the same core as the Discord bot.
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';
-import dotenv from 'dotenv';
-import { describeConfigProblems, parseConfig } from './config.js';
+import { describeConfigProblems } from './config.js';
+import { loadSettings } from './settings.js';
 import { type MemoryUserId, memoryUserIdForTerminal } from './memory/user-id.js';
 import { terminalNameFromAccount } from './terminal/chat-user.js';
 import { createTerminalReply, statusLine } from './terminal/terminal-reply.js';
 
-// Variables already in the environment win over the .env file.
-dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
-
-const parsed = parseConfig(process.env, {
-  cwd: process.cwd(),
-  purpose: 'terminal-chat',
-  readTextFile: (path) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-});
+const parsed = loadSettings(process.env, { cwd: process.cwd(), purpose: 'terminal-chat' });
 const problems = parsed.ok ? [] : [...parsed.problems];
 const chatUser = process.env.CHAT_USER?.trim() || terminalNameFromAccount(accountName());
 let userId: MemoryUserId | undefined;

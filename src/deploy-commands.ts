@@ -1,25 +1,13 @@
 // Entry: registers the slash commands with Discord, globally or (with --guild <id>) to one server.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import dotenv from 'dotenv';
 import { commands } from '../commands/index.js';
-import { describeConfigProblems, parseConfig } from './config.js';
+import { describeConfigProblems } from './config.js';
+import { loadSettings } from './settings.js';
 import { applicationIdFromToken, registerCommands } from './discord/register-commands.js';
-
-dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
 
 const { values } = parseArgs({ options: { guild: { type: 'string' } } });
 const guildId = values.guild?.trim();
-const parsed = parseConfig(process.env, {
-  cwd: process.cwd(),
-  readTextFile: (path) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-});
+const parsed = loadSettings(process.env, { cwd: process.cwd() });
 const problems = parsed.ok ? [] : [...parsed.problems];
 if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) {
   problems.push(

@@ -1,22 +1,9 @@
 // Entry: the Discord bot. The only file of the bot that reads the process environment.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import dotenv from 'dotenv';
-import { describeConfigProblems, parseConfig } from './config.js';
+import { describeConfigProblems } from './config.js';
+import { loadSettings } from './settings.js';
 
-// Variables already in the environment win over the .env file.
-dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
-
-const parsed = parseConfig(process.env, {
-  cwd: process.cwd(),
-  readTextFile: (path) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-});
+const parsed = loadSettings(process.env, { cwd: process.cwd() });
 if (!parsed.ok) {
   console.error(describeConfigProblems(parsed.problems));
   process.exit(1);

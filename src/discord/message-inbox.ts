@@ -28,12 +28,15 @@ export interface MessageInbox {
 // Ids are kept this long after the answer to recognise replays; the text is dropped at once.
 const keepAnsweredMs = 24 * 60 * 60 * 1000;
 
-/** A MessageInbox in SQLite; each write is durable before it returns (WAL, synchronous FULL). */
+/**
+ * A MessageInbox in SQLite (WAL, synchronous NORMAL): each write survives the process dying before
+ * it returns. An fsync per message (FULL) would block the event loop on the reply path.
+ */
 export function createMessageInbox(options: { path: string; now?: () => number }): MessageInbox {
   const now = options.now ?? Date.now;
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE IF NOT EXISTS inbox (
     id TEXT PRIMARY KEY,
     channel_id TEXT NOT NULL,

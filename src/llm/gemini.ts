@@ -71,6 +71,10 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
           },
         });
         for await (const chunk of stream) {
+          // An SSE `data: {"error":…}` event arrives as a chunk with neither candidates nor
+          // feedback (the SDK does not throw for it): the stream broke.
+          if (!chunk.candidates && !chunk.promptFeedback)
+            throw new ChatModelError('unavailable', undefined);
           mergeChunk(merged, chunk);
           const delta = mapGeminiResponse(chunk);
           if (delta.kind === 'answer') {
@@ -85,11 +89,10 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
         throw mapGeminiError(error);
       }
       const outcome = mapGeminiResponse(merged);
-      if (outcome.kind === 'refused' && outcome.reason === 'no-answer' && !merged.candidates) {
-        // Only error events arrived (an SSE `data: {"error":...}` is yielded as an empty chunk).
-        throw new ChatModelError('unavailable', undefined);
-      }
-      return outcome.kind === 'answer' ? { ...outcome, text } : outcome;
+      if (outcome.kind !== 'answer') return outcome;
+      // Gemini ends every complete stream with a finish reason; without one, the connection was cut.
+      const finished = merged.candidates?.[0]?.finishReason !== undefined;
+      return { ...outcome, text, ...(finished ? {} : { interrupted: true }) };
     },
   };
 }

@@ -84,11 +84,11 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
 
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  // FULL: each commit fsyncs the WAL before `enqueue` returns, so an enqueued job survives
-  // kill -9 (NORMAL would too) and also power loss (NORMAL would not); the same holds for the
-  // deletion after a write landed, so a power cut cannot make the queue write a job again.
-  // One fsync per exchange is small next to the Gemini call that produced it.
-  db.pragma('synchronous = FULL');
+  // NORMAL in WAL mode: a commit is in the OS before `enqueue` returns, so an enqueued job
+  // survives the process dying (kill -9, a crash); only an OS crash or power cut can lose the
+  // last moments. FULL would also cover those, but its fsync per job blocks the event loop
+  // (better-sqlite3 is synchronous), which under load delayed everyone's replies.
+  db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE IF NOT EXISTS memory_write_jobs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id TEXT NOT NULL,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withoutGreeting } from '../helpers/harness.js';
 import { type FakeDiscord, startFakeDiscord } from '../standins/discord.js';
@@ -117,14 +118,14 @@ describe('chaos', () => {
     watch(bot, () => killing);
     await until('login', () => bot.logs().includes('logged in to Discord'), 30_000);
 
-    const sent: Array<{ userId: string; channelId: string; text: string }> = [];
+    const sent: Array<{ userId: string; channelId: string; text: string; id: string }> = [];
     let up = true;
     async function converse(userId: string) {
       for (let k = 0; k < messagesPerUser; k++) {
         await until('the bot to be up', () => up, 30_000);
         const text = `message ${k} from ${userId.slice(-3)}`;
         const dm = discord.sendDm({ userId, content: text });
-        sent.push({ userId, channelId: dm.channel_id, text });
+        sent.push({ userId, channelId: dm.channel_id, text, id: dm.id });
         await until(
           `an answer to "${text}"`,
           () => {
@@ -132,7 +133,7 @@ describe('chaos', () => {
             const last = replies[k];
             return replies.length > k && last !== undefined && isFinal(last.content, text);
           },
-          30_000,
+          60_000,
         );
       }
     }
@@ -153,8 +154,26 @@ describe('chaos', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     mem0.setUnreachable(false);
     // Then the bot process is killed outright, mid-conversation, and started again.
-    killing = true;
+    // People pause until every message sent has reached the bot (its inbox): a message still in
+    // the socket of a killed process is lost, as Discord does not redeliver events to a new
+    // session. What the bot had received but not answered must be answered after the restart.
     up = false;
+    await until(
+      'the bot to have received every message sent',
+      () => {
+        const inbox = new Database(join(dataDir, 'inbox.db'), { readonly: true });
+        try {
+          const ids = new Set(
+            (inbox.prepare('SELECT id FROM inbox').all() as Array<{ id: string }>).map((r) => r.id),
+          );
+          return sent.every((m) => ids.has(m.id));
+        } finally {
+          inbox.close();
+        }
+      },
+      30_000,
+    );
+    killing = true;
     bot.child.kill('SIGKILL');
     await bot.exited;
     bot = startBot(env);

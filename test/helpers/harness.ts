@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { afterEach, expect } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, parseConfig } from '../../src/config.js';
 import {
@@ -86,6 +87,7 @@ export async function startHarness(options: {
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const app = createApp(parsed.config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const identity = await app.start();
+  let closed = false;
   return {
     discord,
     gemini,
@@ -95,9 +97,45 @@ export async function startHarness(options: {
     botUserId: identity.botUserId,
     violations: () => [...discord.violations, ...gemini.violations, ...(mem0?.violations ?? [])],
     async close() {
+      if (closed) return;
+      closed = true;
       await app.stop(2_000);
       await Promise.all([discord.close(), gemini.close(), mem0?.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Gives the tests of a file a `startHarness` whose harnesses are closed after each test, which
+ * then expects that no stand-in recorded a violation.
+ */
+export function useHarness(): typeof startHarness {
+  const started: Harness[] = [];
+  afterEach(async () => {
+    const violations = started.flatMap((h) => h.violations());
+    for (const h of started.splice(0)) await h.close();
+    expect(violations).toEqual([]);
+  });
+  return async (options) => {
+    const h = await startHarness(options);
+    started.push(h);
+    return h;
+  };
+}
+
+/** DMs the bot and waits until the exchange is answered and remembered (and, on the Platform, searchable). */
+export async function tellAndSettle(h: Harness, userId: string, content: string) {
+  const sent = h.discord.sendDm({ userId, content });
+  const before = h.discord.messages(sent.channel_id).length;
+  await h.discord.waitFor(() => h.discord.messages(sent.channel_id)[before], 10_000);
+  await h.app.core.whenIdle(10_000);
+  const mem0 = h.mem0;
+  if (mem0) {
+    await mem0.waitFor(() => mem0.memories().every((m) => m.searchableAt <= Date.now()), 5_000);
+  }
+  // The turn is over, so the message holds the final text (streamed in by edits).
+  const reply = h.discord.messages(sent.channel_id)[before];
+  if (reply === undefined) throw new Error('the reply disappeared');
+  return { sent, reply };
 }

@@ -1,11 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { registerCommands } from '../../src/discord/register-commands.js';
 import {
   type Harness,
   type MemoryBackend,
-  startHarness,
+  tellAndSettle,
   testDiscordToken,
+  useHarness,
 } from '../helpers/harness.js';
 import type { InteractionPayload, StoredMessage } from '../standins/discord.js';
 
@@ -14,13 +15,7 @@ const bob = '200000000000000002';
 const guildId = '400000000000000001';
 const channelId = '400000000000000002';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  const violations = harness?.violations() ?? [];
-  await harness?.close();
-  harness = undefined;
-  expect(violations).toEqual([]);
-});
+const startHarness = useHarness();
 
 async function start(backend: MemoryBackend, mem0Options?: { asyncDeleteDelayMs?: number }) {
   const h = await startHarness({
@@ -28,7 +23,6 @@ async function start(backend: MemoryBackend, mem0Options?: { asyncDeleteDelayMs?
     discord: { guilds: [{ id: guildId, channels: [{ id: channelId }] }] },
     ...(mem0Options ? { mem0: mem0Options } : {}),
   });
-  harness = h;
   await registerCommands({
     token: testDiscordToken,
     applicationId: h.botUserId,
@@ -37,18 +31,6 @@ async function start(backend: MemoryBackend, mem0Options?: { asyncDeleteDelayMs?
     commands,
   });
   return h;
-}
-
-/** DMs the bot and waits until the exchange is answered and remembered (and searchable). */
-async function tell(h: Harness, userId: string, content: string) {
-  const dm = h.discord.sendDm({ userId, content });
-  const before = h.discord.messages(dm.channel_id).length;
-  await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[before], 10_000);
-  await h.app.core.whenIdle(10_000);
-  if (h.mem0) {
-    const mem0 = h.mem0;
-    await mem0.waitFor(() => mem0.memories().every((m) => m.searchableAt <= Date.now()), 5_000);
-  }
 }
 
 /** The private reply of an interaction once it has been edited with a result. */
@@ -71,9 +53,9 @@ function buttonIds(message: StoredMessage): string[] {
 describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memory', (backend) => {
   it('/memories shows only the caller what is remembered, privately, with working delete buttons', async () => {
     const h = await start(backend);
-    await tell(h, alice, 'I adopted a cat named Miso');
-    await tell(h, alice, 'I work night shifts at the hospital');
-    await tell(h, bob, 'I play the violin in an orchestra');
+    await tellAndSettle(h, alice, 'I adopted a cat named Miso');
+    await tellAndSettle(h, alice, 'I work night shifts at the hospital');
+    await tellAndSettle(h, bob, 'I play the violin in an orchestra');
 
     const slash = h.discord.sendSlash({ userId: alice, name: 'memories' });
     const reply = await finalReply(h, slash);
@@ -123,8 +105,8 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memo
 
   it('/forget everything, once confirmed, leaves nothing to list, search or recall', async () => {
     const h = await start(backend);
-    await tell(h, alice, 'My brother Tom is in hospital');
-    await tell(h, bob, 'My brother Sam plays football');
+    await tellAndSettle(h, alice, 'My brother Tom is in hospital');
+    await tellAndSettle(h, bob, 'My brother Sam plays football');
 
     const slash = h.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
     const confirm = await finalReply(h, slash);
@@ -150,7 +132,7 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memo
 
     // And the bot no longer recalls anything, nor the recent conversation.
     const before = h.gemini.chatRequests().length;
-    await tell(h, alice, 'how is my brother Tom doing?');
+    await tellAndSettle(h, alice, 'how is my brother Tom doing?');
     const body = JSON.stringify(h.gemini.chatRequests()[before]?.body);
     expect(body).not.toContain('<memories>');
     expect(body).not.toContain('is in hospital');
@@ -158,8 +140,8 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memo
 
   it('/forget topic forgets only what matches, after confirmation', async () => {
     const h = await start(backend);
-    await tell(h, alice, 'I am anxious about my exams');
-    await tell(h, alice, 'I love baking sourdough bread');
+    await tellAndSettle(h, alice, 'I am anxious about my exams');
+    await tellAndSettle(h, alice, 'I love baking sourdough bread');
     const slash = h.discord.sendSlash({
       userId: alice,
       name: 'forget',
@@ -181,7 +163,7 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memo
 
   it('/export sends the caller, privately, a file equal to the list', async () => {
     const h = await start(backend);
-    await tell(h, alice, 'I started running in the mornings');
+    await tellAndSettle(h, alice, 'I started running in the mornings');
     const slash = h.discord.sendSlash({ userId: alice, name: 'export', guildId, channelId });
     await finalReply(h, slash);
     const edit = h.discord.interactionResponses(slash.id).find((r) => r.kind === 'original-edit');
@@ -215,7 +197,7 @@ describe('commands when mem0 misbehaves', () => {
   it('/forget says honestly when something is still stored', async () => {
     // The Platform deletes asynchronously; here it takes longer than /forget keeps checking.
     const h = await start('platform', { asyncDeleteDelayMs: 60_000 });
-    await tell(h, alice, 'I am moving to Lisbon next month');
+    await tellAndSettle(h, alice, 'I am moving to Lisbon next month');
     const slash = h.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
     const confirm = await finalReply(h, slash);
     const yes = buttonIds(confirm).find((id) => id.includes(':everything:')) ?? '';

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, type MemoryBackend, startHarness } from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type MemoryBackend, tellAndSettle, useHarness } from '../helpers/harness.js';
 
 const alice = '200000000000000001';
 const bob = '200000000000000002';
@@ -7,46 +7,24 @@ const bob = '200000000000000002';
 describe.each<MemoryBackend>(['open-source', 'platform'])(
   'a DM with the %s memory backend',
   (backend) => {
-    let harness: Harness | undefined;
-
-    afterEach(async () => {
-      const violations = harness?.violations() ?? [];
-      await harness?.close();
-      harness = undefined;
-      expect(violations).toEqual([]);
-    });
-
-    /** Sends a DM and waits until the bot's answer appears in that DM channel. */
-    async function dmAndWait(h: Harness, userId: string, content: string) {
-      const sent = h.discord.sendDm({ userId, content });
-      const before = h.discord.messages(sent.channel_id).length;
-      await h.discord.waitFor(() => h.discord.messages(sent.channel_id)[before], 10_000);
-      // The exchange is written after the reply, off the reply path; let it land (and, on the
-      // Platform, become searchable) before the next step.
-      await h.app.core.whenIdle(10_000);
-      if (h.mem0) {
-        const mem0 = h.mem0;
-        await mem0.waitFor(() => mem0.memories().every((m) => m.searchableAt <= Date.now()), 5_000);
-      }
-      // The turn is over, so the message holds the final text (streamed in by edits).
-      const reply = h.discord.messages(sent.channel_id)[before];
-      if (reply === undefined) throw new Error('the reply disappeared');
-      return { sent, reply };
-    }
+    const startHarness = useHarness();
 
     it('answers using a memory stored from an earlier DM of the same user, and only that user', async () => {
       const h = await startHarness({ backend });
-      harness = h;
 
-      await dmAndWait(h, alice, 'I adopted a cat named Miso last week');
-      await dmAndWait(h, bob, 'I adopted a dog named Rex last week');
+      await tellAndSettle(h, alice, 'I adopted a cat named Miso last week');
+      await tellAndSettle(h, bob, 'I adopted a dog named Rex last week');
 
       const requestsBefore = {
         gemini: h.gemini.requests.length,
         mem0: h.mem0?.requests.length ?? 0,
       };
       const discordBefore = h.discord.requests.length;
-      const { sent, reply } = await dmAndWait(h, alice, 'Miso the cat keeps hiding under the bed');
+      const { sent, reply } = await tellAndSettle(
+        h,
+        alice,
+        'Miso the cat keeps hiding under the bed',
+      );
 
       // The Gemini request for this turn carried Alice's memory, and nothing of Bob's.
       const chat = h.gemini.requests.slice(requestsBefore.gemini).filter((r) => r.kind === 'chat');
@@ -121,7 +99,6 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
 
     it('still answers, without claiming to remember, when the memory store is unreachable', async () => {
       const h = await startHarness({ backend, env: { MEMORY_SEARCH_TIMEOUT_MS: '500' } });
-      harness = h;
       if (h.mem0) h.mem0.setUnreachable(true);
       else h.gemini.failNext(1, 503, { appliesTo: 'all' }); // the local store's query embedding fails
       const sent = h.discord.sendDm({ userId: alice, content: 'hello, is anyone there?' });

@@ -1,24 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMessageInbox } from '../../src/discord/message-inbox.js';
-import { type Harness, startHarness, withoutGreeting } from '../helpers/harness.js';
+import { useHarness, withoutGreeting } from '../helpers/harness.js';
 
 const alice = '200000000000000001';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  const violations = harness?.violations() ?? [];
-  await harness?.close();
-  harness = undefined;
-  expect(violations).toEqual([]);
-});
+const startHarness = useHarness();
 
 describe('delivery', () => {
   it('never answers the same message twice when Discord replays the event', async () => {
     const h = await startHarness({ backend: 'platform' });
-    harness = h;
     const first = h.discord.sendDm({
       userId: alice,
       content: 'hello once',
@@ -54,7 +47,6 @@ describe('delivery', () => {
       env: { DATA_DIR: dataDir },
       discord: { users: [{ id: alice }] },
     });
-    harness = h;
     await h.discord.waitFor(
       () =>
         h.discord
@@ -67,7 +59,6 @@ describe('delivery', () => {
 
   it('survives Discord refusing a reply (closed DMs, missing permission) and answers the next message', async () => {
     const h = await startHarness({ backend: 'platform' });
-    harness = h;
     h.discord.failNext({
       method: 'POST',
       path: /\/messages$/,

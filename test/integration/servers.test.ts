@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, withoutGreeting } from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness, withoutGreeting } from '../helpers/harness.js';
 
 const guildId = '400000000000000001';
 const channelId = '400000000000000002';
@@ -20,17 +20,10 @@ const guilds = [
 ];
 
 describe('in a server', () => {
-  let harness: Harness | undefined;
-  afterEach(async () => {
-    const violations = harness?.violations() ?? [];
-    await harness?.close();
-    harness = undefined;
-    expect(violations).toEqual([]);
-  });
+  const startHarness = useHarness();
 
   async function start(env: Record<string, string> = {}) {
-    harness = await startHarness({ backend: 'platform', discord: { guilds }, env });
-    return harness;
+    return startHarness({ backend: 'platform', discord: { guilds }, env });
   }
 
   /** Sends a server message and waits for the turn it may start to end. */

@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { splitMessage } from '../../src/discord/split-message.js';
 import { firstContactNote } from '../../src/app.js';
-import { type Harness, maxInWindow, startHarness, withoutGreeting } from '../helpers/harness.js';
+import { maxInWindow, useHarness, withoutGreeting } from '../helpers/harness.js';
 import type { RecordedRequest } from '../standins/discord.js';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  const violations = harness?.violations() ?? [];
-  await harness?.close();
-  harness = undefined;
-  expect(violations).toEqual([]);
-});
+const startHarness = useHarness();
 
 /** Gaps between consecutive requests, in ms. */
 function gaps(times: readonly number[]): number[] {
@@ -38,7 +32,6 @@ describe('streaming', () => {
       backend: 'platform',
       env: { REPLY_EDIT_INTERVAL_MS: '250' },
     });
-    harness = h;
     const paragraphs = Array.from(
       { length: 12 },
       (_, i) => `Paragraph ${i}: ${'breathing slowly helps the body settle. '.repeat(10)}`,
@@ -82,7 +75,6 @@ describe('rate limits', () => {
         QUEUE_NOTICE_AFTER_MS: '200',
       },
     });
-    harness = h;
     const users = ['200000000000000011', '200000000000000012', '200000000000000013'];
     const dms = users.map((userId) =>
       h.discord.sendDm({ userId, content: `hello from ${userId}` }),
@@ -117,7 +109,6 @@ describe('rate limits', () => {
         QUEUE_NOTICE_AFTER_MS: '600000',
       },
     });
-    harness = h;
     h.gemini.setLatency({ timeToFirstTokenMs: 50, totalMs: 150 });
 
     const burstUser = '200000000000000100';

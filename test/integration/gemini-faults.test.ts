@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { notices } from '../../src/conversation/notices.js';
+import { useHarness, withoutGreeting } from '../helpers/harness.js';
+
+const alice = '200000000000000001';
+
+describe('when Gemini misbehaves, the person still gets one clear message', () => {
+  const startHarness = useHarness();
+
+  async function ask(
+    script: Parameters<Awaited<ReturnType<typeof startHarness>>['gemini']['script']>,
+  ) {
+    const h = await startHarness({ backend: 'platform', env: { GEMINI_TIMEOUT_MS: '1000' } });
+    h.gemini.script(...script);
+    const dm = h.discord.sendDm({ userId: alice, content: 'how are you today?' });
+    await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[0], 15_000);
+    await h.app.core.whenIdle(15_000);
+    const shown = h.discord.messages(dm.channel_id).map((m) => withoutGreeting(m.content));
+    expect(shown).toHaveLength(1);
+    return { h, text: shown[0] ?? '' };
+  }
+
+  it('keeps what was shown when the stream breaks midway, and says it was cut off', async () => {
+    const { text } = await ask([{ kind: 'stream-error-event', afterText: 'I am glad you asked' }]);
+    expect(text).toContain('I am glad you asked');
+    expect(text).toContain('cut off');
+  });
+
+  it('retries a 429 after the delay Google asks for, then answers', async () => {
+    const { h, text } = await ask([
+      { kind: 'error', status: 429, retryDelaySeconds: 1 },
+      { kind: 'text', text: 'Doing well, thanks for asking.' },
+    ]);
+    expect(text).toBe('Doing well, thanks for asking.');
+    const [first, second] = h.gemini.chatRequests();
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('says when to try again when Google asks for a long wait', async () => {
+    const { h, text } = await ask([{ kind: 'error', status: 429, retryDelaySeconds: 90 }]);
+    expect(text).toMatch(/try again in about 90 seconds/);
+    expect(h.gemini.chatRequests()).toHaveLength(1);
+  });
+
+  it('gives a kind refusal for a blocked prompt', async () => {
+    const { text } = await ask([{ kind: 'blocked', blockReason: 'SAFETY' }]);
+    expect(text).toBe(notices.refusedSafety);
+  });
+
+  it('says an answer cut at the length limit was cut', async () => {
+    const { text } = await ask([
+      { kind: 'finish', finishReason: 'MAX_TOKENS', text: 'Here is a long' },
+    ]);
+    expect(text).toBe(`Here is a long${notices.truncatedSuffix}`);
+  });
+
+  it('tells the person it took too long when every attempt times out', async () => {
+    const { text } = await ask([{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }]);
+    expect(text).toMatch(/took too long/);
+  }, 30_000);
+});
