@@ -1,13 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Memory } from 'mem0ai/oss';
-import {
-  type MemoryStore,
-  newestFirst,
-  originFromMetadata,
-  originMetadata,
-  type StoredMemory,
-} from './memory-store.js';
+import { type MemoryStore, newestFirst, originMetadata, toStoredMemory } from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
 
@@ -91,21 +85,5 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       await memory.deleteAll({ userId: requireMemoryUserId(userId) });
     },
     async close() {},
-  };
-}
-
-function toStoredMemory(item: {
-  id: string;
-  memory: string;
-  createdAt?: string | undefined;
-  score?: number | undefined;
-  metadata?: unknown;
-}): StoredMemory {
-  return {
-    id: item.id,
-    text: item.memory,
-    createdAt: item.createdAt,
-    score: item.score,
-    origin: originFromMetadata(item.metadata),
   };
 }

@@ -2,9 +2,9 @@ import { MemoryClient } from 'mem0ai';
 import {
   type MemoryStore,
   newestFirst,
-  originFromMetadata,
   originMetadata,
   type StoredMemory,
+  toStoredMemory,
 } from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
@@ -70,21 +70,5 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
       await client.deleteAll({ userId: requireMemoryUserId(userId) });
     },
     async close() {},
-  };
-}
-
-function toStoredMemory(item: {
-  id: string;
-  memory?: string | undefined;
-  createdAt?: Date | string | undefined;
-  score?: number | undefined;
-  metadata?: unknown;
-}): StoredMemory {
-  return {
-    id: item.id,
-    text: item.memory ?? '',
-    createdAt: item.createdAt === undefined ? undefined : String(item.createdAt),
-    score: item.score,
-    origin: originFromMetadata(item.metadata),
   };
 }

@@ -83,3 +83,20 @@ export function originMetadata(origin: MemoryOrigin): Record<string, string> {
 export function newestFirst<T extends { createdAt: string | undefined }>(memories: T[]): T[] {
   return memories.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
 }
+
+/** Maps a memory as either mem0 SDK returns it (both camelCase their responses) to a StoredMemory. */
+export function toStoredMemory(item: {
+  id: string;
+  memory?: string | undefined;
+  createdAt?: Date | string | undefined;
+  score?: number | undefined;
+  metadata?: unknown;
+}): StoredMemory {
+  return {
+    id: item.id,
+    text: item.memory ?? '',
+    createdAt: item.createdAt === undefined ? undefined : String(item.createdAt),
+    score: item.score,
+    origin: originFromMetadata(item.metadata),
+  };
+}

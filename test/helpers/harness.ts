@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, expect } from 'vitest';
+import { commands } from '../../commands/index.js';
 import { type App, createApp } from '../../src/app.js';
+import { registerCommands } from '../../src/discord/register-commands.js';
 import { type Config, parseConfig } from '../../src/config.js';
 import {
   type FakeDiscord,
@@ -138,4 +140,15 @@ export async function tellAndSettle(h: Harness, userId: string, content: string)
   const reply = h.discord.messages(sent.channel_id)[before];
   if (reply === undefined) throw new Error('the reply disappeared');
   return { sent, reply };
+}
+
+/** Registers the bot's slash commands with the Discord stand-in, as `npm run deploy-commands` does. */
+export async function registerTestCommands(h: Harness): Promise<void> {
+  await registerCommands({
+    token: testDiscordToken,
+    applicationId: h.botUserId,
+    guildId: undefined,
+    apiUrl: h.discord.apiBase,
+    commands,
+  });
 }

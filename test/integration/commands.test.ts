@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.js';
-import { registerCommands } from '../../src/discord/register-commands.js';
 import {
   type Harness,
   type MemoryBackend,
+  registerTestCommands,
   tellAndSettle,
-  testDiscordToken,
   useHarness,
 } from '../helpers/harness.js';
 import type { InteractionPayload, StoredMessage } from '../standins/discord.js';
@@ -23,13 +21,7 @@ async function start(backend: MemoryBackend, mem0Options?: { asyncDeleteDelayMs?
     discord: { guilds: [{ id: guildId, channels: [{ id: channelId }] }] },
     ...(mem0Options ? { mem0: mem0Options } : {}),
   });
-  await registerCommands({
-    token: testDiscordToken,
-    applicationId: h.botUserId,
-    guildId: undefined,
-    apiUrl: h.discord.apiBase,
-    commands,
-  });
+  await registerTestCommands(h);
   return h;
 }
 

@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.js';
 import { firstContactNote } from '../../src/app.js';
 import { prepareIncomingText } from '../../src/conversation/incoming-text.js';
 import { cutMessageNote, notices } from '../../src/conversation/notices.js';
 import { stripBotMention } from '../../src/discord/message-to-turn.js';
-import { registerCommands } from '../../src/discord/register-commands.js';
 import { splitMessage } from '../../src/discord/split-message.js';
-import { type Harness, startHarness, testDiscordToken } from '../helpers/harness.js';
+import { type Harness, registerTestCommands, startHarness } from '../helpers/harness.js';
 import { snowflake } from '../standins/discord/payloads.js';
 import type { InteractionPayload } from '../standins/discord.js';
 
@@ -203,13 +201,7 @@ describe('hostile and odd input through the whole bot', () => {
       backend: 'platform',
       discord: { guilds: [{ id: guildId, channels: channelIds.map((id) => ({ id })) }] },
     });
-    await registerCommands({
-      token: testDiscordToken,
-      applicationId: h.botUserId,
-      guildId: undefined,
-      apiUrl: h.discord.apiBase,
-      commands,
-    });
+    await registerTestCommands(h);
   });
 
   afterAll(async () => {
