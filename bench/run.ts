@@ -1,13 +1,9 @@
 import './env.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { createApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
 import {
   type Harness,
   startHarness,
@@ -15,10 +11,7 @@ import {
   testGeminiKey,
   testMem0Key,
 } from '../test/helpers/harness.js';
-import { startFakeDiscord } from '../test/standins/discord.js';
 import type { RecordedRequest } from '../test/standins/discord.js';
-import { startFakeGemini } from '../test/standins/gemini.js';
-import { startFakeMem0 } from '../test/standins/mem0-platform.js';
 import { createTutorialPipeline, type TutorialTimings } from './tutorial-pipeline.js';
 
 /** What one benchmark run does. */
@@ -138,34 +131,9 @@ function writesIn(requests: readonly RecordedRequest[], channelId: string): Reco
 
 /** Cold start of the bot against fresh stand-ins, split into stand-ins and `app.start`. */
 async function measureStartup(): Promise<{ standInsStartMs: number; appStartMs: number }> {
-  const started = performance.now();
-  const discord = await startFakeDiscord({ token: testDiscordToken });
-  const gemini = await startFakeGemini({ apiKey: testGeminiKey });
-  const mem0 = await startFakeMem0({ apiKey: testMem0Key });
-  const standInsStartMs = performance.now() - started;
-  const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-bench-'));
-  const parsed = parseConfig(
-    {
-      DISCORD_TOKEN: testDiscordToken,
-      DISCORD_API_URL: discord.apiBase,
-      GEMINI_API_KEY: testGeminiKey,
-      GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
-      MEM0_API_KEY: testMem0Key,
-      MEM0_HOST: mem0.baseUrl,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-    },
-    { cwd: process.cwd() },
-  );
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const app = createApp(parsed.config, pino({ level: 'silent' }));
-  const appStarted = performance.now();
-  await app.start();
-  const appStartMs = performance.now() - appStarted;
-  await app.stop(2_000);
-  await Promise.all([discord.close(), gemini.close(), mem0.close()]);
-  rmSync(dataDir, { recursive: true, force: true });
-  return { standInsStartMs, appStartMs };
+  const h = await startHarness({ backend: 'platform' });
+  await h.close();
+  return h.timings;
 }
 
 /** Sends one DM per user, spaced apart, and times first and final text of each answer. */

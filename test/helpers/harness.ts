@@ -26,6 +26,8 @@ export interface Harness {
   app: App;
   config: Config;
   botUserId: string;
+  /** How long the stand-ins and `app.start` (login until ready) took. */
+  timings: { standInsStartMs: number; appStartMs: number };
   /** Every violation any stand-in recorded (spec or limit); tests expect none. */
   violations(): string[];
   close(): Promise<void>;
@@ -61,12 +63,14 @@ export async function startHarness(options: {
   discord?: Omit<FakeDiscordOptions, 'token'>;
   mem0?: Omit<FakeMem0Options, 'apiKey'>;
 }): Promise<Harness> {
+  const standInsStarted = performance.now();
   const discord = await startFakeDiscord({ ...options.discord, token: testDiscordToken });
   const gemini = await startFakeGemini({ apiKey: testGeminiKey });
   const mem0 =
     options.backend === 'platform'
       ? await startFakeMem0({ ...options.mem0, apiKey: testMem0Key })
       : undefined;
+  const standInsStartMs = performance.now() - standInsStarted;
   const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-data-'));
   const parsed = parseConfig(
     {
@@ -88,7 +92,9 @@ export async function startHarness(options: {
   );
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const app = createApp(parsed.config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const appStarted = performance.now();
   const identity = await app.start();
+  const appStartMs = performance.now() - appStarted;
   let closed = false;
   return {
     discord,
@@ -97,6 +103,7 @@ export async function startHarness(options: {
     app,
     config: parsed.config,
     botUserId: identity.botUserId,
+    timings: { standInsStartMs, appStartMs },
     violations: () => [...discord.violations, ...gemini.violations, ...(mem0?.violations ?? [])],
     async close() {
       if (closed) return;
