@@ -63,12 +63,14 @@ export function createConversation(options: ConversationOptions): Conversation {
   const greeted = new Set<string>();
   const maxGreeted = 100_000;
 
-  /** True once per person: when they have no memories and were not greeted since start. */
-  async function isFirstContact(turn: Turn, recalled: number): Promise<boolean> {
+  /**
+   * True once per person: when they have no memories and were not greeted since start. Started
+   * beside the memory search, so that its lookup never delays the answer.
+   */
+  async function isFirstContact(turn: Turn): Promise<boolean> {
     if (options.firstContactNote === undefined || greeted.has(turn.userId)) return false;
     greeted.add(turn.userId);
     if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
-    if (recalled > 0) return false;
     try {
       return (
         (await withTimeout(memory.list(turn.userId), options.memorySearchTimeoutMs)).length === 0
@@ -106,6 +108,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       const text = incoming.text;
       const stopTyping = target.startTyping();
       try {
+        const firstContact = isFirstContact(turn);
         const memories = await recall({ ...turn, text });
         let reply: string;
         let answered = false;
@@ -147,9 +150,8 @@ export function createConversation(options: ConversationOptions): Conversation {
           reply = noticeForModelError(modelError);
         }
         stopTyping();
-        const greeting = (await isFirstContact(turn, memories.length))
-          ? `${options.firstContactNote}\n\n`
-          : '';
+        const greeting =
+          (await firstContact) && memories.length === 0 ? `${options.firstContactNote}\n\n` : '';
         const cutNote = answered && incoming.cut ? cutMessageNote(maxChars) : '';
         await target.complete(greeting + reply + cutNote);
         if (answered) {

@@ -23,6 +23,8 @@ export interface DiscordBotOptions {
   messageContentIntent: boolean;
   /** Paces every send and edit per channel. */
   channelPacer: KeyedPacer;
+  /** Least time between two updates of a reply still being written. */
+  replyEditIntervalMs: number;
   logger: Logger;
   /** Called for every message the bot can see; the handler decides whether to answer. */
   onMessage: (message: IncomingMessage, reply: ReplyTarget) => Promise<void>;
@@ -61,7 +63,7 @@ const noPings = { parse: [], repliedUser: false } as const;
 
 /** A discord.js gateway client that turns messages into calls of `onMessage`, with a ReplyTarget per message. */
 export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
-  const { logger, channelPacer } = options;
+  const { logger, channelPacer, replyEditIntervalMs } = options;
   const client = new Client({
     // Message Content is privileged; DMs, mentions and replies to the bot carry content without it.
     intents: [
@@ -107,10 +109,11 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     ref: { messageId: string; inGuild: boolean; existingReply?: Message },
   ): ReplyTarget {
     let stopTypingNow = () => {};
+    const paced = <T>(write: () => Promise<T>): Promise<T> => channelPacer.run(channel.id, write);
     const reply = createStreamingReply<Message>(
       {
         create: (content, isFirst) =>
-          channelPacer.run(channel.id, () => {
+          paced(() => {
             if (!channel.isSendable()) throw new Error(`cannot send to channel ${channel.type}`);
             const sent: Promise<Message> = channel.send({
               content,
@@ -123,15 +126,16 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
             return sent;
           }),
         edit: (handle, content) =>
-          channelPacer.run(channel.id, async () => {
+          paced(async () => {
             await handle.edit({ content, allowedMentions: noPings });
           }),
         remove: (handle) =>
-          channelPacer.run(channel.id, async () => {
+          paced(async () => {
             await handle.delete();
           }),
       },
       {
+        minUpdateIntervalMs: replyEditIntervalMs,
         onError: (error) => logger.warn({ err: error, channelId: channel.id }, 'reply failed'),
         onFirstMessage: (handle) => {
           stopTypingNow();

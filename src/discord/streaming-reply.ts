@@ -19,12 +19,16 @@ export interface StreamingReply {
 /**
  * Keeps Discord messages in sync with a growing text: each sync splits the latest text below the
  * limit and creates or edits only the messages that changed. Rapid updates coalesce: at most one
- * sync runs at a time and the next one uses the newest text, so the sink's pace bounds the edits.
+ * sync runs at a time, the next one uses the newest text, and updates wait until
+ * `minUpdateIntervalMs` after the previous sync, while the finished text is shown at once (a
+ * waiting update is dropped for it rather than sent first).
  */
 export function createStreamingReply<Handle>(
   sink: MessageSink<Handle>,
   options: {
     maxLength?: number;
+    /** Least time between two syncs of a text still being written; default 0. */
+    minUpdateIntervalMs?: number;
     onError: (error: unknown) => void;
     onFirstMessage?: (handle: Handle) => void;
     /** A message already on Discord to continue from (left by a run that stopped mid-answer). */
@@ -37,8 +41,11 @@ export function createStreamingReply<Handle>(
     : [];
   let desired = '';
   let finished = false;
+  const minUpdateIntervalMs = options.minUpdateIntervalMs ?? 0;
   let syncing: Promise<void> | undefined;
   let dirty = false;
+  let lastSyncAt = -Infinity;
+  let waitingUpdate: ReturnType<typeof setTimeout> | undefined;
 
   async function syncOnce(text: string, final: boolean): Promise<void> {
     const chunks = splitMessage(text, maxLength);
@@ -65,30 +72,52 @@ export function createStreamingReply<Handle>(
       return syncing;
     }
     syncing = (async () => {
-      do {
-        dirty = false;
-        try {
-          await syncOnce(desired, finished);
-        } catch (error) {
-          options.onError(error);
-          if (finished) throw error;
-        }
-      } while (dirty);
+      lastSyncAt = Date.now();
+      try {
+        await syncOnce(desired, finished);
+      } catch (error) {
+        options.onError(error);
+        if (finished) throw error;
+      }
     })().finally(() => {
       syncing = undefined;
+      if (dirty && !finished) {
+        dirty = false;
+        scheduleUpdate();
+      }
     });
     return syncing;
+  }
+
+  /** Syncs the text being written once the interval since the last sync has passed. */
+  function scheduleUpdate(): void {
+    if (syncing !== undefined) {
+      dirty = true;
+      return;
+    }
+    if (waitingUpdate !== undefined) return;
+    const waitMs = lastSyncAt + minUpdateIntervalMs - Date.now();
+    if (waitMs <= 0) {
+      kick().catch(() => {});
+      return;
+    }
+    waitingUpdate = setTimeout(() => {
+      waitingUpdate = undefined;
+      if (!finished) scheduleUpdate();
+    }, waitMs);
   }
 
   return {
     show(text) {
       if (finished || text.trim() === '') return;
       desired = text;
-      kick().catch(() => {});
+      scheduleUpdate();
     },
     async finish(text) {
       finished = true;
       desired = text;
+      clearTimeout(waitingUpdate);
+      waitingUpdate = undefined;
       // Wait for a sync in flight, then make sure the final text is what is shown.
       while (syncing !== undefined) await syncing.catch(() => {});
       await kick();

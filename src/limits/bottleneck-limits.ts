@@ -54,15 +54,29 @@ export function createRateGate(options: RateGateOptions): RateGate {
   };
 }
 
-/** Runs work for one key (a channel) at most once per interval, in order; keys run independently. */
+/** Runs work for one key (a channel) at a steady pace, in order; keys run independently. */
 export interface KeyedPacer {
-  /** Runs `job` for `key` once the key's previous job has finished and the interval has passed. */
+  /** Runs `job` for `key` once the key's previous job has finished and its pace allows. */
   run<T>(key: string, job: () => Promise<T>): Promise<T>;
 }
 
-/** A KeyedPacer on a bottleneck Group; idle keys are dropped after a few minutes, so it stays bounded. */
-export function createKeyedPacer(options: { minIntervalMs: number }): KeyedPacer {
-  const group = new Bottleneck.Group({ maxConcurrent: 1, minTime: options.minIntervalMs });
+/**
+ * A KeyedPacer on a bottleneck Group: per key a token bucket of `burst` writes refilled one per
+ * `minIntervalMs`, so a write may follow the previous one at once (the finished text of a reply
+ * right after its last update) while a sustained run keeps the interval. Discord's per-channel
+ * limit allows such short bursts. Keys idle long enough for a full bucket are dropped, so the
+ * pacer stays bounded.
+ */
+export function createKeyedPacer(options: { minIntervalMs: number; burst?: number }): KeyedPacer {
+  const burst = Math.max(1, options.burst ?? 2);
+  const group = new Bottleneck.Group({
+    maxConcurrent: 1,
+    reservoir: burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: options.minIntervalMs,
+    reservoirIncreaseMaximum: burst,
+    timeout: Math.max(10_000, options.minIntervalMs * (burst + 2)),
+  });
   return {
     run: (key, job) => group.key(key).schedule(job),
   };

@@ -1,6 +1,7 @@
 // Starts the Discord, Gemini and mem0 Platform stand-ins as one standalone process, for trying the
 // bot by hand with no accounts and for the process-level test. A small control API drives them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startFakeDiscord } from './discord.js';
 import { startFakeGemini } from './gemini.js';
@@ -56,6 +57,34 @@ const control = createServer((request, response) => {
         });
         return reply(response, 200, payload);
       }
+      if (request.method === 'POST' && url.pathname === '/discord/dms') {
+        // Many DMs, spaced here rather than by the caller, so that HTTP to this API adds no jitter.
+        const body = await readJson(request);
+        const dms = Array.isArray(body.dms) ? (body.dms as Array<Record<string, unknown>>) : [];
+        const spacingMs = Number(body.spacingMs ?? 0);
+        const sent: Array<{ channelId: string; messageId: string; at: number }> = [];
+        for (const [i, dm] of dms.entries()) {
+          if (i > 0 && spacingMs > 0) await sleep(spacingMs);
+          const payload = discord.sendDm({
+            userId: String(dm.userId),
+            content: String(dm.content),
+          });
+          sent.push({ channelId: payload.channel_id, messageId: payload.id, at: Date.now() });
+        }
+        return reply(response, 200, sent);
+      }
+      if (request.method === 'GET' && url.pathname === '/discord/requests') {
+        // Compact: no headers or bodies, for runs of thousands of messages.
+        return reply(
+          response,
+          200,
+          discord.requests.map(({ method, path, at, status }) => ({ method, path, at, status })),
+        );
+      }
+      if (request.method === 'GET' && url.pathname === '/discord/answered') {
+        const channels = new Set(discord.messages().map((m) => m.channelId));
+        return reply(response, 200, channels.size);
+      }
       if (request.method === 'GET' && url.pathname === '/discord/messages') {
         return reply(
           response,
@@ -70,7 +99,43 @@ const control = createServer((request, response) => {
         return reply(response, 200, discord.identifies.length);
       }
       if (request.method === 'GET' && url.pathname === '/gemini/requests') {
-        return reply(response, 200, gemini.requests);
+        if (url.searchParams.get('compact') === null) return reply(response, 200, gemini.requests);
+        return reply(
+          response,
+          200,
+          gemini.requests.map(({ kind, action, model, at, body }) => ({
+            kind,
+            action,
+            model,
+            at,
+            // The last user turn identifies which messages a chat call answers.
+            lastUserText:
+              kind === 'chat'
+                ? (body.contents?.at(-1)?.parts ?? []).map((p) => p.text ?? '').join('')
+                : undefined,
+            promptChars: JSON.stringify(body.contents ?? body.requests ?? []).length,
+          })),
+        );
+      }
+      if (request.method === 'GET' && url.pathname === '/gemini/over-limit') {
+        return reply(response, 200, gemini.overLimit());
+      }
+      if (request.method === 'POST' && url.pathname === '/gemini/latency') {
+        gemini.setLatency(await readJson(request));
+        return reply(response, 200, {});
+      }
+      if (request.method === 'POST' && url.pathname === '/gemini/limit') {
+        const body = await readJson(request);
+        const rpm = body.requestsPerMinute;
+        gemini.setRequestsPerMinute(typeof rpm === 'number' ? rpm : undefined);
+        return reply(response, 200, {});
+      }
+      if (request.method === 'POST' && url.pathname === '/mem0/latency') {
+        const body = await readJson(request);
+        const ms = Number(body.ms ?? 0);
+        if (typeof body.path === 'string') mem0.setLatency(ms, new RegExp(body.path));
+        else mem0.setLatency(ms);
+        return reply(response, 200, {});
       }
       if (request.method === 'GET' && url.pathname === '/mem0/requests') {
         return reply(response, 200, mem0.requests);

@@ -106,6 +106,12 @@ export interface FakeGemini {
   /** Default answer for unscripted chat calls; the built-in one quotes the last user message. */
   setResponder(fn: (request: GeminiResponderInput) => GeminiScript): void;
   setLatency(options: GeminiLatency): void;
+  /**
+   * Answers 429 to generation calls over `requestsPerMinute` per model in any sliding minute, as
+   * Gemini's per-model quota does; undefined removes the limit. `overLimit` counts those answers.
+   */
+  setRequestsPerMinute(requestsPerMinute: number | undefined): void;
+  overLimit(): number;
   failNext(
     count: number,
     status: number,
@@ -411,6 +417,10 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const scripts: GeminiScript[] = [];
   const failures: { status: number; retryDelaySeconds?: number; appliesTo: 'chat' | 'all' }[] = [];
   const latency: GeminiLatency = {};
+  let requestsPerMinute: number | undefined;
+  let overLimit = 0;
+  /** Start times of generation calls in the last minute, per model, for the quota. */
+  const recentStarts = new Map<string, number[]>();
   const closing = new AbortController();
   const held = new Set<ServerResponse>();
   let responseCounter = 0;
@@ -659,6 +669,17 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       return;
     }
 
+    if (kind !== 'embedding' && requestsPerMinute !== undefined) {
+      const now = Date.now();
+      const starts = (recentStarts.get(model) ?? []).filter((t) => now - t < 60_000);
+      recentStarts.set(model, starts);
+      if (starts.length >= requestsPerMinute) {
+        overLimit++;
+        const oldest = starts[0] ?? now;
+        return sendError(ex, 429, undefined, Math.ceil((60_000 - (now - oldest)) / 1000));
+      }
+      starts.push(now);
+    }
     const stream = action === 'streamGenerateContent';
     const failure = takeFailure(kind);
     if (kind === 'embedding') {
@@ -740,6 +761,11 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     setLatency: (next) => {
       Object.assign(latency, next);
     },
+    setRequestsPerMinute: (limit) => {
+      requestsPerMinute = limit;
+      recentStarts.clear();
+    },
+    overLimit: () => overLimit,
     failNext: (count, status, failOptions = {}) => {
       for (let i = 0; i < count; i++) {
         failures.push({

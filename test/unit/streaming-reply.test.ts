@@ -117,6 +117,38 @@ describe('createStreamingReply', () => {
     expect(sink.visible()).toEqual(['Hello there, friend']);
   });
 
+  it('waits the update interval between syncs of a text still being written', async () => {
+    const sink = new RecordingSink();
+    const reply = createStreamingReply(sink, { onError: () => {}, minUpdateIntervalMs: 1_000 });
+    reply.show('One');
+    await vi.advanceTimersByTimeAsync(0);
+    reply.show('One two');
+    await vi.advanceTimersByTimeAsync(400);
+    reply.show('One two three');
+    await vi.advanceTimersByTimeAsync(590);
+    expect(sink.edits()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(20);
+
+    expect(sink.edits()).toEqual(['One two three']);
+  });
+
+  it('shows the finished text at once instead of waiting for the update interval', async () => {
+    const sink = new RecordingSink();
+    const reply = createStreamingReply(sink, { onError: () => {}, minUpdateIntervalMs: 1_000 });
+
+    reply.show('One');
+    await vi.advanceTimersByTimeAsync(0);
+    reply.show('One two');
+    await vi.advanceTimersByTimeAsync(100);
+    const finished = reply.finish('One two three.');
+    await vi.advanceTimersByTimeAsync(0);
+    await finished;
+
+    expect(sink.edits()).toEqual(['One two three.']);
+    await vi.runAllTimersAsync();
+    expect(sink.visible()).toEqual(['One two three.']);
+  });
+
   it('leaves exactly the final text visible, across several messages when it is long', async () => {
     const sink = new RecordingSink(50);
     const reply = createStreamingReply(sink, { onError: () => {} });

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { GeminiLatency } from '../test/standins/gemini.js';
+
+/** A Discord REST request as the stand-in recorded it, without headers or body. */
+export interface CompactDiscordRequest {
+  method: string;
+  path: string;
+  at: number;
+  status: number;
+}
+
+/** A Gemini request as the stand-in recorded it, reduced to what the benchmark reads. */
+export interface CompactGeminiRequest {
+  kind: 'chat' | 'memory-extraction' | 'embedding';
+  action: string;
+  model: string;
+  at: number;
+  lastUserText: string | undefined;
+  promptChars: number;
+}
+
+/** One DM the Discord stand-in delivered to the bot. */
+export interface SentDm {
+  channelId: string;
+  messageId: string;
+  at: number;
+}
+
+/**
+ * The Discord, Gemini and mem0 Platform stand-ins in a process of their own (`npm run standins`),
+ * so that their work (spec validation, SSE pacing) is not charged to the bot being measured.
+ */
+export interface StandInsProcess {
+  /** Settings that point the bot at the stand-ins (tokens, keys and base URLs). */
+  env: Record<string, string>;
+  sendDms(
+    dms: ReadonlyArray<{ userId: string; content: string }>,
+    spacingMs: number,
+  ): Promise<SentDm[]>;
+  /** How many channels have at least one message from the bot. */
+  answeredChannels(): Promise<number>;
+  discordRequests(): Promise<CompactDiscordRequest[]>;
+  geminiRequests(): Promise<CompactGeminiRequest[]>;
+  setGeminiLatency(latency: GeminiLatency): Promise<void>;
+  /** Gemini's per-model quota at the stand-in; undefined removes it. */
+  setGeminiRequestsPerMinute(requestsPerMinute: number | undefined): Promise<void>;
+  /** Generation calls the stand-in refused for being over its quota. */
+  geminiOverLimit(): Promise<number>;
+  /** Delays every mem0 Platform answer by `ms`. */
+  setMem0Latency(ms: number): Promise<void>;
+  violations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Starts `test/standins/cli.ts` as a child process and returns a client of its control API. */
+export async function startStandInsProcess(): Promise<StandInsProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/standins/cli.ts'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`stand-ins exited with ${code}: ${stderr}`)));
+  });
+  const started = JSON.parse(first) as { control: string; env: Record<string, string> };
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${started.control}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`stand-in control ${path}: ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  return {
+    env: started.env,
+    sendDms: (dms, spacingMs) => call('POST', '/discord/dms', { dms, spacingMs }),
+    answeredChannels: () => call('GET', '/discord/answered'),
+    discordRequests: () => call('GET', '/discord/requests'),
+    geminiRequests: () => call('GET', '/gemini/requests?compact'),
+    setGeminiLatency: (latency) => call('POST', '/gemini/latency', latency),
+    setGeminiRequestsPerMinute: (requestsPerMinute) =>
+      call('POST', '/gemini/limit', { requestsPerMinute }),
+    geminiOverLimit: () => call('GET', '/gemini/over-limit'),
+    setMem0Latency: (ms) => call('POST', '/mem0/latency', { ms }),
+    violations: () => call('GET', '/violations'),
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
