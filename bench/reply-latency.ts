@@ -1,4 +1,4 @@
-import { startBenchBot } from './bot.js';
+import { startBotProcess } from './bot-process.js';
 import { type Percentiles, percentile, percentiles, round, sleep, tableRow } from './stats.js';
 import type { CompactDiscordRequest, SentDm, StandInsProcess } from './standins-process.js';
 import { createTutorialPipeline, type TutorialTimings } from './tutorial-pipeline.js';
@@ -40,14 +40,6 @@ function isWrite(r: CompactDiscordRequest, channelId: string): boolean {
   );
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 /**
  * The bot's reply latency under a burst of users, side by side with the physical limit (memory
  * search plus Gemini's time to first token or full text) and the tutorial's awaited pipeline,
@@ -59,7 +51,7 @@ export async function measureReplyLatency(
 ): Promise<ReplyLatencyResult> {
   await standIns.setGeminiLatency({ timeToFirstTokenMs: options.ttftMs, totalMs: options.totalMs });
   await standIns.setMem0Latency(options.mem0Ms);
-  const bot = await startBenchBot({
+  const bot = await startBotProcess({
     standIns,
     backend: 'platform',
     // Limits out of the way: this section measures the path of one message, not the limits.
@@ -72,14 +64,16 @@ export async function measureReplyLatency(
   });
   let sent: SentDm[];
   try {
-    // One answered message first, so that connections are open and code is warm.
-    const [warm] = await standIns.sendDms(
-      [{ userId: userId(290000000000000000n, 0), content: 'hi' }],
-      0,
-    );
-    await waitUntil(async () => (await standIns.answeredChannels()) >= 1, 30_000, 'warm-up');
-    await bot.app.core.whenIdle(30_000);
+    // A few answered messages first, so that connections are open and code is warm.
     const before = await standIns.answeredChannels();
+    await standIns.sendDms(
+      Array.from({ length: 5 }, (_, i) => ({
+        userId: userId(290000000000000000n, i),
+        content: `warming up ${i}`,
+      })),
+      100,
+    );
+    await standIns.waitUntilAnsweredAndQuiet(before + 5, 500, 30_000);
     sent = await standIns.sendDms(
       Array.from({ length: options.messages }, (_, i) => ({
         userId: userId(300000000000000000n, i),
@@ -87,13 +81,11 @@ export async function measureReplyLatency(
       })),
       options.spacingMs,
     );
-    await waitUntil(
-      async () => (await standIns.answeredChannels()) >= before + options.messages,
+    await standIns.waitUntilAnsweredAndQuiet(
+      before + 5 + options.messages,
+      1_500,
       60_000 + options.messages * 1_000,
-      'every DM to be answered',
     );
-    await bot.app.core.whenIdle(60_000);
-    void warm;
   } finally {
     await bot.stop();
   }

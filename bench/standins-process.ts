@@ -41,6 +41,8 @@ export interface StandInsProcess {
   /** How many channels have at least one message from the bot. */
   answeredChannels(): Promise<number>;
   discordRequests(): Promise<CompactDiscordRequest[]>;
+  /** Resolves once every one of `channels` has a reply and Discord saw no request for `quietMs`. */
+  waitUntilAnsweredAndQuiet(channels: number, quietMs: number, timeoutMs: number): Promise<void>;
   geminiRequests(): Promise<CompactGeminiRequest[]>;
   setGeminiLatency(latency: GeminiLatency): Promise<void>;
   /** Gemini's per-model quota at the stand-in; undefined removes it. */
@@ -84,6 +86,24 @@ export async function startStandInsProcess(): Promise<StandInsProcess> {
     sendDms: (dms, spacingMs) => call('POST', '/discord/dms', { dms, spacingMs }),
     answeredChannels: () => call('GET', '/discord/answered'),
     discordRequests: () => call('GET', '/discord/requests'),
+    async waitUntilAnsweredAndQuiet(channels, quietMs, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      let count = -1;
+      let changedAt = Date.now();
+      for (;;) {
+        const answered = await call<number>('GET', '/discord/answered');
+        const now = await call<number>('GET', '/discord/request-count');
+        if (now !== count) {
+          count = now;
+          changedAt = Date.now();
+        }
+        if (answered >= channels && Date.now() - changedAt >= quietMs) return;
+        if (Date.now() > deadline) {
+          throw new Error(`timed out: ${answered} of ${channels} channels answered`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     geminiRequests: () => call('GET', '/gemini/requests?compact'),
     setGeminiLatency: (latency) => call('POST', '/gemini/latency', latency),
     setGeminiRequestsPerMinute: (requestsPerMinute) =>

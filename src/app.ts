@@ -12,7 +12,8 @@ import { createInteractionHandler } from './discord/interactions.js';
 import { inviteUrl } from './discord/invite-url.js';
 import { createMessageInbox } from './discord/message-inbox.js';
 import { addressedBy, messageToTurn } from './discord/message-to-turn.js';
-import { createKeyedPacer, createRateGate } from './limits/bottleneck-limits.js';
+import { createKeyedPacer } from './limits/keyed-pacer.js';
+import { createRateGate } from './limits/rate-gate.js';
 import { limitChatModel } from './limits/limited-chat-model.js';
 import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
 import { withRetries } from './llm/retrying-chat-model.js';
@@ -28,7 +29,7 @@ export interface Core {
   /** Queues one message for an answer: per person in order, within the rate limits. */
   submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
   memory: MemoryStore;
-  /** Resolves when turns in flight and their memory writes have settled, or after `timeoutMs`; returns how many are left. */
+  /** Resolves when turns in flight and their memory writes (flushed, not waiting for a batch) have settled, or after `timeoutMs`; returns how many are left. */
   whenIdle(timeoutMs: number): Promise<number>;
   /** Forgets a person's short-term conversation and waits for their memory writes in flight. */
   forgetShortTerm(userId: MemoryUserId): Promise<void>;
@@ -46,10 +47,13 @@ export function createCore(
   const memory = createMemoryStore(config);
   mkdirSync(config.dataDir, { recursive: true });
   // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
+  // A person's exchanges in one place are batched, since every mem0 add costs an extraction call.
   const writes = createDurableWriteQueue({
     path: join(config.dataDir, 'memory-writes.db'),
     write: (job) => memory.add(job.userId, job.messages, job.origin),
     logger,
+    batchWindowMs: config.memoryBatch.windowMs,
+    maxJobsPerBatch: config.memoryBatch.maxExchanges,
   });
   writes.start();
   // Retries outside the gate, so that every attempt waits for its own slot in the rate limit.
@@ -95,6 +99,8 @@ export function createCore(
       Promise.allSettled([...turnsInFlight]),
       new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
     ]);
+    // Whoever waits for idle is leaving (a stop, the chat's exit): no exchange will join a batch.
+    writes.flush();
     const emptied = await writes.whenEmpty(Math.max(0, deadline - Date.now()));
     return turnsInFlight.size + (emptied ? 0 : writes.stats().depth);
   }
@@ -185,6 +191,7 @@ export function createApp(config: Config, logger: Logger): App {
     apiUrl: config.discordApiUrl,
     messageContentIntent: config.discordMessageContent,
     channelPacer: createKeyedPacer({ minIntervalMs: config.limits.replyEditIntervalMs }),
+    replyEditIntervalMs: config.limits.replyEditIntervalMs,
     logger,
     onInteraction: createInteractionHandler({
       commands,

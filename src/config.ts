@@ -24,6 +24,11 @@ export interface Config {
   dataDir: string;
   memorySearchTimeoutMs: number;
   maxMemoriesPerPrompt: number;
+  /**
+   * How exchanges are gathered into one memory write (one mem0 add): each waits up to `windowMs`
+   * for more of the same person's exchanges in the same place, and at most `maxExchanges` go together.
+   */
+  memoryBatch: { windowMs: number; maxExchanges: number };
   /** The persona's text: the default, PERSONA, or the contents of PERSONA_FILE. */
   persona: string | undefined;
   /** Longest part of one message the bot reads; the rest is cut off, and the person told. */
@@ -139,6 +144,8 @@ const schema = z.object({
   MEMORY_EMBEDDING_DIMENSIONS: positiveInt('MEMORY_EMBEDDING_DIMENSIONS', 768, 3072),
   MEMORY_SEARCH_TIMEOUT_MS: positiveInt('MEMORY_SEARCH_TIMEOUT_MS', 5_000, 120_000),
   MAX_MEMORIES_PER_PROMPT: positiveInt('MAX_MEMORIES_PER_PROMPT', 8, 50),
+  MEMORY_BATCH_WINDOW_MS: nonNegativeInt('MEMORY_BATCH_WINDOW_MS', 30_000, 600_000),
+  MEMORY_BATCH_MAX_EXCHANGES: positiveInt('MEMORY_BATCH_MAX_EXCHANGES', 6, 20),
   PERSONA: optionalText,
   PERSONA_FILE: optionalText,
   MAX_MESSAGE_CHARS: intInRange('MAX_MESSAGE_CHARS', 4_000, 100, 100_000),
@@ -219,6 +226,10 @@ export function parseConfig(
       dataDir,
       memorySearchTimeoutMs: e.MEMORY_SEARCH_TIMEOUT_MS,
       maxMemoriesPerPrompt: e.MAX_MEMORIES_PER_PROMPT,
+      memoryBatch: {
+        windowMs: e.MEMORY_BATCH_WINDOW_MS,
+        maxExchanges: e.MEMORY_BATCH_MAX_EXCHANGES,
+      },
       persona,
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       limits: {

@@ -122,6 +122,9 @@ export function createConversation(options: ConversationOptions): Conversation {
             }),
             {
               onWaiting: (place) => {
+                // The notice says why the answer is late; typing for minutes in line would only
+                // spend Discord requests (one every 8 s per person waiting).
+                stopTyping();
                 target.notice(queueNotice(place)).catch((error: unknown) => {
                   logger.debug({ err: error }, 'queue notice failed');
                 });

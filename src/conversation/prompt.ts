@@ -1,6 +1,15 @@
 import type { ChatMessage, ChatRequest } from '../llm/chat-model.js';
 import type { RecalledMemory } from '../memory/memory-store.js';
 
+/**
+ * Longest text of one recalled memory in a prompt; longer ones are cut, marked with an ellipsis.
+ * mem0's memories are a sentence or two, but a backend may return a whole message (mem0 with
+ * `infer: false`, or a long extracted fact), and MAX_MEMORIES_PER_PROMPT of those must not swamp
+ * the prompt. With this, every part of a prompt is bounded: persona, memories, history
+ * (HISTORY_MAX_CHARS) and message (MAX_MESSAGE_CHARS).
+ */
+export const maxCharsPerMemory = 500;
+
 /** Inputs of one prompt. */
 export interface PromptInput {
   persona: string;
@@ -38,9 +47,21 @@ export function buildPrompt(input: PromptInput): ChatRequest {
 function memoryLine(memory: RecalledMemory): string {
   const date = memory.createdAt?.slice(0, 10);
   // A memory must not be able to close the fence it sits in.
-  const text = memory.text
-    .replace(/<\/?memories>/gi, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = cut(
+    memory.text
+      .replace(/<\/?memories>/gi, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    maxCharsPerMemory,
+  );
   return date ? `(${date}) ${text}` : text;
+}
+
+/** `text` within `maxChars` UTF-16 units, ending in an ellipsis when cut (never inside a surrogate pair). */
+function cut(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let end = maxChars - 1;
+  const code = text.charCodeAt(end);
+  if (code >= 0xdc00 && code <= 0xdfff) end--;
+  return `${text.slice(0, end).trimEnd()}…`;
 }

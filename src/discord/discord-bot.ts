@@ -6,10 +6,12 @@ import {
   type Interaction,
   type Message,
   MessageType,
+  Options,
   Partials,
+  SnowflakeUtil,
 } from 'discord.js';
 import type { ReplyTarget } from '../conversation/reply-target.js';
-import type { KeyedPacer } from '../limits/bottleneck-limits.js';
+import type { KeyedPacer } from '../limits/keyed-pacer.js';
 import type { Logger } from '../logger.js';
 import type { IncomingMessage } from './message-to-turn.js';
 import { createStreamingReply } from './streaming-reply.js';
@@ -76,7 +78,35 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     partials: [Partials.Channel],
     allowedMentions: noPings,
     ...(options.apiUrl === undefined ? {} : { rest: { api: options.apiUrl } }),
+    // discord.js caches 200 messages per channel and every user it meets, for ever; a bot that
+    // thousands of people DM needs neither (it replies through the Message it was given).
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 10,
+      PresenceManager: 0,
+      ReactionManager: 0,
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      messages: { interval: 300, lifetime: 600 },
+      users: {
+        interval: 600,
+        filter: () => (user) => user.id !== user.client.user.id,
+      },
+    },
   });
+  // DM channels stay cached once seen; drop those quiet for half an hour (Partials.Channel
+  // brings them back on the next message).
+  const dmChannelIdleMs = 30 * 60_000;
+  const dmSweep = setInterval(() => {
+    const now = Date.now();
+    client.channels.cache.sweep(
+      (channel) =>
+        channel.type === ChannelType.DM &&
+        now - SnowflakeUtil.timestampFrom(channel.lastMessageId ?? channel.id) > dmChannelIdleMs,
+    );
+  }, 10 * 60_000);
+  dmSweep.unref();
 
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shardId) =>
@@ -202,6 +232,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       return identity;
     },
     async stop() {
+      clearInterval(dmSweep);
       await client.destroy();
     },
   };

@@ -1,5 +1,5 @@
 import type { ChatModel } from '../llm/chat-model.js';
-import type { RateGate } from './bottleneck-limits.js';
+import type { RateGate } from './rate-gate.js';
 
 /** Wraps a ChatModel so that every request passes the gate (Gemini's requests per minute and concurrency). */
 export function limitChatModel(model: ChatModel, gate: RateGate): ChatModel {

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ExchangeMessage, MemoryOrigin } from './memory-store.js';
 import { isMemoryUserId, type MemoryUserId, requireMemoryUserId } from './user-id.js';
 
-/** One exchange to remember for one person: the arguments of one `MemoryStore.add`. */
+/** One exchange (or a batch of them) to remember for one person: the arguments of one `MemoryStore.add`. */
 export interface MemoryWriteJob {
   userId: MemoryUserId;
   messages: ExchangeMessage[];
@@ -15,13 +15,15 @@ export interface MemoryWriteJob {
 export interface MemoryWriteQueue {
   /** Puts one write on disk (synchronously durable) and returns; the worker writes it soon. */
   enqueue(job: MemoryWriteJob): void;
-  /** Starts the worker: jobs of one user are written one at a time in order; different users in parallel up to `concurrency`. Jobs left on disk by an earlier run are picked up. */
+  /** Starts the worker: jobs of one user are written one batch at a time in order; different users in parallel up to `concurrency`. Jobs left on disk by an earlier run are picked up. */
   start(): void;
   /** Stops taking new jobs from disk, waits up to `timeoutMs` for jobs in flight, closes the database. Jobs not done stay on disk. */
   stop(timeoutMs: number): Promise<void>;
-  /** Removes every queued job of `userId` (for /forget) and waits for that user's job in flight to settle; returns how many were removed. */
+  /** Makes every job now waiting due at once, without waiting for its batch window (nothing more will join it, as at shutdown). */
+  flush(): void;
+  /** Removes every queued job of `userId` (for /forget) and waits for that user's batch in flight to settle; returns how many were removed. */
   discard(userId: MemoryUserId): Promise<number>;
-  /** Depth (every job on disk, those in flight included) and age of the oldest job, for logs and tests. */
+  /** Depth (every job on disk, those in flight included), age of the oldest job and jobs in flight, for logs and tests. */
   stats(): { depth: number; oldestAgeMs: number | undefined; inFlight: number };
   /** Resolves true when no job is queued or in flight, false after `timeoutMs`. */
   whenEmpty(timeoutMs: number): Promise<boolean>;
@@ -42,19 +44,40 @@ export interface DurableWriteQueueOptions {
   maxRetryDelayMs?: number;
   /** While jobs are waiting, their depth and age are logged at info this often; default 60000. */
   statsLogIntervalMs?: number;
+  /**
+   * How long a job waits after it was enqueued for more of the same person's exchanges in the same
+   * memory scope to join it in one write; default 0 (write as soon as possible, still joining
+   * whatever is already waiting).
+   */
+  batchWindowMs?: number;
+  /** Most jobs written in one batch; a batch this full is written at once. Default 1 (no batching). */
+  maxJobsPerBatch?: number;
+  /** Most characters of messages in one batch (a single bigger job still goes, alone); default 12000. */
+  maxBatchChars?: number;
   now?: () => number;
+}
+
+/** One person's waiting jobs in one memory scope, summarised: what decides when they are due. */
+interface GroupRow {
+  user_id: string;
+  scope: string;
+  head_id: number;
+  waiting: number;
+  chars: number;
+  oldest_at: number;
+  /** The head job's: a failed batch's jobs are its oldest, so this holds its backoff. */
+  next_attempt_at: number;
 }
 
 interface JobRow {
   id: number;
-  user_id: string;
   payload: string;
   attempts: number;
-  next_attempt_at: number;
+  chars: number;
 }
 
-interface InFlightJob {
-  id: number;
+interface InFlightBatch {
+  ids: number[];
   /** Settles when the attempt is over; never rejects. */
   done: Promise<void>;
 }
@@ -70,9 +93,22 @@ const payloadSchema = z.object({
 });
 
 /**
- * A MemoryWriteQueue in SQLite. A job is deleted only after `write` resolved, so it is written
- * at least once; the only way to write it twice is a crash (or a `stop` timeout) between mem0
- * accepting it and the row's deletion.
+ * The batching key of an origin: jobs are only ever merged within one memory scope (the mem0
+ * session of `memorySession`), so a batch never mixes what was said in a DM and in a server.
+ */
+function scopeKey(origin: MemoryOrigin): string {
+  return origin.kind === 'guild' ? `guild:${origin.guildId ?? ''}` : origin.kind;
+}
+
+function messageChars(messages: readonly ExchangeMessage[]): number {
+  return messages.reduce((sum, message) => sum + message.content.length, 0);
+}
+
+/**
+ * A MemoryWriteQueue in SQLite. Waiting jobs of one person in one memory scope are merged into
+ * one write (one mem0 add, one extraction call) of their messages in order. A job is deleted only
+ * after the write that carried it resolved, so it is written at least once; the only way to write
+ * it twice is a crash (or a `stop` timeout) between mem0 accepting it and the rows' deletion.
  */
 export function createDurableWriteQueue(options: DurableWriteQueueOptions): MemoryWriteQueue {
   const { logger, write } = options;
@@ -81,6 +117,9 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
   const initialRetryDelayMs = options.initialRetryDelayMs ?? 1000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
   const statsLogIntervalMs = options.statsLogIntervalMs ?? 60_000;
+  const batchWindowMs = Math.max(0, options.batchWindowMs ?? 0);
+  const maxJobsPerBatch = Math.max(1, options.maxJobsPerBatch ?? 1);
+  const maxBatchChars = Math.max(1, options.maxBatchChars ?? 12_000);
 
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
@@ -95,37 +134,61 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     payload TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL
+    next_attempt_at INTEGER NOT NULL,
+    scope TEXT,
+    chars INTEGER
   );
   CREATE INDEX IF NOT EXISTS memory_write_jobs_by_user ON memory_write_jobs (user_id, id);`);
+  addBatchColumns(db);
+  db.exec(
+    'CREATE INDEX IF NOT EXISTS memory_write_jobs_by_scope ON memory_write_jobs (user_id, scope, id)',
+  );
 
   const insertJob = db.prepare(
-    `INSERT INTO memory_write_jobs (user_id, payload, created_at, attempts, next_attempt_at)
-     VALUES (?, ?, ?, 0, ?)`,
+    `INSERT INTO memory_write_jobs (user_id, payload, created_at, attempts, next_attempt_at, scope, chars)
+     VALUES (?, ?, ?, 0, ?, ?, ?)`,
   );
-  // The oldest job of each user: only it may be written, which keeps each user's order.
-  const selectHeads = db.prepare(
-    `SELECT id, user_id, payload, attempts, next_attempt_at FROM memory_write_jobs
-     WHERE id IN (SELECT MIN(id) FROM memory_write_jobs GROUP BY user_id)
-     ORDER BY id`,
+  // Each person's waiting jobs per scope, oldest group first. Only a group's oldest jobs may be
+  // written, which keeps each person's order within a scope.
+  const selectGroups = db.prepare(
+    `SELECT g.user_id, g.scope, g.head_id, g.waiting, g.chars, g.oldest_at, j.next_attempt_at
+     FROM (SELECT user_id, scope, MIN(id) AS head_id, COUNT(*) AS waiting,
+                  TOTAL(chars) AS chars, MIN(created_at) AS oldest_at
+           FROM memory_write_jobs GROUP BY user_id, scope) AS g
+     JOIN memory_write_jobs AS j ON j.id = g.head_id
+     ORDER BY g.head_id`,
+  );
+  const selectBatch = db.prepare(
+    `SELECT id, payload, attempts, chars FROM memory_write_jobs
+     WHERE user_id = ? AND scope = ? ORDER BY id LIMIT ?`,
   );
   const deleteJob = db.prepare('DELETE FROM memory_write_jobs WHERE id = ?');
-  const deleteUserJobsExcept = db.prepare(
-    'DELETE FROM memory_write_jobs WHERE user_id = ? AND id != ?',
-  );
+  const deleteUserJobs = db.prepare('DELETE FROM memory_write_jobs WHERE user_id = ?');
   const rescheduleJob = db.prepare(
     'UPDATE memory_write_jobs SET attempts = ?, next_attempt_at = ? WHERE id = ?',
   );
   const selectDepth = db.prepare(
-    'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM memory_write_jobs',
+    'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest, MAX(id) AS newest FROM memory_write_jobs',
+  );
+  const deleteJobs = db.transaction((ids: readonly number[]) => {
+    for (const id of ids) deleteJob.run(id);
+  });
+  const rescheduleJobs = db.transaction(
+    (ids: readonly number[], attempts: number, nextAttemptAt: number) => {
+      let changed = 0;
+      for (const id of ids) changed += rescheduleJob.run(attempts, nextAttemptAt, id).changes;
+      return changed;
+    },
   );
 
-  const inFlight = new Map<string, InFlightJob>();
+  const inFlight = new Map<string, InFlightBatch>();
   const emptyWaiters = new Set<(empty: boolean) => void>();
   let started = false;
   let stopping = false;
   let closed = false;
   let pumpScheduled = false;
+  // Jobs up to this id are due without waiting for their batch window (see `flush`).
+  let flushedThroughId = 0;
   let wakeTimer: NodeJS.Timeout | undefined;
   let statsTimer: NodeJS.Timeout | undefined;
 
@@ -133,18 +196,24 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     if (closed || stopping) throw new Error('The memory write queue is stopped');
   }
 
-  function stats() {
+  function depthRow() {
     if (closed) throw new Error('The memory write queue is stopped');
-    const row = selectDepth.get() as { depth: number; oldest: number | null };
+    return selectDepth.get() as { depth: number; oldest: number | null; newest: number | null };
+  }
+
+  function stats() {
+    const row = depthRow();
+    let jobsInFlight = 0;
+    for (const batch of inFlight.values()) jobsInFlight += batch.ids.length;
     return {
       depth: row.depth,
       oldestAgeMs: row.oldest === null ? undefined : Math.max(0, now() - row.oldest),
-      inFlight: inFlight.size,
+      inFlight: jobsInFlight,
     };
   }
 
   function isEmpty(): boolean {
-    return inFlight.size === 0 && stats().depth === 0;
+    return inFlight.size === 0 && depthRow().depth === 0;
   }
 
   function notifyIfEmpty(): void {
@@ -161,25 +230,30 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     });
   }
 
-  /** Starts every job that may run now, and sets one timer for the next retry that is due later. */
+  /** When a group may be written: after its retry backoff, and after its window unless it is full. */
+  function dueAt(group: GroupRow): number {
+    const full = group.waiting >= maxJobsPerBatch || group.chars >= maxBatchChars;
+    if (full || group.head_id <= flushedThroughId) return group.next_attempt_at;
+    return Math.max(group.next_attempt_at, group.oldest_at + batchWindowMs);
+  }
+
+  /** Starts every batch that may run now, and sets one timer for the next one due later. */
   function pump(): void {
     if (!started || stopping || closed) return;
     clearTimeout(wakeTimer);
     wakeTimer = undefined;
     const at = now();
     let nextWakeAt: number | undefined;
-    for (const row of selectHeads.all() as JobRow[]) {
-      if (inFlight.has(row.user_id)) continue;
-      if (row.next_attempt_at > at) {
-        nextWakeAt = Math.min(nextWakeAt ?? Infinity, row.next_attempt_at);
+    for (const group of selectGroups.all() as GroupRow[]) {
+      // One batch per person at a time; the one in flight pumps again when it is over.
+      if (inFlight.has(group.user_id)) continue;
+      const due = dueAt(group);
+      if (due > at) {
+        nextWakeAt = Math.min(nextWakeAt ?? Infinity, due);
       } else if (inFlight.size < concurrency) {
-        // Registered before the attempt starts: a corrupt row or a `write` that throws at once
-        // ends the attempt synchronously, and its cleanup must find this entry.
-        const job: InFlightJob = { id: row.id, done: Promise.resolve() };
-        inFlight.set(row.user_id, job);
-        job.done = attempt(row);
+        startBatch(group);
       }
-      // A due job beyond `concurrency` waits for a running one to finish, which pumps again.
+      // A due batch beyond `concurrency` waits for a running one to finish, which pumps again.
     }
     if (nextWakeAt !== undefined) {
       wakeTimer = setTimeout(pump, Math.max(0, nextWakeAt - at));
@@ -187,42 +261,65 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     }
   }
 
-  /** Writes one job; settles when the attempt is over, leaving the row deleted or rescheduled. */
-  async function attempt(row: JobRow): Promise<void> {
+  /** Takes the group's oldest jobs, within the batch's limits, and starts writing them. */
+  function startBatch(group: GroupRow): void {
+    const candidates = selectBatch.all(group.user_id, group.scope, maxJobsPerBatch) as JobRow[];
+    const rows: JobRow[] = [];
+    let chars = 0;
+    for (const row of candidates) {
+      if (rows.length > 0 && chars + row.chars > maxBatchChars) break;
+      rows.push(row);
+      chars += row.chars;
+    }
+    // Registered before the attempt starts: corrupt rows or a `write` that throws at once end
+    // the attempt synchronously, and its cleanup must find this entry.
+    const batch: InFlightBatch = { ids: rows.map((row) => row.id), done: Promise.resolve() };
+    inFlight.set(group.user_id, batch);
+    batch.done = attempt(group.user_id, rows, batch);
+  }
+
+  /** Writes one batch; settles when the attempt is over, leaving its rows deleted or rescheduled. */
+  async function attempt(userId: string, rows: JobRow[], batch: InFlightBatch): Promise<void> {
+    const firstId = rows[0]?.id;
     try {
-      const job = readJob(row);
-      if (job === undefined) {
-        deleteJob.run(row.id);
-        return;
+      const jobs: Array<{ row: JobRow; job: MemoryWriteJob }> = [];
+      for (const row of rows) {
+        const job = readJob(userId, row);
+        if (job === undefined) deleteJob.run(row.id);
+        else jobs.push({ row, job });
       }
+      const merged = mergeJobs(jobs.map((each) => each.job));
+      if (merged === undefined) return;
+      const ids = jobs.map((each) => each.row.id);
       try {
-        await write(job);
+        await write(merged);
       } catch (error) {
-        // Closed by a `stop` that did not wait this long: the row stays as it was, for the next run.
+        // Closed by a `stop` that did not wait this long: the rows stay as they were, for the next run.
         if (closed) return;
-        const attempts = row.attempts + 1;
+        const attempts = Math.max(...jobs.map((each) => each.row.attempts)) + 1;
         const retryInMs = retryDelayMs(attempts);
-        const changed = rescheduleJob.run(attempts, now() + retryInMs, row.id).changes;
-        // No row: the job was discarded while in flight (/forget), so it must not be retried.
+        // All of the batch's jobs wait and are retried together (with any that joined meanwhile).
+        const changed = rescheduleJobs(ids, attempts, now() + retryInMs);
+        // No rows: the batch was discarded while in flight (/forget), so it must not be retried.
         if (changed === 0) return;
         // Errors are summarised, not logged whole: an upstream error may echo the request's text.
         logger.warn(
-          { ...errorSummary(error), attempts, retryInMs, ...depthAndAge() },
+          { ...errorSummary(error), attempts, retryInMs, jobs: ids.length, ...depthAndAge() },
           'memory write failed; will retry',
         );
-        logger.debug({ userId: row.user_id, jobId: row.id, attempts }, 'memory write to retry');
+        logger.debug({ userId, jobId: firstId, attempts }, 'memory write to retry');
         return;
       }
-      if (!closed) deleteJob.run(row.id);
-      logger.debug({ userId: row.user_id, jobId: row.id }, 'memory write landed');
+      if (!closed) deleteJobs(ids);
+      logger.debug({ userId, jobId: firstId, jobs: ids.length }, 'memory write landed');
     } catch (error) {
-      // Only the database can fail here; the job stays on disk for the next run.
+      // Only the database can fail here; the jobs stay on disk for the next run.
       logger.error(
-        { ...errorSummary(error), jobId: row.id },
+        { ...errorSummary(error), jobId: firstId },
         'memory write queue bookkeeping failed',
       );
     } finally {
-      if (inFlight.get(row.user_id)?.id === row.id) inFlight.delete(row.user_id);
+      if (inFlight.get(userId) === batch) inFlight.delete(userId);
       if (!closed) {
         notifyIfEmpty();
         schedulePump();
@@ -231,12 +328,12 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
   }
 
   /** The job a row holds, or undefined (logged) when the row cannot be trusted. */
-  function readJob(row: JobRow): MemoryWriteJob | undefined {
+  function readJob(userId: string, row: JobRow): MemoryWriteJob | undefined {
     const drop = (reason: string) => {
       logger.warn({ jobId: row.id, reason }, 'dropped an unreadable memory write job');
       return undefined;
     };
-    if (!isMemoryUserId(row.user_id)) return drop('bad user id');
+    if (!isMemoryUserId(userId)) return drop('bad user id');
     let parsed: unknown;
     try {
       parsed = JSON.parse(row.payload);
@@ -246,7 +343,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     }
     const result = payloadSchema.safeParse(parsed);
     if (!result.success) return drop('payload has the wrong shape');
-    return { userId: row.user_id, messages: result.data.messages, origin: result.data.origin };
+    return { userId, messages: result.data.messages, origin: result.data.origin };
   }
 
   function retryDelayMs(attempts: number): number {
@@ -270,12 +367,10 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     enqueue(job) {
       requireOpen();
       const userId = requireMemoryUserId(job.userId);
-      const payload = JSON.stringify({
-        messages: job.messages.map(({ role, content }) => ({ role, content })),
-        origin: job.origin,
-      });
+      const messages = job.messages.map(({ role, content }) => ({ role, content }));
+      const payload = JSON.stringify({ messages, origin: job.origin });
       const at = now();
-      insertJob.run(userId, payload, at, at);
+      insertJob.run(userId, payload, at, at, scopeKey(job.origin), messageChars(messages));
       schedulePump();
     },
 
@@ -300,7 +395,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       if (inFlight.size > 0) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
-          Promise.allSettled([...inFlight.values()].map((job) => job.done)),
+          Promise.allSettled([...inFlight.values()].map((batch) => batch.done)),
           new Promise<void>((resolve) => {
             timer = setTimeout(resolve, timeoutMs);
           }),
@@ -319,15 +414,20 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       for (const resolve of [...emptyWaiters]) resolve(empty);
     },
 
+    flush() {
+      if (closed || stopping) return;
+      flushedThroughId = Math.max(flushedThroughId, depthRow().newest ?? 0);
+      schedulePump();
+    },
+
     async discard(userId) {
       if (closed) throw new Error('The memory write queue is stopped');
       const running = inFlight.get(userId);
-      const removed = deleteUserJobsExcept.run(userId, running?.id ?? -1).changes;
-      if (running !== undefined) {
-        // Its row goes too, so that a failed attempt is not retried after the person asked to forget.
-        deleteJob.run(running.id);
-        await running.done;
-      }
+      // The running batch's rows go too, so that a failed attempt is not retried after the
+      // person asked to forget; they are not counted, as that write may already have landed.
+      if (running !== undefined) deleteJobs(running.ids);
+      const removed = deleteUserJobs.run(userId).changes;
+      if (running !== undefined) await running.done;
       logger.debug({ userId, removed }, 'discarded queued memory writes');
       notifyIfEmpty();
       return removed;
@@ -350,6 +450,55 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       });
     },
   };
+}
+
+/**
+ * One write of several jobs of one person in one scope: their messages in order. The channel is
+ * kept only when they share it (a server's channels share one memory scope), so a memory never
+ * names a channel it was not said in.
+ */
+function mergeJobs(jobs: readonly MemoryWriteJob[]): MemoryWriteJob | undefined {
+  const [first] = jobs;
+  if (first === undefined) return undefined;
+  if (jobs.length === 1) return first;
+  const { channelId, ...origin } = first.origin;
+  const sameChannel = jobs.every((job) => job.origin.channelId === channelId);
+  return {
+    userId: first.userId,
+    messages: jobs.flatMap((job) => job.messages),
+    origin: sameChannel && channelId !== undefined ? { ...origin, channelId } : origin,
+  };
+}
+
+/**
+ * Adds the batching columns to a queue written by a version without them, filling them in from
+ * each row's payload. A row that cannot be read gets a scope of its own: it is never merged with
+ * another person's words, and is dropped with a log line when its turn comes.
+ */
+function addBatchColumns(db: Database.Database): void {
+  const columns = (
+    db.prepare('PRAGMA table_info(memory_write_jobs)').all() as { name: string }[]
+  ).map((column) => column.name);
+  if (!columns.includes('scope')) db.exec('ALTER TABLE memory_write_jobs ADD COLUMN scope TEXT');
+  if (!columns.includes('chars')) db.exec('ALTER TABLE memory_write_jobs ADD COLUMN chars INTEGER');
+  const missing = db
+    .prepare('SELECT id, payload FROM memory_write_jobs WHERE scope IS NULL OR chars IS NULL')
+    .all() as Array<{ id: number; payload: string }>;
+  if (missing.length === 0) return;
+  const fill = db.prepare('UPDATE memory_write_jobs SET scope = ?, chars = ? WHERE id = ?');
+  db.transaction(() => {
+    for (const row of missing) {
+      let parsed: z.infer<typeof payloadSchema> | undefined;
+      try {
+        const result = payloadSchema.safeParse(JSON.parse(row.payload));
+        parsed = result.success ? result.data : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed === undefined) fill.run(`unreadable:${row.id}`, 0, row.id);
+      else fill.run(scopeKey(parsed.origin), messageChars(parsed.messages), row.id);
+    }
+  })();
 }
 
 /** The kind of an error without its message, which may quote the text that was being written. */

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Memory } from 'mem0ai/oss';
+import { Memory, type VectorStore } from 'mem0ai/oss';
+import { type IndexedVectorStores, openIndexedVectorStores } from './indexed-vector-store.js';
 import { type MemoryStore, newestFirst, originMetadata, toStoredMemory } from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
@@ -17,11 +18,75 @@ export interface Mem0OpenSourceOptions {
 }
 
 /**
- * Long-term memory kept in-process by mem0 open source (`mem0ai/oss`), with Gemini as its LLM and
- * embedder and SQLite files under `dataDir`. Its Gemini calls honour the SDK-wide base URL.
+ * The private members of mem0's `Memory` (mem0ai 3.3.1) that {@link useIndexedVectorStores}
+ * relies on. mem0 builds its vector stores itself through `VectorStoreFactory`, a closed switch
+ * with no way to register a provider, so replacing them after construction is the only seam.
  */
-export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): MemoryStore {
+interface MemoryStoreSeam {
+  /** Awaits the constructor's initialisation, which creates `vectorStore`. */
+  _ensureInitialized(): Promise<void>;
+  /** The store of memories, read by search, add, getAll, get, update, delete and deleteAll. */
+  vectorStore: VectorStore | undefined;
+  /** Returns `_entityStore`, creating a stock one on first use when it is unset. */
+  getEntityStore(): Promise<VectorStore>;
+  /** The store of entities (names, places) linked to memories, used to boost search results. */
+  _entityStore: VectorStore | undefined;
+}
+
+function seamError(missing: string): Error {
+  return new Error(
+    `mem0ai's Memory no longer has ${missing}, which the bot uses to plug in its indexed vector ` +
+      'store (mem0ai was probably upgraded). Check useIndexedVectorStores in ' +
+      'src/memory/mem0-open-source.ts against the new version.',
+  );
+}
+
+/** Checks, without waiting, that `memory` has the members the seam needs; throws a clear error if not. */
+export function checkVectorStoreSeam(memory: object): MemoryStoreSeam {
+  const seam = memory as Partial<MemoryStoreSeam>;
+  if (typeof seam._ensureInitialized !== 'function') throw seamError('_ensureInitialized()');
+  if (typeof seam.getEntityStore !== 'function') throw seamError('getEntityStore()');
+  return seam as MemoryStoreSeam;
+}
+
+/**
+ * Makes a mem0 `Memory` keep its memories and entities in `stores` instead of the stores it
+ * built. Build the `Memory` with the stock 'memory' provider at `:memory:` (so the stores it
+ * makes are throwaway and in RAM) and call this before any public method. Throws a clear error
+ * when mem0's internals no longer match. `Memory.reset()` would rebuild stock stores: never call it.
+ */
+export async function useIndexedVectorStores(
+  memory: object,
+  stores: { memories: VectorStore; entities: VectorStore },
+): Promise<void> {
+  const seam = checkVectorStoreSeam(memory);
+  await seam._ensureInitialized();
+  if (typeof seam.vectorStore?.search !== 'function') throw seamError('a vectorStore field');
+  seam.vectorStore = stores.memories;
+  // Set before anything asks for it, so getEntityStore never builds the stock one.
+  seam._entityStore = stores.entities;
+  if ((await seam.getEntityStore()) !== stores.entities) throw seamError('an _entityStore field');
+}
+
+/** A mem0 `Memory` using indexed vector stores, and how to wait for and release them. */
+export interface IndexedMem0Memory {
+  memory: Memory;
+  stores: IndexedVectorStores;
+  /** Resolves once `memory` uses `stores`; await it before every call to `memory`. */
+  ready: Promise<void>;
+  /** Waits for `ready` to settle, then closes the SQLite file. */
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds mem0 open source's `Memory` with Gemini as its LLM and embedder, no history, and its
+ * vector stores in `dataDir/memories.db` (indexed by user; see indexed-vector-store.ts). Memories
+ * kept by an earlier version in mem0's stock files (`vector_store.db`, `vector_store_entities.db`)
+ * are moved into it on first start. Throws at once if mem0's internals do not fit the seam.
+ */
+export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): IndexedMem0Memory {
   mkdirSync(options.dataDir, { recursive: true });
+  const collectionName = 'memories';
   const memory = new Memory({
     version: 'v1.1',
     embedder: {
@@ -34,20 +99,53 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
     },
     // The API key is passed explicitly: mem0 would otherwise fill it from OPENAI_API_KEY.
     llm: { provider: 'gemini', config: { apiKey: options.geminiApiKey, model: options.llmModel } },
+    // Throwaway stores in RAM, replaced by useIndexedVectorStores before first use; the entity
+    // store mem0 would derive from this path (`*_entities.db`) is never built.
     vectorStore: {
       provider: 'memory',
       config: {
-        collectionName: 'memories',
+        collectionName,
         dimension: options.embeddingDimensions,
-        dbPath: join(options.dataDir, 'vector_store.db'),
+        dbPath: ':memory:',
       },
     },
     // mem0's history keeps the text of deleted memories and raw recent messages; without it,
     // /forget leaves nothing behind and no exchange can be read back from another place.
     disableHistory: true,
   });
+  checkVectorStoreSeam(memory);
+  const stores = openIndexedVectorStores({
+    path: join(options.dataDir, 'memories.db'),
+    dimension: options.embeddingDimensions,
+    collectionName,
+    legacy: {
+      memoriesDbPath: join(options.dataDir, 'vector_store.db'),
+      entitiesDbPath: join(options.dataDir, 'vector_store_entities.db'),
+    },
+  });
+  const ready = useIndexedVectorStores(memory, stores);
+  // Callers see a failure when they await `ready`; this only keeps it from being unhandled.
+  ready.catch(() => undefined);
+  return {
+    memory,
+    stores,
+    ready,
+    close: async () => {
+      await ready.catch(() => undefined);
+      stores.close();
+    },
+  };
+}
+
+/**
+ * Long-term memory kept in-process by mem0 open source (`mem0ai/oss`), with Gemini as its LLM and
+ * embedder and a SQLite file under `dataDir`. Its Gemini calls honour the SDK-wide base URL.
+ */
+export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): MemoryStore {
+  const { memory, ready, close } = createIndexedMem0Memory(options);
   return {
     async search(userId, query, { limit, origin }) {
+      await ready;
       const session = recallSession(origin);
       const { results } = await memory.search(query, {
         filters: {
@@ -59,6 +157,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return results.map(toStoredMemory);
     },
     async add(userId, messages, origin) {
+      await ready;
       await memory.add([...messages], {
         userId: requireMemoryUserId(userId),
         runId: memorySession(origin),
@@ -66,6 +165,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       });
     },
     async list(userId) {
+      await ready;
       const { results } = await memory.getAll({
         filters: { user_id: requireMemoryUserId(userId) },
         // getAll returns only 20 unless told otherwise.
@@ -74,6 +174,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return newestFirst(results.map(toStoredMemory));
     },
     async delete(userId, memoryId) {
+      await ready;
       const owner = requireMemoryUserId(userId);
       const found = (await memory.get(memoryId)) as { user_id?: string } | null;
       // Never delete on someone else's behalf, whatever id a button carried.
@@ -82,8 +183,11 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return true;
     },
     async deleteAll(userId) {
+      await ready;
       await memory.deleteAll({ userId: requireMemoryUserId(userId) });
     },
-    async close() {},
+    async close() {
+      await close();
+    },
   };
 }

@@ -28,7 +28,9 @@ afterAll(async () => {
 });
 
 function startBot(env: Record<string, string>): Bot {
-  const child = spawn(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'src', 'main.ts')], {
+  // Node itself with tsx's loader, not the tsx CLI, which would run the bot in a child process
+  // of its own that a SIGKILL of the CLI leaves running.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'src', 'main.ts')], {
     cwd: repo,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,6 +108,8 @@ describe('chaos', () => {
       REPLY_EDIT_INTERVAL_MS: '50',
       MEMORY_SEARCH_TIMEOUT_MS: '1000',
       GEMINI_TIMEOUT_MS: '5000',
+      // Writes wait a little to be batched, so some are waiting on disk when the bot is killed.
+      MEMORY_BATCH_WINDOW_MS: '1000',
     };
     let bot = startBot(env);
     let crashes = 0;

@@ -42,19 +42,7 @@ export function withoutGreeting(content: string): string {
   return content.replace(/^\*Hi, I'm wellness0\.[^*]*\*\n\n/, '');
 }
 
-/**
- * The most events in any window of `windowMs` (a sliding window, as rate limits are counted).
- */
-export function maxInWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while ((sorted[end] ?? 0) - (sorted[start] ?? 0) >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
+export { maxInWindow } from './max-in-window.js';
 
 /** Starts the stand-ins and the bot (logged in and ready). */
 export async function startHarness(options: {
@@ -85,6 +73,9 @@ export async function startHarness(options: {
       GEMINI_MAX_CONCURRENT: '100',
       USER_TURNS_PER_MINUTE: '1000',
       REPLY_EDIT_INTERVAL_MS: '20',
+      // Memory writes as soon as possible (batching only what is already waiting), so that tests
+      // waiting for a memory stay fast; tests of batching set a window.
+      MEMORY_BATCH_WINDOW_MS: '0',
       ...(mem0 ? { MEM0_API_KEY: testMem0Key, MEM0_HOST: mem0.baseUrl } : {}),
       ...options.env,
     },

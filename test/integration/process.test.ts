@@ -85,6 +85,8 @@ describe('the bot as a process', () => {
         GEMINI_API_KEY: env.GEMINI_API_KEY,
         GOOGLE_GEMINI_BASE_URL: env.GOOGLE_GEMINI_BASE_URL,
         DATA_DIR: dataDir,
+        // The test waits for the memory write; by default writes are batched for 30 s.
+        MEMORY_BATCH_WINDOW_MS: '0',
       });
       const logs = output(bot);
       await poll(
@@ -125,7 +127,7 @@ describe('the bot as a process', () => {
         },
         20_000,
       );
-      expect(existsSync(join(dataDir, 'vector_store.db'))).toBe(true);
+      expect(existsSync(join(dataDir, 'memories.db'))).toBe(true);
 
       // Nothing the bot sent broke Discord's, Gemini's or mem0's rules, and no secret reached a log line.
       expect(await (await fetch(`${control}/violations`)).json()).toEqual([]);

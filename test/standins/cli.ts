@@ -81,6 +81,9 @@ const control = createServer((request, response) => {
           discord.requests.map(({ method, path, at, status }) => ({ method, path, at, status })),
         );
       }
+      if (request.method === 'GET' && url.pathname === '/discord/request-count') {
+        return reply(response, 200, discord.requests.length);
+      }
       if (request.method === 'GET' && url.pathname === '/discord/answered') {
         const channels = new Set(discord.messages().map((m) => m.channelId));
         return reply(response, 200, channels.size);

@@ -79,6 +79,34 @@ describe('parseConfig', () => {
     expect(result.ok && result.config.geminiBaseUrl).toBe('http://127.0.0.1:8080');
   });
 
+  it('batches memory writes for 30 seconds and up to 6 exchanges by default', () => {
+    const result = parse(minimal);
+    expect(result.ok && result.config.memoryBatch).toEqual({ windowMs: 30_000, maxExchanges: 6 });
+  });
+
+  it('accepts a memory batch window of 0, which writes each exchange at once', () => {
+    const result = parse({
+      ...minimal,
+      MEMORY_BATCH_WINDOW_MS: '0',
+      MEMORY_BATCH_MAX_EXCHANGES: '1',
+    });
+    expect(result.ok && result.config.memoryBatch).toEqual({ windowMs: 0, maxExchanges: 1 });
+  });
+
+  it('refuses memory batch settings out of their bounds, saying the bounds', () => {
+    const result = parse({
+      ...minimal,
+      MEMORY_BATCH_WINDOW_MS: '600001',
+      MEMORY_BATCH_MAX_EXCHANGES: '0',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      'MEMORY_BATCH_WINDOW_MS must be a whole number from 0 to 600000.',
+      'MEMORY_BATCH_MAX_EXCHANGES must be a whole number from 1 to 20.',
+    ]);
+  });
+
   it('treats empty variables as unset', () => {
     const result = parse({ ...minimal, MEM0_API_KEY: '', DATA_DIR: '', LOG_LEVEL: '' });
     expect(result.ok && result.config.memory.backend).toBe('open-source');

@@ -11,6 +11,7 @@ import {
   type MemoryWriteJob,
   type MemoryWriteQueue,
 } from '../../src/memory/durable-write-queue.js';
+import type { MemoryOrigin } from '../../src/memory/memory-store.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
 import { silentLogger } from '../fakes/core-fakes.js';
 
@@ -475,5 +476,321 @@ describe('durable write queue', () => {
     await queue.stop(100);
 
     expect(() => queue.enqueue(job(alice, 'too late'))).toThrow(/stopped/);
+  });
+});
+
+describe('durable write queue batching', () => {
+  const inDm: MemoryOrigin = { kind: 'dm', channelId: '700000000000000001' };
+  const inServer = (guildId: string, channelId = '800000000000000001'): MemoryOrigin => ({
+    kind: 'guild',
+    guildId,
+    channelId,
+  });
+
+  /** One exchange: what the person said and the bot's answer to it. */
+  function exchange(userId: MemoryUserId, text: string, origin: MemoryOrigin = inDm) {
+    return {
+      userId,
+      messages: [
+        { role: 'user' as const, content: text },
+        { role: 'assistant' as const, content: `re: ${text}` },
+      ],
+      origin,
+    };
+  }
+
+  /** A write that records every job it is given; `failFirst` attempts reject. */
+  function recordingWrite(failFirst = 0) {
+    const written: MemoryWriteJob[] = [];
+    let attempts = 0;
+    return {
+      written,
+      texts: () => written.map((each) => each.messages.map((m) => m.content).join('|')),
+      write: async (each: MemoryWriteJob) => {
+        written.push(each);
+        attempts++;
+        if (attempts <= failFirst) throw new Error('mem0 is down');
+      },
+    };
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+  });
+
+  it("merges one person's waiting exchanges in one scope into one write, messages in order", async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
+    queue.start();
+    queue.enqueue(exchange(alice, 'I slept badly'));
+    await vi.advanceTimersByTimeAsync(300);
+    queue.enqueue(exchange(alice, 'work was stressful'));
+    queue.enqueue(exchange(alice, 'but my sister called'));
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(recorder.written).toEqual([
+      {
+        userId: alice,
+        messages: [
+          { role: 'user', content: 'I slept badly' },
+          { role: 'assistant', content: 're: I slept badly' },
+          { role: 'user', content: 'work was stressful' },
+          { role: 'assistant', content: 're: work was stressful' },
+          { role: 'user', content: 'but my sister called' },
+          { role: 'assistant', content: 're: but my sister called' },
+        ],
+        origin: inDm,
+      },
+    ]);
+    expect(await queue.whenEmpty(0)).toBe(true);
+  });
+
+  it('writes nothing until the oldest waiting exchange is a window old', async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
+    queue.start();
+    queue.enqueue(exchange(alice, 'first'));
+    await vi.advanceTimersByTimeAsync(600);
+    queue.enqueue(exchange(alice, 'second'));
+
+    await vi.advanceTimersByTimeAsync(399);
+    expect(recorder.written).toEqual([]);
+    expect(queue.stats()).toMatchObject({ depth: 2, oldestAgeMs: 999 });
+
+    await vi.advanceTimersByTimeAsync(1);
+    expect(recorder.texts()).toEqual(['first|re: first|second|re: second']);
+  });
+
+  it('never merges exchanges from different memory scopes or different people', async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
+    queue.start();
+    queue.enqueue(exchange(alice, 'dm one'));
+    queue.enqueue(exchange(alice, 'server A', inServer('500000000000000001')));
+    queue.enqueue(exchange(alice, 'server B', inServer('500000000000000002')));
+    queue.enqueue(exchange(bob, 'bob dm'));
+    queue.enqueue(exchange(alice, 'dm two'));
+    queue.enqueue(exchange(alice, 'server A again', inServer('500000000000000001')));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await queue.whenEmpty(1_000)).toBe(true);
+
+    const byText = new Map(recorder.written.map((each) => [each.messages[0]?.content, each]));
+    expect(recorder.written).toHaveLength(4);
+    expect(byText.get('dm one')).toMatchObject({ userId: alice, origin: inDm });
+    expect(byText.get('dm one')?.messages.map((m) => m.content)).toEqual([
+      'dm one',
+      're: dm one',
+      'dm two',
+      're: dm two',
+    ]);
+    expect(byText.get('server A')?.messages.map((m) => m.content)).toEqual([
+      'server A',
+      're: server A',
+      'server A again',
+      're: server A again',
+    ]);
+    expect(byText.get('server A')?.origin).toEqual(inServer('500000000000000001'));
+    expect(byText.get('server B')?.messages).toHaveLength(2);
+    expect(byText.get('bob dm')).toMatchObject({ userId: bob });
+    expect(byText.get('bob dm')?.messages).toHaveLength(2);
+  });
+
+  it('names no channel for a batch said in two channels of one server', async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
+    queue.start();
+    const guildId = '500000000000000001';
+    queue.enqueue(exchange(alice, 'in general', inServer(guildId, '800000000000000001')));
+    queue.enqueue(exchange(alice, 'in a thread', inServer(guildId, '800000000000000002')));
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(recorder.written.map((each) => each.origin)).toEqual([{ kind: 'guild', guildId }]);
+  });
+
+  it('writes at once, without waiting for the window, when the most exchanges per batch are waiting', async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 30_000, maxJobsPerBatch: 3 });
+    queue.start();
+    for (const text of ['one', 'two', 'three', 'four']) queue.enqueue(exchange(alice, text));
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(recorder.texts()).toEqual(['one|re: one|two|re: two|three|re: three']);
+    expect(queue.stats().depth).toBe(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(recorder.texts()).toHaveLength(2);
+    expect(recorder.texts()[1]).toBe('four|re: four');
+  });
+
+  it("keeps one batch's messages within the character cap", async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({
+      write: recorder.write,
+      batchWindowMs: 1_000,
+      maxJobsPerBatch: 6,
+      maxBatchChars: 60,
+    });
+    queue.start();
+    // Each exchange holds 2 × 12 + 4 = 28 characters: two fit in 60, a third does not.
+    for (const text of ['aaaaaaaaaaa1', 'aaaaaaaaaaa2', 'aaaaaaaaaaa3']) {
+      queue.enqueue(exchange(alice, text));
+    }
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await queue.whenEmpty(1_000)).toBe(true);
+
+    expect(recorder.written.map((each) => each.messages.length)).toEqual([4, 2]);
+    expect(recorder.texts().join('|')).toBe(
+      'aaaaaaaaaaa1|re: aaaaaaaaaaa1|aaaaaaaaaaa2|re: aaaaaaaaaaa2|aaaaaaaaaaa3|re: aaaaaaaaaaa3',
+    );
+  });
+
+  it('with a window of 0 writes at once, and merges what waited behind the write in flight', async () => {
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write, batchWindowMs: 0, maxJobsPerBatch: 6 });
+    queue.start();
+    queue.enqueue(job(alice, 'first'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(writer.heldTexts()).toEqual(['first']);
+
+    queue.enqueue(job(alice, 'second'));
+    queue.enqueue(job(alice, 'third'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(writer.heldTexts()).toEqual(['first']);
+    writer.settle('first');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(writer.heldTexts()).toEqual(['second|third']);
+    writer.settle('second|third');
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(writer.landed).toEqual(['first', 'second|third']);
+    expect(await queue.whenEmpty(0)).toBe(true);
+  });
+
+  it('after a restart, writes waiting exchanges a window after they were first enqueued', async () => {
+    const first = openQueue({
+      write: recordingWrite().write,
+      batchWindowMs: 10_000,
+      maxJobsPerBatch: 6,
+    });
+    first.start();
+    first.enqueue(exchange(alice, 'before the crash'));
+    await vi.advanceTimersByTimeAsync(3_000);
+    first.enqueue(exchange(alice, 'just before the crash'));
+    await first.stop(100);
+    await vi.advanceTimersByTimeAsync(4_000);
+
+    const recorder = recordingWrite();
+    const second = openQueue({ write: recorder.write, batchWindowMs: 10_000, maxJobsPerBatch: 6 });
+    second.start();
+    expect(second.stats()).toMatchObject({ depth: 2, oldestAgeMs: 7_000 });
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(recorder.written).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+
+    expect(recorder.texts()).toEqual([
+      'before the crash|re: before the crash|just before the crash|re: just before the crash',
+    ]);
+  });
+
+  it('discards every waiting exchange of that person, and only theirs', async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 5_000, maxJobsPerBatch: 6 });
+    queue.start();
+    queue.enqueue(exchange(alice, 'forget this'));
+    queue.enqueue(exchange(alice, 'and this', inServer('500000000000000001')));
+    queue.enqueue(exchange(bob, 'keep mine'));
+    queue.enqueue(exchange(alice, 'and this too'));
+
+    expect(await queue.discard(alice)).toBe(3);
+    await vi.advanceTimersByTimeAsync(5_000);
+
+    expect(recorder.texts()).toEqual(['keep mine|re: keep mine']);
+    expect(await queue.whenEmpty(0)).toBe(true);
+  });
+
+  it('retries a failed batch with every one of its exchanges, and writes them once it lands', async () => {
+    const recorder = recordingWrite(1);
+    const queue = openQueue({
+      write: recorder.write,
+      batchWindowMs: 1_000,
+      maxJobsPerBatch: 6,
+      initialRetryDelayMs: 400,
+      maxRetryDelayMs: 400,
+    });
+    queue.start();
+    for (const text of ['one', 'two', 'three']) queue.enqueue(exchange(alice, text));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(recorder.written).toHaveLength(1);
+    expect(queue.stats()).toMatchObject({ depth: 3, inFlight: 0 });
+
+    await vi.advanceTimersByTimeAsync(400);
+    expect(recorder.texts()).toEqual([
+      'one|re: one|two|re: two|three|re: three',
+      'one|re: one|two|re: two|three|re: three',
+    ]);
+    expect(await queue.whenEmpty(0)).toBe(true);
+  });
+
+  it('counts every exchange of a batch in flight', async () => {
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
+    queue.start();
+    queue.enqueue(job(alice, 'one'));
+    queue.enqueue(job(alice, 'two'));
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(queue.stats()).toMatchObject({ depth: 2, inFlight: 2 });
+    writer.settle('one|two');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(queue.stats()).toEqual({ depth: 0, oldestAgeMs: undefined, inFlight: 0 });
+  });
+
+  it('writes waiting exchanges at once when flushed, as at shutdown', async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 30_000, maxJobsPerBatch: 6 });
+    queue.start();
+    queue.enqueue(exchange(alice, 'one'));
+    queue.enqueue(exchange(alice, 'two'));
+    queue.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(recorder.texts()).toEqual(['one|re: one|two|re: two']);
+
+    // The flush covers what was waiting when it was asked for; what comes later waits its window.
+    queue.enqueue(exchange(alice, 'after the flush'));
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(recorder.texts()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(recorder.texts()).toHaveLength(2);
+  });
+
+  it('picks up jobs left by a version without batching, never merging across scopes', async () => {
+    const old = new Database(dbPath);
+    old.exec(`CREATE TABLE memory_write_jobs (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, payload TEXT NOT NULL,
+      created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL)`);
+    const insert = old.prepare(
+      'INSERT INTO memory_write_jobs (user_id, payload, created_at, next_attempt_at) VALUES (?, ?, 0, 0)',
+    );
+    for (const each of [
+      exchange(alice, 'old dm'),
+      exchange(alice, 'old server', inServer('500000000000000001')),
+      exchange(alice, 'old dm again'),
+    ]) {
+      insert.run(each.userId, JSON.stringify({ messages: each.messages, origin: each.origin }));
+    }
+    insert.run(alice, '{"messages": [broken');
+    old.close();
+
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 0, maxJobsPerBatch: 6 });
+    queue.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await queue.whenEmpty(1_000)).toBe(true);
+
+    expect([...recorder.texts()].sort()).toEqual([
+      'old dm|re: old dm|old dm again|re: old dm again',
+      'old server|re: old server',
+    ]);
   });
 });

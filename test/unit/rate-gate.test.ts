@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createKeyedPacer, createRateGate } from '../../src/limits/bottleneck-limits.js';
+import { createKeyedPacer } from '../../src/limits/keyed-pacer.js';
+import { createRateGate } from '../../src/limits/rate-gate.js';
 
-// Real timers, kept short: bottleneck keeps its own clock, and these delays are tens of ms.
+// Real timers, kept short: the limiters keep an exact clock, and these delays are tens of ms.
 // Timers may fire a little early or late, so spacing is checked with a small tolerance.
 const toleranceMs = 5;
 
@@ -120,19 +121,58 @@ describe('createRateGate', () => {
 
     expect(places).toEqual([]);
   });
+  it('admits background jobs only when no foreground job waits', async () => {
+    const gate = createRateGate({
+      requestsPerMinute: 60_000,
+      maxConcurrent: 1,
+      noticeAfterMs: 1_000,
+    });
+    const order: string[] = [];
+    const job = (name: string) => async () => {
+      order.push(name);
+      await sleep(10);
+    };
+
+    await Promise.all([
+      gate.schedule(job('first')),
+      gate.schedule(job('memory 1'), undefined, { background: true }),
+      gate.schedule(job('memory 2'), undefined, { background: true }),
+      gate.schedule(job('answer')),
+    ]);
+
+    expect(order).toEqual(['first', 'answer', 'memory 1', 'memory 2']);
+  });
+
+  it('keeps even spacing under a long line, so that the limit is used in full', async () => {
+    const gate = createRateGate({
+      requestsPerMinute: 3_000,
+      maxConcurrent: 50,
+      noticeAfterMs: 10_000,
+    });
+    const jobs = recorder();
+
+    await Promise.all(Array.from({ length: 20 }, (_, n) => gate.schedule(jobs.job(n, 5))));
+
+    // 19 gaps of 20.2 ms (20 ms plus 1% headroom): no drift beyond timer granularity.
+    const span = (jobs.starts.at(-1) ?? 0) - (jobs.starts[0] ?? 0);
+    expect(span).toBeGreaterThanOrEqual(19 * 20.2 - toleranceMs);
+    expect(span).toBeLessThan(19 * 20.2 + 40);
+  });
 });
 
 describe('createKeyedPacer', () => {
-  it('runs one key’s jobs in order, at least minIntervalMs apart', async () => {
+  it('runs one key’s jobs in order: a burst of two, then minIntervalMs apart', async () => {
     const pacer = createKeyedPacer({ minIntervalMs: 60 });
     const jobs = recorder();
 
     const results = await Promise.all(
-      ['a', 'b', 'c'].map((v) => pacer.run('channel-1', jobs.job(v))),
+      ['a', 'b', 'c', 'd', 'e'].map((v) => pacer.run('channel-1', jobs.job(v))),
     );
 
-    expect(results).toEqual(['a', 'b', 'c']);
-    for (const gap of gaps(jobs.starts)) expect(gap).toBeGreaterThanOrEqual(60 - toleranceMs);
+    expect(results).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const [first, ...rest] = gaps(jobs.starts);
+    expect(first).toBeLessThan(30);
+    for (const gap of rest) expect(gap).toBeGreaterThanOrEqual(60 - toleranceMs);
   });
 
   it('runs one key’s jobs one at a time', async () => {
@@ -152,5 +192,18 @@ describe('createKeyedPacer', () => {
     await Promise.all(['a', 'b', 'c'].map((key) => pacer.run(key, jobs.job(key))));
 
     for (const start of jobs.starts) expect(start - began).toBeLessThan(100);
+  });
+
+  it('forgets a key once it has been idle long enough for a full bucket', async () => {
+    const pacer = createKeyedPacer({ minIntervalMs: 20 });
+    const jobs = recorder();
+    await pacer.run('channel-1', jobs.job('a'));
+    await pacer.run('channel-1', jobs.job('b'));
+    await sleep(60);
+
+    // A fresh key gets its full burst again: two jobs back to back.
+    await Promise.all(['c', 'd'].map((v) => pacer.run('channel-1', jobs.job(v))));
+    const gap = (jobs.starts[3] ?? 0) - (jobs.starts[2] ?? 0);
+    expect(gap).toBeLessThan(10);
   });
 });
