@@ -44,7 +44,16 @@ export function createCore(
   extras: { firstContactNote?: string } = {},
 ): Core {
   useGeminiBaseUrl(config.geminiBaseUrl);
-  const memory = createMemoryStore(config);
+  const geminiGate = createRateGate({
+    requestsPerMinute: config.limits.geminiRequestsPerMinute,
+    maxConcurrent: config.limits.geminiMaxConcurrent,
+    noticeAfterMs: config.limits.queueNoticeAfterMs,
+  });
+  // mem0 open source extracts memories with the same Gemini model, under the same quota: its
+  // calls take their turn in the same gate, after any answer that is waiting.
+  const memory = createMemoryStore(config, (call) =>
+    geminiGate.schedule(call, undefined, { background: true }),
+  );
   mkdirSync(config.dataDir, { recursive: true });
   // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
   // A person's exchanges in one place are batched, since every mem0 add costs an extraction call.
@@ -65,11 +74,7 @@ export function createCore(
         baseUrl: config.geminiBaseUrl,
         requestTimeoutMs: config.geminiTimeoutMs,
       }),
-      createRateGate({
-        requestsPerMinute: config.limits.geminiRequestsPerMinute,
-        maxConcurrent: config.limits.geminiMaxConcurrent,
-        noticeAfterMs: config.limits.queueNoticeAfterMs,
-      }),
+      geminiGate,
     ),
     { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 20_000 },
   );
@@ -266,7 +271,10 @@ export function createApp(config: Config, logger: Logger): App {
   };
 }
 
-function createMemoryStore(config: Config): MemoryStore {
+function createMemoryStore(
+  config: Config,
+  scheduleModelCall: <T>(call: () => Promise<T>) => Promise<T>,
+): MemoryStore {
   if (config.memory.backend === 'platform') {
     return createMem0PlatformStore({ apiKey: config.memory.apiKey, host: config.memory.host });
   }
@@ -276,6 +284,7 @@ function createMemoryStore(config: Config): MemoryStore {
     llmModel: config.geminiModel,
     embeddingModel: config.geminiEmbeddingModel,
     embeddingDimensions: config.memory.embeddingDimensions,
+    scheduleModelCall,
   });
 }
 

@@ -15,6 +15,11 @@ export interface Mem0OpenSourceOptions {
   llmModel: string;
   embeddingModel: string;
   embeddingDimensions: number;
+  /**
+   * Runs each of mem0's own calls to `llmModel` (memory extraction), so that they can share the
+   * bot's limit for that model; mem0 calls it directly when absent.
+   */
+  scheduleModelCall?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -68,6 +73,24 @@ export async function useIndexedVectorStores(
   if ((await seam.getEntityStore()) !== stores.entities) throw seamError('an _entityStore field');
 }
 
+/**
+ * Sends mem0's calls to its LLM through `schedule`. mem0 calls `llm.generateResponse` (a private
+ * member, so this is a seam like the one above) once per add, to extract memories.
+ */
+export function scheduleMem0ModelCalls(
+  memory: object,
+  schedule: <T>(call: () => Promise<T>) => Promise<T>,
+): void {
+  const llm = (memory as { llm?: { generateResponse?: unknown } }).llm;
+  if (llm === undefined || typeof llm.generateResponse !== 'function') {
+    throw seamError('an llm with generateResponse()');
+  }
+  const generateResponse = (llm.generateResponse as (...args: unknown[]) => Promise<unknown>).bind(
+    llm,
+  );
+  llm.generateResponse = (...args: unknown[]) => schedule(() => generateResponse(...args));
+}
+
 /** A mem0 `Memory` using indexed vector stores, and how to wait for and release them. */
 export interface IndexedMem0Memory {
   memory: Memory;
@@ -114,6 +137,7 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
     disableHistory: true,
   });
   checkVectorStoreSeam(memory);
+  if (options.scheduleModelCall) scheduleMem0ModelCalls(memory, options.scheduleModelCall);
   const stores = openIndexedVectorStores({
     path: join(options.dataDir, 'memories.db'),
     dimension: options.embeddingDimensions,

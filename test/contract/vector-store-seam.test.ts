@@ -16,6 +16,7 @@ import {
 } from '../../src/memory/indexed-vector-store.js';
 import {
   checkVectorStoreSeam,
+  scheduleMem0ModelCalls,
   createIndexedMem0Memory,
   createMem0OpenSourceStore,
   type Mem0OpenSourceOptions,
@@ -436,6 +437,33 @@ describe('a Memory built by the open-source adapter', () => {
     }
     expect(existsSync(join(dataDir, 'vector_store.db'))).toBe(false);
     expect(existsSync(join(dataDir, 'vector_store_entities.db'))).toBe(false);
+  });
+
+  it('sends mem0’s memory-extraction calls through the scheduler it is given', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wellness0-seam-'));
+    let scheduled = 0;
+    const store = createMem0OpenSourceStore({
+      ...options(),
+      scheduleModelCall: (call) => {
+        scheduled++;
+        return call();
+      },
+    });
+    open.push(store);
+    const extractionsBefore = gemini.requests.filter((r) => r.kind === 'memory-extraction').length;
+
+    await store.add(alice, [{ role: 'user', content: 'I started running in the mornings' }], dm);
+
+    const extractions =
+      gemini.requests.filter((r) => r.kind === 'memory-extraction').length - extractionsBefore;
+    expect(extractions).toBe(1);
+    expect(scheduled).toBe(extractions);
+  });
+
+  it('refuses a Memory without the LLM member whose calls it schedules', () => {
+    expect(() => scheduleMem0ModelCalls({}, (call) => call())).toThrow(
+      /no longer has an llm with generateResponse\(\).*mem0ai was probably upgraded/,
+    );
   });
 
   it('keeps memories across restarts', async () => {
