@@ -27,6 +27,12 @@ export interface ReplyLatencyResult {
   limitFirstText: number;
   limitFinalText: number;
   botOverheadP50: { firstText: number; finalText: number };
+  /**
+   * The limit plus what the same SDKs and stand-ins add per call, as the tutorial's own steps
+   * measured it in this run (its search, generate and send steps over their injected latency).
+   */
+  sdkFloorFirstText: number;
+  botOverheadOverSdkFloorP50: number;
   tutorialOverBotFirstTextP50: number;
   tutorialStepsP50: Record<keyof TutorialTimings, number>;
 }
@@ -113,6 +119,17 @@ export async function measureReplyLatency(
   const botFinalText = percentiles(finalText);
   const tutorialFirstText = percentiles(tutorial.map((t) => t.totalMs));
   const keys = Object.keys(tutorial[0] ?? {}) as Array<keyof TutorialTimings>;
+  const stepP50 = (key: keyof TutorialTimings) =>
+    percentile(
+      tutorial.map((t) => t[key]),
+      50,
+    );
+  const sdkFloorFirstText = round(
+    limitFirstText +
+      (stepP50('searchMs') - options.mem0Ms) +
+      (stepP50('generateMs') - options.totalMs) +
+      stepP50('sendMs'),
+  );
   return {
     options,
     botFirstText,
@@ -125,6 +142,8 @@ export async function measureReplyLatency(
       firstText: round(botFirstText.p50 - limitFirstText),
       finalText: round(botFinalText.p50 - limitFinalText),
     },
+    sdkFloorFirstText,
+    botOverheadOverSdkFloorP50: round(botFirstText.p50 - sdkFloorFirstText),
     tutorialOverBotFirstTextP50: round(tutorialFirstText.p50 / botFirstText.p50),
     tutorialStepsP50: Object.fromEntries(
       keys.map((key) => [
@@ -188,6 +207,8 @@ export function formatReplyLatency(r: ReplyLatencyResult): string {
     tableRow('limit: final text (search + total)', [r.limitFinalText]),
     tableRow('bot overhead over limit, first, p50', [r.botOverheadP50.firstText]),
     tableRow('bot overhead over limit, final, p50', [r.botOverheadP50.finalText]),
+    tableRow('floor: limit + SDK/stand-in cost of a call', [r.sdkFloorFirstText]),
+    tableRow('bot overhead over that floor, first, p50', [r.botOverheadOverSdkFloorP50]),
     tableRow('tutorial / bot, first text, p50 (×)', [r.tutorialOverBotFirstTextP50]),
     `  tutorial steps, p50 ms: ${Object.entries(r.tutorialStepsP50)
       .map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`)

@@ -73,7 +73,7 @@ export const defaultOptions: BenchOptions = {
     users: defaultMemoryStoreBenchOptions.users,
     searches: defaultMemoryStoreBenchOptions.searches,
   },
-  tokenBudget: { users: 2, turns: 30, batchWindowMs: 2_000 },
+  tokenBudget: { users: 2, turns: 60, batchWindowMs: 2_000 },
   out: 'bench/results/latest.json',
 };
 
@@ -146,7 +146,9 @@ export async function runBench(
   } finally {
     await standIns.close();
   }
-  const tokenBudget = await timed('tokenBudget', () => runTokenBudgetBench(options.tokenBudget));
+  const tokenBudget = await timed('tokenBudget', () =>
+    runTokenBudgetBench({ ...options.tokenBudget, log: () => undefined }),
+  );
   log(`${formatTokenBudgetTable(tokenBudget)}\n`);
   const memoryStore = await timed('memoryStore', () => runMemoryStoreBench(options.memoryStore));
   log(`${formatMemoryStoreTable(memoryStore)}\n`);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { GeminiLatency } from '../test/standins/gemini.js';
 
-/** A Discord REST request as the stand-in recorded it, without headers or body. */
+/** A Discord or mem0 REST request as the stand-in recorded it, without headers or body. */
 export interface CompactDiscordRequest {
   method: string;
   path: string;
@@ -44,6 +44,7 @@ export interface StandInsProcess {
   /** Resolves once every one of `channels` has a reply and Discord saw no request for `quietMs`. */
   waitUntilAnsweredAndQuiet(channels: number, quietMs: number, timeoutMs: number): Promise<void>;
   geminiRequests(): Promise<CompactGeminiRequest[]>;
+  mem0Requests(): Promise<CompactDiscordRequest[]>;
   setGeminiLatency(latency: GeminiLatency): Promise<void>;
   /** Gemini's per-model quota at the stand-in; undefined removes it. */
   setGeminiRequestsPerMinute(requestsPerMinute: number | undefined): Promise<void>;
@@ -105,6 +106,7 @@ export async function startStandInsProcess(): Promise<StandInsProcess> {
       }
     },
     geminiRequests: () => call('GET', '/gemini/requests?compact'),
+    mem0Requests: () => call('GET', '/mem0/requests?compact'),
     setGeminiLatency: (latency) => call('POST', '/gemini/latency', latency),
     setGeminiRequestsPerMinute: (requestsPerMinute) =>
       call('POST', '/gemini/limit', { requestsPerMinute }),

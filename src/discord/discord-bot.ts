@@ -152,6 +152,11 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
               ...(ref.inGuild && isFirst
                 ? { reply: { messageReference: ref.messageId, failIfNotExists: false } }
                 : {}),
+              // The answer's first message is keyed by the message it answers: if a run dies
+              // after Discord created it but before its id was recorded, the next run's send
+              // returns that message instead of posting a second answer.
+              // https://discord.com/developers/docs/resources/message#create-message
+              ...(isFirst ? { nonce: ref.messageId, enforceNonce: true } : {}),
             });
             return sent;
           }),

@@ -25,6 +25,30 @@ describe('delivery', () => {
     expect(h.gemini.chatRequests()).toHaveLength(1);
   });
 
+  it('posts one answer when Discord created it but the response was lost on the way back', async () => {
+    const h = await startHarness({ backend: 'platform' });
+    // The first send of the answer takes effect, then fails as if the connection dropped; the
+    // client sends it again, and Discord must not show the answer twice.
+    h.discord.failNext({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 502,
+      afterProcessing: true,
+    });
+    const dm = h.discord.sendDm({ userId: alice, content: 'did you get this?' });
+    await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[0], 10_000);
+    await h.app.core.whenIdle(10_000);
+
+    const posts = h.discord.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${dm.channel_id}/messages`,
+    );
+    expect(posts.map((r) => r.status)).toEqual([502, 200]);
+    expect(h.discord.messages(dm.channel_id)).toHaveLength(1);
+    expect(withoutGreeting(h.discord.messages(dm.channel_id)[0]?.content ?? '')).toContain(
+      'did you get this?',
+    );
+  });
+
   it('answers, after a restart, a message a run that died had received but not answered', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-recovery-'));
     // A first run received the message and died before answering (as after kill -9).

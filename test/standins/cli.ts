@@ -141,7 +141,12 @@ const control = createServer((request, response) => {
         return reply(response, 200, {});
       }
       if (request.method === 'GET' && url.pathname === '/mem0/requests') {
-        return reply(response, 200, mem0.requests);
+        if (url.searchParams.get('compact') === null) return reply(response, 200, mem0.requests);
+        return reply(
+          response,
+          200,
+          mem0.requests.map(({ method, path, at, status }) => ({ method, path, at, status })),
+        );
       }
       if (request.method === 'GET' && url.pathname === '/mem0/memories') {
         return reply(response, 200, mem0.memories(url.searchParams.get('userId') ?? undefined));

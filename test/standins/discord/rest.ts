@@ -240,7 +240,7 @@ export async function handleRestRequest(
   if (latency > 0) await sleep(latency);
 
   const fault = ctx.takeFault(method, path);
-  if (fault) {
+  if (fault && !fault.afterProcessing) {
     finish(faultReply(fault, method, path), false);
     return;
   }
@@ -328,6 +328,11 @@ export async function handleRestRequest(
         `FakeDiscord answer to ${label} breaks the spec: ${issues.map(describeIssue).join('; ')}`,
       );
     }
+  }
+  if (fault?.afterProcessing && reply.status < 300) {
+    reply.after?.();
+    finish(faultReply(fault, method, path), false);
+    return;
   }
   finish(reply, true);
 }

@@ -155,6 +155,11 @@ export interface FailRule {
   /** How many matching requests fail (default 1). */
   count?: number;
   body?: unknown;
+  /**
+   * Answer with the fault only after the request took effect (a message created, say), as when a
+   * response is lost on the way back; the client cannot tell it from a failure before.
+   */
+  afterProcessing?: boolean;
 }
 
 /** Input of {@link FakeDiscord.sendDm}. */
