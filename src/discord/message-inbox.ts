@@ -57,10 +57,16 @@ export function createMessageInbox(options: { path: string; now?: () => number }
     `SELECT * FROM inbox WHERE answered_at IS NULL AND received_at >= ? ORDER BY received_at`,
   );
   const prune = db.prepare('DELETE FROM inbox WHERE received_at < ?');
-  prune.run(now() - keepAnsweredMs);
+  // At open and then at most hourly as messages arrive, so the file stays a day's worth.
+  let prunedAt = now();
+  prune.run(prunedAt - keepAnsweredMs);
 
   return {
     receive(message) {
+      if (now() - prunedAt > 60 * 60 * 1000) {
+        prunedAt = now();
+        prune.run(prunedAt - keepAnsweredMs);
+      }
       const result = insert.run(
         message.id,
         message.channelId,
