@@ -144,7 +144,7 @@ export async function measureReplyLatency(
     },
     sdkFloorFirstText,
     botOverheadOverSdkFloorP50: round(botFirstText.p50 - sdkFloorFirstText),
-    tutorialOverBotFirstTextP50: round(tutorialFirstText.p50 / botFirstText.p50),
+    tutorialOverBotFirstTextP50: Math.round((tutorialFirstText.p50 / botFirstText.p50) * 100) / 100,
     tutorialStepsP50: Object.fromEntries(
       keys.map((key) => [
         key,
