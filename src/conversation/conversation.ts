@@ -47,8 +47,16 @@ export interface ConversationOptions {
 
 /** The turn pipeline: recall → ask the model → reply → remember, with exactly one visible outcome. */
 export interface Conversation {
-  /** Answers one turn; never throws for an upstream failure (the person gets a notice instead). */
-  respond(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
+  /**
+   * Answers one turn; never throws for an upstream failure (the person gets a notice instead).
+   * `takeQueued`, when given, is asked once the model may be called for the texts of the
+   * person's messages that arrived meanwhile, which this turn then answers too.
+   */
+  respond(
+    turn: Turn,
+    target: ReplyTarget,
+    extras?: { takeQueued?: () => string[] },
+  ): Promise<TurnResult>;
 }
 
 /** The history key of a turn: one person in one place, so that two people's histories never mix. */
@@ -98,14 +106,14 @@ export function createConversation(options: ConversationOptions): Conversation {
   }
 
   return {
-    async respond(turn, target) {
+    async respond(turn, target, extras) {
       const maxChars = options.maxMessageChars ?? 4_000;
       const incoming = prepareIncomingText(turn.text, { maxChars });
       if (incoming.kind === 'empty') {
         await target.complete(notices.invalidInput);
         return { kind: 'notice', memoriesUsed: 0 };
       }
-      const text = incoming.text;
+      let text = incoming.text;
       const stopTyping = target.startTyping();
       try {
         const firstContact = isFirstContact(turn);
@@ -113,28 +121,35 @@ export function createConversation(options: ConversationOptions): Conversation {
         let reply: string;
         let answered = false;
         try {
-          const outcome = await model.stream(
-            buildPrompt({
+          // Built when the call may be sent: messages the person sent while it waited in line
+          // are answered with it rather than by a second answer after it.
+          const prompt = () => {
+            const later = (extras?.takeQueued?.() ?? []).flatMap((raw) => {
+              const more = prepareIncomingText(raw, { maxChars });
+              return more.kind === 'empty' ? [] : [more.text];
+            });
+            if (later.length > 0) text = [text, ...later].join('\n');
+            return buildPrompt({
               persona: options.persona,
               memories,
               history: history.recent(historyKey(turn)),
               message: text,
-            }),
-            {
-              onWaiting: (place) => {
-                // The notice says why the answer is late; typing for minutes in line would only
-                // spend Discord requests (one every 8 s per person waiting).
-                stopTyping();
-                target.notice(queueNotice(place)).catch((error: unknown) => {
-                  logger.debug({ err: error }, 'queue notice failed');
-                });
-              },
-              onText: (textSoFar) => {
-                stopTyping();
-                target.update(textSoFar);
-              },
+            });
+          };
+          const outcome = await model.stream(prompt, {
+            onWaiting: (place) => {
+              // The notice says why the answer is late; typing for minutes in line would only
+              // spend Discord requests (one every 8 s per person waiting).
+              stopTyping();
+              target.notice(queueNotice(place)).catch((error: unknown) => {
+                logger.debug({ err: error }, 'queue notice failed');
+              });
             },
-          );
+            onText: (textSoFar) => {
+              stopTyping();
+              target.update(textSoFar);
+            },
+          });
           if (outcome.kind === 'answer') {
             reply = outcome.interrupted
               ? `${outcome.text}${notices.interruptedSuffix}`

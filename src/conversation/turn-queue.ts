@@ -56,9 +56,10 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
   const maxMergedChars = options.maxMergedChars ?? 4_000;
   const users = new Map<string, UserState>();
 
-  function takeBatch(state: UserState): Pending[] {
-    const batch: Pending[] = [];
-    let chars = 0;
+  /** Takes the queued messages answered with `batch` (from the front of the queue) and adds them to it. */
+  function takeBatch(state: UserState, batch: Pending[] = []): Pending[] {
+    const taken: Pending[] = [];
+    let chars = batch.reduce((sum, p) => sum + p.turn.text.length, 0);
     for (const next of state.queue) {
       const previous = batch.at(-1);
       if (previous !== undefined) {
@@ -69,10 +70,11 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
         }
       }
       batch.push(next);
+      taken.push(next);
       chars += next.turn.text.length;
     }
-    state.queue.splice(0, batch.length);
-    return batch;
+    state.queue.splice(0, taken.length);
+    return taken;
   }
 
   async function waitForAllowance(state: UserState): Promise<void> {
@@ -106,7 +108,10 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
         const turn: Turn = { ...first.turn, text: batch.map((p) => p.turn.text).join('\n') };
         let result: TurnResult;
         try {
-          result = await options.conversation.respond(turn, last.target);
+          // Messages that arrive while the turn waits for the model join it, as a burst would.
+          result = await options.conversation.respond(turn, last.target, {
+            takeQueued: () => takeBatch(state, batch).map((p) => p.turn.text),
+          });
         } catch (error) {
           options.logger.error({ err: error }, 'turn failed');
           await last.target.complete(notices.unexpected).catch(() => {});

@@ -12,6 +12,17 @@ export interface ChatRequest {
   messages: readonly ChatMessage[];
 }
 
+/**
+ * A request, or how to build it: a function is called only once the call may be sent (after any
+ * wait in line), so that it can include what arrived meanwhile.
+ */
+export type ChatRequestSource = ChatRequest | (() => ChatRequest);
+
+/** The request a source stands for, built now if it is a function. */
+export function resolveChatRequest(source: ChatRequestSource): ChatRequest {
+  return typeof source === 'function' ? source() : source;
+}
+
 /** How a model call ended when it ended normally. */
 export type ChatOutcome =
   | {
@@ -49,5 +60,5 @@ export interface StreamOptions {
 /** A chat model that answers one request at a time, streaming its text. */
 export interface ChatModel {
   /** Answers `request`, reporting text as it arrives; throws ChatModelError when the service fails. */
-  stream(request: ChatRequest, options?: StreamOptions): Promise<ChatOutcome>;
+  stream(request: ChatRequestSource, options?: StreamOptions): Promise<ChatOutcome>;
 }

@@ -9,7 +9,8 @@ import {
   type ChatModel,
   ChatModelError,
   type ChatOutcome,
-  type ChatRequest,
+  type ChatRequestSource,
+  resolveChatRequest,
   type StreamOptions,
 } from './chat-model.js';
 import { type GeminiResponseLike, mapGeminiError, mapGeminiResponse } from './gemini-mapping.js';
@@ -54,7 +55,8 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
     },
   });
   return {
-    async stream(request: ChatRequest, streamOptions?: StreamOptions): Promise<ChatOutcome> {
+    async stream(source: ChatRequestSource, streamOptions?: StreamOptions): Promise<ChatOutcome> {
+      const request = resolveChatRequest(source);
       streamOptions?.onStart?.();
       let text = '';
       const merged: GeminiResponseLike = {};

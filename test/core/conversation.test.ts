@@ -76,6 +76,26 @@ describe('conversation', () => {
     ]);
   });
 
+  it('answers and remembers messages that arrived while it waited for the model, with the first', async () => {
+    const { memory, model, conversation, target } = setup();
+    model.answer({ kind: 'answer', text: 'That is a lot at once.', truncated: false });
+
+    await conversation.respond(
+      { userId: alice, text: 'I love hiking', origin: dm, placeId },
+      target,
+      {
+        takeQueued: () => ['but my knee hurts', '\u200b'],
+      },
+    );
+
+    const asked = model.requests[0]?.messages.at(-1)?.text;
+    expect(asked).toBe('I love hiking\nbut my knee hurts');
+    expect(memory.adds[0]?.messages[0]).toEqual({
+      role: 'user',
+      content: 'I love hiking\nbut my knee hurts',
+    });
+  });
+
   it('does not make the reply wait for the memory write', async () => {
     const { memory, model, conversation, target } = setup();
     let release: () => void = () => {};

@@ -1,10 +1,12 @@
 import { pino } from 'pino';
 import type { ReplyTarget } from '../../src/conversation/reply-target.js';
-import type {
-  ChatModel,
-  ChatOutcome,
-  ChatRequest,
-  StreamOptions,
+import {
+  type ChatModel,
+  type ChatOutcome,
+  type ChatRequest,
+  type ChatRequestSource,
+  resolveChatRequest,
+  type StreamOptions,
 } from '../../src/llm/chat-model.js';
 import type { Logger } from '../../src/logger.js';
 import type {
@@ -29,8 +31,8 @@ export class ScriptedChatModel implements ChatModel {
     return this;
   }
 
-  async stream(request: ChatRequest, options?: StreamOptions): Promise<ChatOutcome> {
-    this.requests.push(request);
+  async stream(source: ChatRequestSource, options?: StreamOptions): Promise<ChatOutcome> {
+    this.requests.push(resolveChatRequest(source));
     options?.onStart?.();
     const next = this.script.shift();
     if (next === undefined) throw new Error('ScriptedChatModel: unscripted call');

@@ -8,6 +8,8 @@ import { RecordingReplyTarget, silentLogger } from '../fakes/core-fakes.js';
 interface Call {
   turn: Turn;
   target: RecordingReplyTarget;
+  /** What the queue offers to add to the turn (as the conversation asks once the model is free). */
+  takeQueued: () => string[];
   /** Ends the turn with `result` (once; later calls do nothing). */
   end(result?: TurnResult): void;
   /** Ends the turn by throwing `error`. */
@@ -21,7 +23,11 @@ class ControlledConversation implements Conversation {
   running = 0;
   mostRunning = 0;
 
-  respond(turn: Turn, target: RecordingReplyTarget): Promise<TurnResult> {
+  respond(
+    turn: Turn,
+    target: RecordingReplyTarget,
+    extras?: { takeQueued?: () => string[] },
+  ): Promise<TurnResult> {
     this.running++;
     this.mostRunning = Math.max(this.mostRunning, this.running);
     return new Promise<TurnResult>((resolve, reject) => {
@@ -35,6 +41,7 @@ class ControlledConversation implements Conversation {
       this.calls.push({
         turn,
         target,
+        takeQueued: () => extras?.takeQueued?.() ?? [],
         end: (result = { kind: 'answer', memoriesUsed: 0 }) => {
           if (settle()) resolve(result);
         },
@@ -115,6 +122,32 @@ describe('createTurnQueue', () => {
 
     expect(conversation.texts()).toEqual(['one', 'two', 'three']);
     expect(conversation.mostRunning).toBe(1);
+  });
+
+  it('lets messages sent while a turn waits for the model join that turn, answered once', async () => {
+    const turns = queue({ mergeWindowMs: 3_000 });
+    const firstDone = turns.submit(turn('I had a rough day'), new RecordingReplyTarget());
+    await settle();
+    vi.advanceTimersByTime(1_000);
+    const secondDone = turns.submit(turn('my boss yelled at me'), new RecordingReplyTarget());
+    vi.advanceTimersByTime(1_000);
+    const elsewhere = turns.submit(
+      turn('hi all', { placeId: 'guild-1' }),
+      new RecordingReplyTarget(),
+    );
+
+    // The model becomes free: the conversation asks for what came meanwhile, in the same place.
+    expect(conversation.call(0).takeQueued()).toEqual(['my boss yelled at me']);
+    expect(conversation.call(0).takeQueued()).toEqual([]);
+    conversation.call(0).end({ kind: 'answer', memoriesUsed: 2 });
+    await expect(secondDone).resolves.toEqual({ kind: 'answer', memoriesUsed: 2 });
+    await firstDone;
+    await settle();
+
+    // Only the message from another place is left for a turn of its own.
+    expect(conversation.texts()).toEqual(['I had a rough day', 'hi all']);
+    conversation.call(1).end();
+    await elsewhere;
   });
 
   it('answers messages sent together while a turn runs as one turn, through the last message', async () => {
