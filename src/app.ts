@@ -247,6 +247,7 @@ export function createApp(config: Config, logger: Logger): App {
       );
     },
   });
+  let stopping: Promise<void> | undefined;
   return {
     core,
     async start() {
@@ -259,14 +260,18 @@ export function createApp(config: Config, logger: Logger): App {
       );
       return identity;
     },
-    async stop(timeoutMs = 10_000) {
-      // Stop taking turns, let the ones in flight finish on Discord, then disconnect.
-      accepting = false;
-      const started = Date.now();
-      await core.whenIdle(timeoutMs);
-      await bot.stop();
-      await core.close(Math.max(0, timeoutMs - (Date.now() - started)));
-      inbox.close();
+    stop(timeoutMs = 10_000) {
+      // Once: a second call (a signal during shutdown, say) waits for the first.
+      stopping ??= (async () => {
+        // Stop taking turns, let the ones in flight finish on Discord, then disconnect.
+        accepting = false;
+        const started = Date.now();
+        await core.whenIdle(timeoutMs);
+        await bot.stop();
+        await core.close(Math.max(0, timeoutMs - (Date.now() - started)));
+        inbox.close();
+      })();
+      return stopping;
     },
   };
 }

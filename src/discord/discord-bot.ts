@@ -158,7 +158,13 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
               // https://discord.com/developers/docs/resources/message#create-message
               ...(isFirst ? { nonce: ref.messageId, enforceNonce: true } : {}),
             });
-            return sent;
+            return sent.then(async (message) => {
+              // Discord returned the message an earlier run posted with this nonce, as that
+              // run left it (a status, or the answer's first words): bring it up to date.
+              if (message.content !== content)
+                await message.edit({ content, allowedMentions: noPings });
+              return message;
+            });
           }),
         edit: (handle, content) =>
           paced(async () => {

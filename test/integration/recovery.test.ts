@@ -2,8 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
 import { createMessageInbox } from '../../src/discord/message-inbox.js';
-import { useHarness, withoutGreeting } from '../helpers/harness.js';
+import {
+  tellAndSettle,
+  testDiscordToken,
+  useHarness,
+  withoutGreeting,
+} from '../helpers/harness.js';
 
 const alice = '200000000000000001';
 
@@ -79,6 +86,61 @@ describe('delivery', () => {
       10_000,
     );
     await h.app.core.whenIdle(10_000);
+  });
+
+  it('finishes, after a restart, the answer a run that died had begun, in the same message', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-recovery-'));
+    const h = await startHarness({ backend: 'platform', env: { DATA_DIR: dataDir } });
+    // Remembered, so that the new run greets no one and its first send is its whole answer.
+    const { sent } = await tellAndSettle(h, alice, 'warm-up');
+    const channelId = sent.channel_id;
+    await h.app.stop();
+    // The run that died had received the message and posted the answer's first words, but had
+    // not recorded that message's id.
+    const messageId = '500000000000000003';
+    const inbox = createMessageInbox({ path: join(dataDir, 'inbox.db') });
+    inbox.receive({
+      id: messageId,
+      channelId,
+      guildId: undefined,
+      authorId: alice,
+      content: 'are you still there?',
+      receivedAt: Date.now() - 5_000,
+    });
+    inbox.close();
+    const posted = await fetch(`${h.discord.apiBase}/v10/channels/${channelId}/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bot ${testDiscordToken}`,
+        'content-type': 'application/json',
+        'user-agent': 'DiscordBot (https://example.invalid, 1.0)',
+      },
+      body: JSON.stringify({
+        content: 'I hear you: "are yo',
+        nonce: messageId,
+        enforce_nonce: true,
+      }),
+    });
+    expect(posted.status).toBe(200);
+
+    // In one piece, so that the new run's first send already carries the whole answer.
+    h.gemini.script({ kind: 'text', text: 'I hear you: "are you still there?"', chunks: 1 });
+    const restarted = createApp(h.config, pino({ level: 'silent' }));
+    await restarted.start();
+    try {
+      await h.discord.waitFor(
+        () =>
+          h.discord
+            .messages(channelId)
+            .find((m) => withoutGreeting(m.content) === 'I hear you: "are you still there?"'),
+        10_000,
+      );
+      await restarted.core.whenIdle(10_000);
+      // The warm-up's answer, then this one: no second message for it.
+      expect(h.discord.messages(channelId)).toHaveLength(2);
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('survives Discord refusing a reply (closed DMs, missing permission) and answers the next message', async () => {
