@@ -55,8 +55,7 @@ export async function measureReplyLatency(
   standIns: StandInsProcess,
   options: ReplyLatencyOptions,
 ): Promise<ReplyLatencyResult> {
-  await standIns.setGeminiLatency({ timeToFirstTokenMs: options.ttftMs, totalMs: options.totalMs });
-  await standIns.setMem0Latency(options.mem0Ms);
+  await standIns.injectLatency(options);
   const bot = await startBotProcess({
     standIns,
     backend: 'platform',

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { GeminiLatency } from '../test/standins/gemini.js';
 
-/** A Discord or mem0 REST request as the stand-in recorded it, without headers or body. */
+/** A Discord REST request as the stand-in recorded it, without headers or body. */
 export interface CompactDiscordRequest {
   method: string;
   path: string;
@@ -44,14 +43,12 @@ export interface StandInsProcess {
   /** Resolves once every one of `channels` has a reply and Discord saw no request for `quietMs`. */
   waitUntilAnsweredAndQuiet(channels: number, quietMs: number, timeoutMs: number): Promise<void>;
   geminiRequests(): Promise<CompactGeminiRequest[]>;
-  mem0Requests(): Promise<CompactDiscordRequest[]>;
-  setGeminiLatency(latency: GeminiLatency): Promise<void>;
   /** Gemini's per-model quota at the stand-in; undefined removes it. */
   setGeminiRequestsPerMinute(requestsPerMinute: number | undefined): Promise<void>;
   /** Generation calls the stand-in refused for being over its quota. */
   geminiOverLimit(): Promise<number>;
-  /** Delays every mem0 Platform answer by `ms`. */
-  setMem0Latency(ms: number): Promise<void>;
+  /** Gemini's time to first token and to the full answer, and every mem0 call's latency. */
+  injectLatency(latency: { ttftMs: number; totalMs: number; mem0Ms: number }): Promise<void>;
   violations(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -106,12 +103,13 @@ export async function startStandInsProcess(): Promise<StandInsProcess> {
       }
     },
     geminiRequests: () => call('GET', '/gemini/requests?compact'),
-    mem0Requests: () => call('GET', '/mem0/requests?compact'),
-    setGeminiLatency: (latency) => call('POST', '/gemini/latency', latency),
     setGeminiRequestsPerMinute: (requestsPerMinute) =>
       call('POST', '/gemini/limit', { requestsPerMinute }),
     geminiOverLimit: () => call('GET', '/gemini/over-limit'),
-    setMem0Latency: (ms) => call('POST', '/mem0/latency', { ms }),
+    async injectLatency({ ttftMs, totalMs, mem0Ms }) {
+      await call('POST', '/gemini/latency', { timeToFirstTokenMs: ttftMs, totalMs });
+      await call('POST', '/mem0/latency', { ms: mem0Ms });
+    },
     violations: () => call('GET', '/violations'),
     async close() {
       if (child.exitCode !== null) return;

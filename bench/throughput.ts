@@ -49,8 +49,7 @@ export async function measureThroughput(
   standIns: StandInsProcess,
   options: ThroughputOptions,
 ): Promise<ThroughputResult> {
-  await standIns.setGeminiLatency({ timeToFirstTokenMs: options.ttftMs, totalMs: options.totalMs });
-  await standIns.setMem0Latency(options.mem0Ms);
+  await standIns.injectLatency(options);
   await standIns.setGeminiRequestsPerMinute(options.geminiRequestsPerMinute);
   const gemini0 = (await standIns.geminiRequests()).length;
   const discord0 = (await standIns.discordRequests()).length;

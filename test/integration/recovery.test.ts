@@ -16,6 +16,20 @@ const alice = '200000000000000001';
 
 const startHarness = useHarness();
 
+/** Writes the inbox a run leaves when it died after receiving Alice's message, before answering. */
+function leftUnanswered(dataDir: string, channelId: string, messageId: string): void {
+  const inbox = createMessageInbox({ path: join(dataDir, 'inbox.db') });
+  inbox.receive({
+    id: messageId,
+    channelId,
+    guildId: undefined,
+    authorId: alice,
+    content: 'are you still there?',
+    receivedAt: Date.now() - 5_000,
+  });
+  inbox.close();
+}
+
 describe('delivery', () => {
   it('never answers the same message twice when Discord replays the event', async () => {
     const h = await startHarness({ backend: 'platform' });
@@ -62,16 +76,7 @@ describe('delivery', () => {
     const h0 = await startHarness({ backend: 'platform' });
     const channelId = h0.discord.sendDm({ userId: alice, content: 'warm-up' }).channel_id;
     await h0.close();
-    const inbox = createMessageInbox({ path: join(dataDir, 'inbox.db') });
-    inbox.receive({
-      id: '500000000000000002',
-      channelId,
-      guildId: undefined,
-      authorId: alice,
-      content: 'are you still there?',
-      receivedAt: Date.now() - 5_000,
-    });
-    inbox.close();
+    leftUnanswered(dataDir, channelId, '500000000000000002');
 
     const h = await startHarness({
       backend: 'platform',
@@ -98,16 +103,7 @@ describe('delivery', () => {
     // The run that died had received the message and posted the answer's first words, but had
     // not recorded that message's id.
     const messageId = '500000000000000003';
-    const inbox = createMessageInbox({ path: join(dataDir, 'inbox.db') });
-    inbox.receive({
-      id: messageId,
-      channelId,
-      guildId: undefined,
-      authorId: alice,
-      content: 'are you still there?',
-      receivedAt: Date.now() - 5_000,
-    });
-    inbox.close();
+    leftUnanswered(dataDir, channelId, messageId);
     const posted = await fetch(`${h.discord.apiBase}/v10/channels/${channelId}/messages`, {
       method: 'POST',
       headers: {
