@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { createMessageInbox } from '../../src/discord/message-inbox.js';
 import {
+  type Harness,
   tellAndSettle,
   testDiscordToken,
   useHarness,
@@ -15,6 +16,17 @@ import {
 const alice = '200000000000000001';
 
 const startHarness = useHarness();
+
+/** Waits until the channel shows the finished answer to that message. */
+async function answerShown(h: Harness, channelId: string): Promise<void> {
+  await h.discord.waitFor(
+    () =>
+      h.discord
+        .messages(channelId)
+        .find((m) => withoutGreeting(m.content) === 'I hear you: "are you still there?"'),
+    10_000,
+  );
+}
 
 /** Writes the inbox a run leaves when it died after receiving Alice's message, before answering. */
 function leftUnanswered(dataDir: string, channelId: string, messageId: string): void {
@@ -83,13 +95,7 @@ describe('delivery', () => {
       env: { DATA_DIR: dataDir },
       discord: { users: [{ id: alice }] },
     });
-    await h.discord.waitFor(
-      () =>
-        h.discord
-          .messages(channelId)
-          .find((m) => withoutGreeting(m.content) === 'I hear you: "are you still there?"'),
-      10_000,
-    );
+    await answerShown(h, channelId);
     await h.app.core.whenIdle(10_000);
   });
 
@@ -124,13 +130,7 @@ describe('delivery', () => {
     const restarted = createApp(h.config, pino({ level: 'silent' }));
     await restarted.start();
     try {
-      await h.discord.waitFor(
-        () =>
-          h.discord
-            .messages(channelId)
-            .find((m) => withoutGreeting(m.content) === 'I hear you: "are you still there?"'),
-        10_000,
-      );
+      await answerShown(h, channelId);
       await restarted.core.whenIdle(10_000);
       // The warm-up's answer, then this one: no second message for it.
       expect(h.discord.messages(channelId)).toHaveLength(2);
