@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { createConversation, type Turn, type TurnResult } from './conversation/conversation.js';
+import { createForgetGenerations } from './conversation/forget-generations.js';
 import { createConversationHistory } from './conversation/history.js';
 import { defaultPersona } from './conversation/persona.js';
+import { notices } from './conversation/notices.js';
 import type { ReplyTarget } from './conversation/reply-target.js';
 import { createTurnQueue } from './conversation/turn-queue.js';
 import { commands } from '../commands/index.js';
 import { createDiscordBot, type DiscordIdentity } from './discord/discord-bot.js';
+import { createConfirmations } from './discord/confirmations.js';
 import { createInteractionHandler } from './discord/interactions.js';
 import { inviteUrl } from './discord/invite-url.js';
 import { createMessageInbox } from './discord/message-inbox.js';
@@ -31,11 +34,17 @@ export interface Core {
   memory: MemoryStore;
   /** Resolves when turns in flight and their memory writes (flushed, not waiting for a batch) have settled, or after `timeoutMs`; returns how many are left. */
   whenIdle(timeoutMs: number): Promise<number>;
-  /** Forgets a person's short-term conversation and waits for their memory writes in flight. */
+  /**
+   * Forgets a person's short-term conversation: their turns queued or in flight will record
+   * nothing; waits for the turn running now (bounded) and for their memory writes in flight.
+   */
   forgetShortTerm(userId: MemoryUserId): Promise<void>;
   /** Waits for turns and pending memory writes, then releases the memory store. */
   close(timeoutMs: number): Promise<void>;
 }
+
+// How long /forget waits for the person's turn in flight to end; it records nothing either way.
+const forgetWaitsForTurnMs = 30_000;
 
 /** Builds memory, model and conversation from Config; performs no I/O until used. */
 export function createCore(
@@ -79,6 +88,7 @@ export function createCore(
     { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 20_000 },
   );
   const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
+  const generations = createForgetGenerations();
   const conversation = createConversation({
     memory,
     model,
@@ -89,6 +99,7 @@ export function createCore(
     memorySearchTimeoutMs: config.memorySearchTimeoutMs,
     maxMessageChars: config.maxMessageChars,
     remember: (job) => writes.enqueue(job),
+    generations,
     logger,
   });
   const queue = createTurnQueue({
@@ -111,7 +122,10 @@ export function createCore(
   }
   return {
     submit(turn, target) {
-      const turnDone = queue.submit(turn, target);
+      const turnDone = queue.submit(
+        { ...turn, generation: generations.current(turn.userId) },
+        target,
+      );
       const tracked: Promise<unknown> = turnDone.then(
         () => turnsInFlight.delete(tracked),
         () => turnsInFlight.delete(tracked),
@@ -122,6 +136,13 @@ export function createCore(
     memory,
     whenIdle,
     async forgetShortTerm(userId) {
+      // First, so that no turn of theirs records anything from now on; then let the one running
+      // finish on Discord (it will not be remembered) before its history is cleared.
+      generations.advance(userId);
+      await Promise.race([
+        queue.turnEnded(userId),
+        new Promise((resolve) => setTimeout(resolve, forgetWaitsForTurnMs).unref()),
+      ]);
       history.forget(`${userId}|`);
       await writes.discard(userId);
     },
@@ -159,7 +180,10 @@ export function createApp(config: Config, logger: Logger): App {
   const core = createCore(config, logger, { firstContactNote: firstContactNote(config) });
   let botUserId = '';
   let accepting = true;
+  // Threads the bot follows, per person who mentioned it there: `<thread id>|<user id>`.
   const followedThreads = new Set<string>();
+  const followKey = (thread: { channelId: string; authorId: string }) =>
+    `${thread.channelId}|${thread.authorId}`;
   const confirmations = createConfirmations();
   // Received and answered messages, on disk: no message is answered twice, none is lost to a crash.
   const inbox = createMessageInbox({ path: join(config.dataDir, 'inbox.db') });
@@ -168,19 +192,17 @@ export function createApp(config: Config, logger: Logger): App {
   async function recoverUnanswered(): Promise<void> {
     for (const message of inbox.unanswered(recoverWithinMs)) {
       try {
-        const reply = await bot.replyTo({
+        const { reply, audienceChannelId } = await bot.replyTo({
           channelId: message.channelId,
           messageId: message.id,
           guildId: message.guildId,
           replyMessageId: message.replyMessageId,
         });
-        const incoming = { ...message, authorIsBot: false, isSystem: false, inThread: false };
+        // Only DMs and server messages are ever received into the inbox.
+        const channelKind = message.guildId === undefined ? 'dm' : 'guild';
         logger.info({ messageId: message.id }, 'answering a message left unanswered by a stop');
         void core
-          .submit(
-            messageToTurn({ ...incoming, mentionsBot: true, repliesToBot: false }, botUserId),
-            reply,
-          )
+          .submit(messageToTurn({ ...message, channelKind, audienceChannelId }, botUserId), reply)
           .then(() => inbox.answered(message.id));
       } catch (error) {
         logger.warn(
@@ -206,15 +228,22 @@ export function createApp(config: Config, logger: Logger): App {
         place: guildId === undefined ? { kind: 'dm' } : { kind: 'guild', guildId },
         memory: core.memory,
         forgetShortTerm: () => core.forgetShortTerm(memoryUserIdForDiscord(discordUserId)),
-        remember: (value) => confirmations.remember(value),
-        recall: (key) => confirmations.take(key),
+        remember: (value) => confirmations.remember(discordUserId, value),
+        recall: (key) => confirmations.take(discordUserId, key),
       }),
     }),
     onReplyStarted: (messageId, replyMessageId) => inbox.replyStarted(messageId, replyMessageId),
     async onMessage(message, reply) {
       if (!accepting) return;
-      const why = addressedBy(message, botUserId, (id) => followedThreads.has(id));
+      const why = addressedBy(message, botUserId, (thread) =>
+        followedThreads.has(followKey(thread)),
+      );
       if (why === undefined) return;
+      if (why === 'private-channel') {
+        await reply.complete(notices.privateChannel);
+        logger.info({ messageId: message.id }, 'declined a message in a private channel');
+        return;
+      }
       const fresh = inbox.receive({
         id: message.id,
         channelId: message.channelId,
@@ -228,8 +257,8 @@ export function createApp(config: Config, logger: Logger): App {
         return;
       }
       if (message.inThread && why === 'mention') {
-        followedThreads.delete(message.channelId);
-        followedThreads.add(message.channelId);
+        followedThreads.delete(followKey(message));
+        followedThreads.add(followKey(message));
         if (followedThreads.size > maxFollowedThreads) {
           followedThreads.delete(followedThreads.values().next().value ?? '');
         }
@@ -300,26 +329,4 @@ export function firstContactNote(config: Config): string {
       ? 'with mem0, the memory service this bot uses'
       : "on this bot's own server";
   return `*Hi, I'm wellness0. I remember what you tell me so I can support you better: it's kept ${where}, and your messages go to Google's Gemini to write my answers. Use \`/memories\` to see what I remember and \`/forget\` to delete it.*`;
-}
-
-/** Values kept briefly for confirmation buttons; bounded in number and age. */
-function createConfirmations(maxEntries = 1_000, ttlMs = 15 * 60_000) {
-  const entries = new Map<string, { value: unknown; at: number }>();
-  let counter = 0;
-  return {
-    remember(value: unknown): string {
-      const key = `${Date.now().toString(36)}${(counter++).toString(36)}`;
-      entries.set(key, { value, at: Date.now() });
-      for (const [k, entry] of entries) {
-        if (entries.size <= maxEntries && Date.now() - entry.at < ttlMs) break;
-        entries.delete(k);
-      }
-      return key;
-    },
-    take(key: string): unknown {
-      const entry = entries.get(key);
-      entries.delete(key);
-      return entry && Date.now() - entry.at < ttlMs ? entry.value : undefined;
-    },
-  };
 }

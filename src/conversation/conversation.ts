@@ -3,6 +3,8 @@ import type { Logger } from '../logger.js';
 import type { MemoryWriteJob } from '../memory/durable-write-queue.js';
 import type { MemoryOrigin, MemoryStore, RecalledMemory } from '../memory/memory-store.js';
 import type { MemoryUserId } from '../memory/user-id.js';
+import { recallSession } from '../memory/scope.js';
+import type { ForgetGenerations } from './forget-generations.js';
 import type { ConversationHistory } from './history.js';
 import { prepareIncomingText } from './incoming-text.js';
 import { cutMessageNote, noticeForModelError, notices, queueNotice } from './notices.js';
@@ -19,6 +21,11 @@ export interface Turn {
   origin: MemoryOrigin;
   /** The place of the conversation (a DM channel, a server channel or thread, the terminal). */
   placeId: string;
+  /**
+   * The person's forget generation when the message arrived (see ForgetGenerations): the
+   * exchange is remembered only if it is still current when answered. Absent: taken at answer time.
+   */
+  generation?: number;
 }
 
 /** What the person saw at the end of a turn. */
@@ -43,6 +50,8 @@ export interface ConversationOptions {
   firstContactNote?: string;
   /** Longest message read, in UTF-16 units; the rest is cut off with a note (default 4000). */
   maxMessageChars?: number;
+  /** Moved on by /forget; an exchange of an earlier generation is neither recorded nor remembered. */
+  generations?: ForgetGenerations;
 }
 
 /** The turn pipeline: recall → ask the model → reply → remember, with exactly one visible outcome. */
@@ -76,13 +85,18 @@ export function createConversation(options: ConversationOptions): Conversation {
    * beside the memory search, so that its lookup never delays the answer.
    */
   async function isFirstContact(turn: Turn): Promise<boolean> {
-    if (options.firstContactNote === undefined || greeted.has(turn.userId)) return false;
-    greeted.add(turn.userId);
+    // Decided per audience, from what may be recalled there only: in a server channel, saying
+    // nothing new would tell onlookers that the person has talked with the bot elsewhere.
+    const key = `${turn.userId}|${recallSession(turn.origin) ?? 'private'}`;
+    if (options.firstContactNote === undefined || greeted.has(key)) return false;
+    greeted.add(key);
     if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
     try {
-      return (
-        (await withTimeout(memory.list(turn.userId), options.memorySearchTimeoutMs)).length === 0
+      const known = await withTimeout(
+        memory.list(turn.userId, { origin: turn.origin }),
+        options.memorySearchTimeoutMs,
       );
+      return known.length === 0;
     } catch {
       return false;
     }
@@ -114,6 +128,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         return { kind: 'notice', memoriesUsed: 0 };
       }
       let text = incoming.text;
+      const generation = turn.generation ?? options.generations?.current(turn.userId);
       const stopTyping = target.startTyping();
       try {
         const firstContact = isFirstContact(turn);
@@ -172,7 +187,12 @@ export function createConversation(options: ConversationOptions): Conversation {
           (await firstContact) && memories.length === 0 ? `${options.firstContactNote}\n\n` : '';
         const cutNote = answered && incoming.cut ? cutMessageNote(maxChars) : '';
         await target.complete(greeting + reply + cutNote);
-        if (answered) {
+        // Checked after the last wait, right before recording: nothing may yield in between.
+        const forgotten =
+          options.generations !== undefined &&
+          options.generations.current(turn.userId) !== generation;
+        if (forgotten) logger.info('exchange not remembered: the person asked to be forgotten');
+        if (answered && !forgotten) {
           history.record(historyKey(turn), text, reply);
           options.remember({
             userId: turn.userId,

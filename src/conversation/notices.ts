@@ -12,6 +12,8 @@ export const notices = {
   interruptedSuffix:
     '\n\n*(My answer was cut off by a connection problem. Ask me again if you would like the rest.)*',
   truncatedSuffix: '\n\n*(I ran out of room there. Ask me to go on if you would like more.)*',
+  privateChannel:
+    "I only talk one to one, in a direct message with me, or in a server channel. Send me a DM and I'll be glad to listen.",
 } as const;
 
 /** Added to an answer when only the first `maxChars` characters of the person's message were read. */

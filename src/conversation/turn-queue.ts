@@ -25,6 +25,8 @@ export interface TurnQueue {
   submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
   /** How many people have messages queued or a turn running. */
   activeUsers(): number;
+  /** Resolves when the person's turn running now (if any) has ended; never rejects. */
+  turnEnded(userId: string): Promise<void>;
 }
 
 interface Pending {
@@ -39,6 +41,8 @@ interface Pending {
 interface UserState {
   queue: Pending[];
   running: boolean;
+  /** Settles when the turn being answered now has ended. */
+  current: Promise<unknown> | undefined;
   /** Start times of recent turns, for the per-minute limit. */
   starts: number[];
   /** Until when the person has already been told to slow down. */
@@ -109,9 +113,11 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
         let result: TurnResult;
         try {
           // Messages that arrive while the turn waits for the model join it, as a burst would.
-          result = await options.conversation.respond(turn, last.target, {
+          const responding = options.conversation.respond(turn, last.target, {
             takeQueued: () => takeBatch(state, batch).map((p) => p.turn.text),
           });
+          state.current = responding.catch(() => undefined);
+          result = await responding;
         } catch (error) {
           options.logger.error({ err: error }, 'turn failed');
           await last.target.complete(notices.unexpected).catch(() => {});
@@ -147,7 +153,7 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
       return new Promise<TurnResult>((resolve) => {
         let state = users.get(turn.userId);
         if (state === undefined) {
-          state = { queue: [], running: false, starts: [], noticedUntil: 0 };
+          state = { queue: [], running: false, current: undefined, starts: [], noticedUntil: 0 };
           users.set(turn.userId, state);
         }
         state.queue.push({ turn, target, receivedAt: now(), resolve });
@@ -155,5 +161,9 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
       });
     },
     activeUsers: () => [...users.values()].filter((s) => s.running || s.queue.length > 0).length,
+    async turnEnded(userId) {
+      const state = users.get(userId);
+      if (state?.running) await state.current;
+    },
   };
 }

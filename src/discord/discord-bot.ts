@@ -6,6 +6,7 @@ import {
   type Interaction,
   type Message,
   MessageType,
+  type TextBasedChannel,
   Options,
   Partials,
   SnowflakeUtil,
@@ -49,13 +50,16 @@ export interface DiscordBot {
   start(): Promise<DiscordIdentity>;
   /** Closes the gateway connection. */
   stop(): Promise<void>;
-  /** A ReplyTarget for a message known only by its ids (one left unanswered by a run that died). */
+  /**
+   * A ReplyTarget for a message known only by its ids (one left unanswered by a run that died),
+   * and the audience of its channel (see `IncomingMessage.audienceChannelId`).
+   */
   replyTo(ref: {
     channelId: string;
     messageId: string;
     guildId: string | undefined;
     replyMessageId: string | undefined;
-  }): Promise<ReplyTarget>;
+  }): Promise<{ reply: ReplyTarget; audienceChannelId: string }>;
 }
 
 // Discord shows "typing…" for about 10 seconds per request; refresh a little before it lapses.
@@ -222,11 +226,12 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
         ref.replyMessageId === undefined
           ? undefined
           : await channel.messages.fetch(ref.replyMessageId).catch(() => undefined);
-      return replyTarget(channel, {
+      const reply = replyTarget(channel, {
         messageId: ref.messageId,
         inGuild: ref.guildId !== undefined,
         ...(existingReply ? { existingReply } : {}),
       });
+      return { reply, audienceChannelId: audienceChannelIdOf(channel) };
     },
     async start() {
       const ready = new Promise<Client<true>>((resolve) =>
@@ -250,20 +255,38 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
 }
 
 function toIncoming(message: Message, botUserId: string): IncomingMessage {
-  const isDm = message.channel.type === ChannelType.DM;
+  const channelKind = channelKindOf(message.channel);
   return {
     id: message.id,
     authorId: message.author.id,
     authorIsBot: message.author.bot,
     isSystem: message.system || !isConversational(message.type),
     channelId: message.channelId,
-    guildId: isDm ? undefined : (message.guildId ?? undefined),
+    channelKind,
+    guildId: channelKind === 'guild' ? (message.guildId ?? undefined) : undefined,
+    audienceChannelId: audienceChannelIdOf(message.channel),
     inThread: message.channel.isThread(),
     content: message.content,
     // Only a direct mention counts: @everyone, @here and role mentions do not address the bot.
     mentionsBot: message.mentions.users.has(botUserId),
     repliesToBot: message.mentions.repliedUser?.id === botUserId,
   };
+}
+
+/** The kind of place a channel is, by its type (a message without a server id is not always a DM). */
+function channelKindOf(channel: Message['channel']): IncomingMessage['channelKind'] {
+  if (channel.type === ChannelType.DM) return 'dm';
+  return !channel.isDMBased() && channel.guildId ? 'guild' : 'private-channel';
+}
+
+/**
+ * The channel whose members can read what is said in `channel`: a public thread is readable by
+ * everyone who can read its parent channel, a private thread only by its own members.
+ * https://discord.com/developers/docs/topics/threads
+ */
+function audienceChannelIdOf(channel: Message['channel'] | TextBasedChannel): string {
+  if (!channel.isThread() || channel.type === ChannelType.PrivateThread) return channel.id;
+  return channel.parentId ?? channel.id;
 }
 
 function isConversational(type: MessageType): boolean {

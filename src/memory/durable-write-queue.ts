@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { ExchangeMessage, MemoryOrigin } from './memory-store.js';
 import { isMemoryUserId, type MemoryUserId, requireMemoryUserId } from './user-id.js';
+import { memorySession } from './scope.js';
 
 /** One exchange (or a batch of them) to remember for one person: the arguments of one `MemoryStore.add`. */
 export interface MemoryWriteJob {
@@ -89,6 +90,7 @@ const payloadSchema = z.object({
     kind: z.enum(['dm', 'guild', 'terminal']),
     guildId: z.string().optional(),
     channelId: z.string().optional(),
+    audienceChannelId: z.string().optional(),
   }),
 });
 
@@ -97,7 +99,12 @@ const payloadSchema = z.object({
  * session of `memorySession`), so a batch never mixes what was said in a DM and in a server.
  */
 function scopeKey(origin: MemoryOrigin): string {
-  return origin.kind === 'guild' ? `guild:${origin.guildId ?? ''}` : origin.kind;
+  try {
+    return memorySession(origin);
+  } catch {
+    // An origin mem0 would refuse is never merged with another: its write fails on its own.
+    return `invalid:${JSON.stringify(origin)}`;
+  }
 }
 
 function messageChars(messages: readonly ExchangeMessage[]): number {

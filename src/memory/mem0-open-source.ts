@@ -188,10 +188,14 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
         metadata: originMetadata(origin),
       });
     },
-    async list(userId) {
+    async list(userId, listOptions) {
       await ready;
+      const session = listOptions?.origin && recallSession(listOptions.origin);
       const { results } = await memory.getAll({
-        filters: { user_id: requireMemoryUserId(userId) },
+        filters: {
+          user_id: requireMemoryUserId(userId),
+          ...(session === undefined ? {} : { run_id: session }),
+        },
         // getAll returns only 20 unless told otherwise.
         topK: 100_000,
       });

@@ -43,8 +43,10 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
         metadata: originMetadata(origin),
       });
     },
-    async list(userId) {
-      const filters = { user_id: requireMemoryUserId(userId) };
+    async list(userId, listOptions) {
+      const user = { user_id: requireMemoryUserId(userId) };
+      const session = listOptions?.origin && recallSession(listOptions.origin);
+      const filters = session === undefined ? user : { AND: [user, { run_id: session }] };
       const all: StoredMemory[] = [];
       for (let page = 1; ; page++) {
         const result = await client.getAll({ filters, page, pageSize });

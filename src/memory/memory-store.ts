@@ -21,7 +21,13 @@ export interface MemoryOrigin {
   /** `dm` for a direct message or the terminal; `guild` for a server channel. */
   kind: 'dm' | 'guild' | 'terminal';
   guildId?: string;
+  /** The channel or thread where it was said. */
   channelId?: string;
+  /**
+   * In a server, the channel whose audience saw it: the channel itself, a public thread's parent
+   * channel, or a private thread itself (whose audience is its own members).
+   */
+  audienceChannelId?: string;
 }
 
 /** A memory as listed to its owner: what, when and where it was said. */
@@ -48,8 +54,11 @@ export interface MemoryStore {
     messages: readonly ExchangeMessage[],
     origin: MemoryOrigin,
   ): Promise<void>;
-  /** Everything remembered about `userId` (and no one else), newest first. */
-  list(userId: MemoryUserId): Promise<StoredMemory[]>;
+  /**
+   * Everything remembered about `userId` (and no one else), newest first; with `origin`, only
+   * what may be recalled there (see `recallSession`).
+   */
+  list(userId: MemoryUserId, options?: { origin?: MemoryOrigin }): Promise<StoredMemory[]>;
   /** Deletes one memory if it belongs to `userId`; false when it does not exist or is someone else's. */
   delete(userId: MemoryUserId, memoryId: string): Promise<boolean>;
   /** Deletes every memory of `userId`. */
@@ -61,12 +70,13 @@ export interface MemoryStore {
 /** Reads the origin recorded in a memory's metadata (see `originMetadata`). */
 export function originFromMetadata(metadata: unknown): MemoryOrigin | undefined {
   if (typeof metadata !== 'object' || metadata === null) return undefined;
-  const { origin, guild_id, channel_id } = metadata as Record<string, unknown>;
+  const { origin, guild_id, channel_id, audience_channel_id } = metadata as Record<string, unknown>;
   if (origin !== 'dm' && origin !== 'guild' && origin !== 'terminal') return undefined;
   return {
     kind: origin,
     ...(typeof guild_id === 'string' ? { guildId: guild_id } : {}),
     ...(typeof channel_id === 'string' ? { channelId: channel_id } : {}),
+    ...(typeof audience_channel_id === 'string' ? { audienceChannelId: audience_channel_id } : {}),
   };
 }
 
@@ -76,6 +86,9 @@ export function originMetadata(origin: MemoryOrigin): Record<string, string> {
     origin: origin.kind,
     ...(origin.guildId === undefined ? {} : { guild_id: origin.guildId }),
     ...(origin.channelId === undefined ? {} : { channel_id: origin.channelId }),
+    ...(origin.audienceChannelId === undefined
+      ? {}
+      : { audience_channel_id: origin.audienceChannelId }),
   };
 }
 

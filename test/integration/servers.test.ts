@@ -151,7 +151,9 @@ describe('in a server', () => {
     expect(JSON.stringify(h.gemini.chatRequests()[0]?.body)).not.toContain('struggling');
     const search = h.mem0?.requests.find((r) => r.path === '/v3/memories/search/');
     expect(search?.body).toMatchObject({
-      filters: { AND: [{ user_id: `discord:${alice}` }, { run_id: `guild-${guildId}` }] },
+      filters: {
+        AND: [{ user_id: `discord:${alice}` }, { run_id: `guild-${guildId}-channel-${channelId}` }],
+      },
     });
   });
 });

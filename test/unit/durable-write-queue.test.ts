@@ -481,11 +481,11 @@ describe('durable write queue', () => {
 
 describe('durable write queue batching', () => {
   const inDm: MemoryOrigin = { kind: 'dm', channelId: '700000000000000001' };
-  const inServer = (guildId: string, channelId = '800000000000000001'): MemoryOrigin => ({
-    kind: 'guild',
-    guildId,
-    channelId,
-  });
+  const inServer = (
+    guildId: string,
+    channelId = '800000000000000001',
+    audienceChannelId = channelId,
+  ): MemoryOrigin => ({ kind: 'guild', guildId, channelId, audienceChannelId });
 
   /** One exchange: what the person said and the bot's answer to it. */
   function exchange(userId: MemoryUserId, text: string, origin: MemoryOrigin = inDm) {
@@ -597,16 +597,31 @@ describe('durable write queue batching', () => {
     expect(byText.get('bob dm')?.messages).toHaveLength(2);
   });
 
-  it('names no channel for a batch said in two channels of one server', async () => {
+  it('names no channel for a batch said in a channel and its public thread', async () => {
     const recorder = recordingWrite();
     const queue = openQueue({ write: recorder.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
     queue.start();
     const guildId = '500000000000000001';
-    queue.enqueue(exchange(alice, 'in general', inServer(guildId, '800000000000000001')));
-    queue.enqueue(exchange(alice, 'in a thread', inServer(guildId, '800000000000000002')));
+    const general = '800000000000000001';
+    queue.enqueue(exchange(alice, 'in general', inServer(guildId, general)));
+    queue.enqueue(exchange(alice, 'in a thread', inServer(guildId, '800000000000000002', general)));
     await vi.advanceTimersByTimeAsync(1_000);
 
-    expect(recorder.written.map((each) => each.origin)).toEqual([{ kind: 'guild', guildId }]);
+    expect(recorder.written.map((each) => each.origin)).toEqual([
+      { kind: 'guild', guildId, audienceChannelId: general },
+    ]);
+  });
+
+  it('never batches what was said in two channels of one server', async () => {
+    const recorder = recordingWrite();
+    const queue = openQueue({ write: recorder.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
+    queue.start();
+    const guildId = '500000000000000001';
+    queue.enqueue(exchange(alice, 'in the staff room', inServer(guildId, '800000000000000001')));
+    queue.enqueue(exchange(alice, 'in the lobby', inServer(guildId, '800000000000000002')));
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(recorder.texts()).toHaveLength(2);
   });
 
   it('writes at once, without waiting for the window, when the most exchanges per batch are waiting', async () => {

@@ -20,7 +20,9 @@ function serverMessage(overrides: Partial<IncomingMessage> = {}): IncomingMessag
     authorIsBot: false,
     isSystem: false,
     channelId,
+    channelKind: 'guild',
     guildId: serverId,
+    audienceChannelId: channelId,
     inThread: false,
     content: 'hello everyone',
     mentionsBot: false,
@@ -30,14 +32,24 @@ function serverMessage(overrides: Partial<IncomingMessage> = {}): IncomingMessag
 }
 
 function directMessage(overrides: Partial<IncomingMessage> = {}): IncomingMessage {
-  return serverMessage({ guildId: undefined, content: 'hi there', ...overrides });
+  return serverMessage({
+    channelKind: 'dm',
+    guildId: undefined,
+    content: 'hi there',
+    ...overrides,
+  });
+}
+
+/** A message in a group DM (a private channel that is not the bot's DM with the person). */
+function groupDmMessage(overrides: Partial<IncomingMessage> = {}): IncomingMessage {
+  return serverMessage({ channelKind: 'private-channel', guildId: undefined, ...overrides });
 }
 
 const noFollowedThreads = () => false;
 const follows =
-  (...ids: string[]) =>
-  (id: string) =>
-    ids.includes(id);
+  (...keys: Array<{ channelId: string; authorId: string }>) =>
+  (thread: { channelId: string; authorId: string }) =>
+    keys.some((k) => k.channelId === thread.channelId && k.authorId === thread.authorId);
 
 describe('addressedBy', () => {
   it('answers every direct message', () => {
@@ -60,22 +72,44 @@ describe('addressedBy', () => {
     expect(addressedBy(message, botUserId, noFollowedThreads)).toBe('reply');
   });
 
-  it('answers a message in a thread it follows', () => {
+  it('answers a message in a thread it follows for that person', () => {
     const message = serverMessage({ channelId: threadId, inThread: true });
 
-    expect(addressedBy(message, botUserId, follows(threadId))).toBe('thread');
+    expect(
+      addressedBy(message, botUserId, follows({ channelId: threadId, authorId: personId })),
+    ).toBe('thread');
+  });
+
+  it('does not answer someone in a followed thread who never addressed it there', () => {
+    const message = serverMessage({ channelId: threadId, inThread: true });
+    const followsOther = follows({ channelId: threadId, authorId: '666666666666666666' });
+
+    expect(addressedBy(message, botUserId, followsOther)).toBeUndefined();
   });
 
   it('does not answer a message in a thread it does not follow', () => {
     const message = serverMessage({ channelId: threadId, inThread: true });
+    const elsewhere = follows({ channelId: '777777777777777777', authorId: personId });
 
-    expect(addressedBy(message, botUserId, follows('777777777777777777'))).toBeUndefined();
+    expect(addressedBy(message, botUserId, elsewhere)).toBeUndefined();
   });
 
   it('does not answer an empty message in a followed thread (content it cannot read)', () => {
     const message = serverMessage({ channelId: threadId, inThread: true, content: '  ' });
 
-    expect(addressedBy(message, botUserId, follows(threadId))).toBeUndefined();
+    expect(
+      addressedBy(message, botUserId, follows({ channelId: threadId, authorId: personId })),
+    ).toBeUndefined();
+  });
+
+  it('declines a group DM that mentions it, rather than treating it as its DM', () => {
+    expect(addressedBy(groupDmMessage({ mentionsBot: true }), botUserId, noFollowedThreads)).toBe(
+      'private-channel',
+    );
+  });
+
+  it('stays quiet in a group DM that does not address it', () => {
+    expect(addressedBy(groupDmMessage(), botUserId, noFollowedThreads)).toBeUndefined();
   });
 
   it('does not answer a message that pings @everyone without mentioning it', () => {
@@ -157,15 +191,29 @@ describe('messageToTurn', () => {
       userId: `discord:${personId}`,
       text: 'I feel low',
       placeId: channelId,
-      origin: { kind: 'guild', guildId: serverId, channelId },
+      origin: { kind: 'guild', guildId: serverId, channelId, audienceChannelId: channelId },
     });
   });
 
-  it('places a thread message in the thread, not its parent channel', () => {
-    const turn = messageToTurn(serverMessage({ channelId: threadId, inThread: true }), botUserId);
+  it('places a public thread message in the thread, with its parent channel as audience', () => {
+    const message = serverMessage({ channelId: threadId, inThread: true });
+    const turn = messageToTurn(message, botUserId);
 
     expect(turn.placeId).toBe(threadId);
-    expect(turn.origin).toEqual({ kind: 'guild', guildId: serverId, channelId: threadId });
+    expect(turn.origin).toEqual({
+      kind: 'guild',
+      guildId: serverId,
+      channelId: threadId,
+      audienceChannelId: channelId,
+    });
+  });
+
+  it('never gives a group DM message the private origin of a DM', () => {
+    expect(() => messageToTurn(groupDmMessage({ mentionsBot: true }), botUserId)).toThrow();
+  });
+
+  it('never gives a server message without a server id the private origin of a DM', () => {
+    expect(() => messageToTurn(serverMessage({ guildId: undefined }), botUserId)).toThrow();
   });
 
   it('refuses a message whose author id is not a Discord snowflake', () => {

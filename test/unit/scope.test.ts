@@ -4,6 +4,9 @@ import { memorySession, recallSession } from '../../src/memory/scope.js';
 
 const serverId = '123456789012345678';
 const otherServerId = '876543210987654321';
+const channelId = '223456789012345678';
+const otherChannelId = '323456789012345678';
+const threadId = '423456789012345678';
 
 describe('memorySession', () => {
   it('writes DMs and the terminal into the private sessions', () => {
@@ -11,13 +14,27 @@ describe('memorySession', () => {
     expect(memorySession({ kind: 'terminal' })).toBe('terminal');
   });
 
-  it('writes each server into its own session', () => {
-    expect(memorySession({ kind: 'guild', guildId: serverId, channelId: '1' })).toBe(
-      `guild-${serverId}`,
-    );
-    expect(memorySession({ kind: 'guild', guildId: otherServerId })).toBe(`guild-${otherServerId}`);
+  it('writes each server channel into its own session', () => {
+    expect(
+      memorySession({
+        kind: 'guild',
+        guildId: serverId,
+        channelId: threadId,
+        audienceChannelId: channelId,
+      }),
+    ).toBe(`guild-${serverId}-channel-${channelId}`);
+    expect(inChannel(otherServerId, otherChannelId)).not.toBe(inChannel(serverId, channelId));
   });
 });
+
+/** An origin in a server channel whose audience is `audienceChannelId`. */
+function at(guildId: string, audienceChannelId: string, channel = audienceChannelId): MemoryOrigin {
+  return { kind: 'guild', guildId, channelId: channel, audienceChannelId };
+}
+
+function inChannel(guildId: string, audienceChannelId: string): string | undefined {
+  return recallSession(at(guildId, audienceChannelId));
+}
 
 describe('recallSession', () => {
   it('recalls all of a person’s memories in a DM', () => {
@@ -28,28 +45,39 @@ describe('recallSession', () => {
     expect(recallSession({ kind: 'terminal' })).toBeUndefined();
   });
 
-  it('recalls only the memories made in the same server in a server channel', () => {
-    const here = recallSession({ kind: 'guild', guildId: serverId, channelId: '1' });
+  it('recalls in a server channel only what was said to the same channel', () => {
+    const here = inChannel(serverId, channelId);
 
-    expect(here).toBe(memorySession({ kind: 'guild', guildId: serverId }));
+    expect(here).toBe(memorySession(at(serverId, channelId)));
     expect(here).not.toBe(memorySession({ kind: 'dm' }));
-    expect(here).not.toBe(memorySession({ kind: 'guild', guildId: otherServerId }));
+    expect(here).not.toBe(memorySession(at(serverId, otherChannelId)));
+    expect(here).not.toBe(memorySession(at(otherServerId, channelId)));
   });
 
-  it('recalls the same server session from any channel of that server', () => {
-    expect(recallSession({ kind: 'guild', guildId: serverId, channelId: '1' })).toBe(
-      recallSession({ kind: 'guild', guildId: serverId, channelId: '2' }),
-    );
+  it('recalls the same session in a public thread as in its parent channel', () => {
+    expect(recallSession(at(serverId, channelId, threadId))).toBe(inChannel(serverId, channelId));
+  });
+
+  it('never recalls memories a server kept before channels had sessions', () => {
+    expect(inChannel(serverId, channelId)).not.toBe(`guild-${serverId}`);
   });
 
   it.each<[string, MemoryOrigin]>([
-    ['a missing server id', { kind: 'guild' }],
-    ['an empty server id', { kind: 'guild', guildId: '' }],
-    ['a server id that is not a snowflake', { kind: 'guild', guildId: 'my-server' }],
-    ['a server id that is too short', { kind: 'guild', guildId: '1234' }],
-    ['a server id with a wildcard', { kind: 'guild', guildId: `${serverId}*` }],
+    ['a missing server id', { kind: 'guild', audienceChannelId: channelId }],
+    ['an empty server id', { kind: 'guild', guildId: '', audienceChannelId: channelId }],
+    ['a server id that is not a snowflake', at('my-server', channelId)],
+    ['a server id that is too short', at('1234', channelId)],
+    ['a server id with a wildcard', at(`${serverId}*`, channelId)],
   ])('refuses a server origin with %s rather than recalling everything', (_, origin) => {
     expect(() => recallSession(origin)).toThrow(/valid server id/);
     expect(() => memorySession(origin)).toThrow(/valid server id/);
+  });
+
+  it.each<[string, MemoryOrigin]>([
+    ['no channel', { kind: 'guild', guildId: serverId, channelId }],
+    ['a channel id that is not a snowflake', at(serverId, 'general')],
+  ])('refuses a server origin with %s rather than recalling the whole server', (_, origin) => {
+    expect(() => recallSession(origin)).toThrow(/valid channel id/);
+    expect(() => memorySession(origin)).toThrow(/valid channel id/);
   });
 });

@@ -33,6 +33,7 @@ import type {
   RecordedRequest,
   SendButtonInput,
   SendDmInput,
+  SendGroupDmInput,
   SendGuildMessageInput,
   SendSlashInput,
   SlashOptionInput,
@@ -169,6 +170,35 @@ class FakeDiscordServer implements FakeDiscord {
       content: input.content,
       mentions: this.state.mentions(input.content),
       attachments: input.attachments ?? [],
+    });
+    return this.dispatchUserMessage({ payload, byBot: false, ...this.newRecordFields() });
+  }
+
+  sendGroupDm(input: SendGroupDmInput): DiscordMessagePayload {
+    const user = this.state.user(input.userId);
+    let channel = this.state.channels.get(input.channelId);
+    if (!channel) {
+      channel = {
+        id: input.channelId,
+        type: 3,
+        name: '',
+        recipientId: user.id,
+        position: 0,
+        lastMessageId: null,
+      };
+      this.state.channels.set(channel.id, channel);
+    }
+    if (channel.type !== 3) {
+      throw new Error(`FakeDiscord.sendGroupDm: channel ${channel.id} is not a group DM`);
+    }
+    const content = input.mentionBot ? `<@${this.botUserId}> ${input.content}` : input.content;
+    const payload = messagePayload({
+      id: snowflake(),
+      channelId: channel.id,
+      author: userPayload(user),
+      content,
+      mentions: this.state.mentions(content),
+      attachments: [],
     });
     return this.dispatchUserMessage({ payload, byBot: false, ...this.newRecordFields() });
   }

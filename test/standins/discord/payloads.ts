@@ -116,8 +116,15 @@ export interface FakeChannel {
   name: string;
   guildId?: string;
   recipientId?: string;
+  /** A thread's parent channel. */
+  parentId?: string;
   position: number;
   lastMessageId: string | null;
+}
+
+/** Thread channel types: announcement (10), public (11) and private (12) threads. */
+export function isThreadType(type: number): boolean {
+  return type === 10 || type === 11 || type === 12;
 }
 
 /** A channel object as Discord serialises it. */
@@ -125,13 +132,38 @@ export function channelPayload(
   channel: FakeChannel,
   recipient?: DiscordUserPayload,
 ): Record<string, unknown> {
-  if (channel.type === 1) {
+  if (channel.type === 1 || channel.type === 3) {
     return {
       id: channel.id,
-      type: 1,
+      type: channel.type,
       last_message_id: channel.lastMessageId,
       flags: 0,
       recipients: recipient ? [recipient] : [],
+      ...(channel.type === 3
+        ? { name: channel.name || null, icon: null, owner_id: channel.recipientId }
+        : {}),
+    };
+  }
+  if (isThreadType(channel.type)) {
+    return {
+      id: channel.id,
+      type: channel.type,
+      guild_id: channel.guildId,
+      name: channel.name,
+      flags: 0,
+      parent_id: channel.parentId ?? null,
+      owner_id: channel.recipientId ?? '0',
+      last_message_id: channel.lastMessageId,
+      rate_limit_per_user: 0,
+      message_count: 0,
+      member_count: 1,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: 1440,
+        archive_timestamp: new Date(0).toISOString(),
+        locked: false,
+        ...(channel.type === 12 ? { invitable: true } : {}),
+      },
     };
   }
   const voice = channel.type === 2 || channel.type === 13;
@@ -142,7 +174,7 @@ export function channelPayload(
     name: channel.name,
     position: channel.position,
     flags: 0,
-    parent_id: null,
+    parent_id: channel.parentId ?? null,
     permission_overwrites: [],
     nsfw: false,
     ...(voice
@@ -236,8 +268,9 @@ export function guildCreatePayload(options: {
     member_count: guild.memberIds.size + 1,
     voice_states: [],
     members: [memberPayload({ user: options.bot, joinedAt: guild.joinedAt })],
-    channels: options.channels,
-    threads: [],
+    // Active threads come apart from the channels, as on Discord.
+    channels: options.channels.filter((c) => !isThreadType(Number(c.type))),
+    threads: options.channels.filter((c) => isThreadType(Number(c.type))),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

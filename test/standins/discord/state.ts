@@ -96,6 +96,7 @@ export class DiscordState {
           type: channel.type ?? 0,
           name: channel.name ?? `channel-${channel.id}`,
           guildId: guild.id,
+          ...(channel.parentId === undefined ? {} : { parentId: channel.parentId }),
           position,
           lastMessageId: null,
         });

@@ -38,7 +38,10 @@ export interface FakeGuildInput {
 export interface FakeChannelInput {
   id: string;
   name?: string;
+  /** 0 text, 11 public thread, 12 private thread, 10 announcement thread… */
   type?: number;
+  /** A thread's parent channel. */
+  parentId?: string;
 }
 
 /** One HTTP request the stand-in received, with the status it answered. */
@@ -172,6 +175,14 @@ export interface SendDmInput {
   attachments?: unknown[];
 }
 
+/** Input of {@link FakeDiscord.sendGroupDm}. */
+export interface SendGroupDmInput {
+  channelId: string;
+  userId: string;
+  content: string;
+  mentionBot?: boolean;
+}
+
 /** Input of {@link FakeDiscord.sendGuildMessage}. */
 export interface SendGuildMessageInput {
   guildId: string;
@@ -231,6 +242,11 @@ export interface FakeDiscord {
   readonly identifies: Array<{ token: string; intents: number }>;
   /** Dispatches a DM from a user as MESSAGE_CREATE to every identified session with the DirectMessages intent. */
   sendDm(input: SendDmInput): DiscordMessagePayload;
+  /**
+   * Dispatches a message in a group DM (channel type 3, no guild) that the bot can see, as a
+   * user-installed app's owner might bring about; `mentionBot` prefixes the bot's mention.
+   */
+  sendGroupDm(input: SendGroupDmInput): DiscordMessagePayload;
   /** Dispatches a guild text message as MESSAGE_CREATE, stripping content per session as Discord does. */
   sendGuildMessage(input: SendGuildMessageInput): DiscordMessagePayload;
   /** Dispatches a chat-input command interaction in a DM (no `guildId`) or guild channel. */

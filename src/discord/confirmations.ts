@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+
+/** Values kept briefly for a person's confirmation buttons (what a `/forget topic` would delete). */
+export interface Confirmations {
+  /** Keeps `value` for `ownerId`; returns an unguessable key to put in a button. */
+  remember(ownerId: string, value: unknown): string;
+  /** Takes back, once, a value kept for `ownerId`; undefined when expired, unknown or someone else's. */
+  take(ownerId: string, key: string): unknown;
+}
+
+/** Limits of {@link createConfirmations}. */
+export interface ConfirmationsOptions {
+  /** Most values kept for one person; their oldest is dropped first (default 5). */
+  maxPerOwner?: number;
+  /** Most values kept in all; the oldest is dropped first (default 10,000). */
+  maxEntries?: number;
+  /** How long a value stays usable, like the interaction token of the reply it sits on (15 min). */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Confirmations in memory, keyed by 128 random bits and bound to their owner: a crafted button
+ * press can neither guess a key nor use (or use up) someone else's.
+ */
+export function createConfirmations(options: ConfirmationsOptions = {}): Confirmations {
+  const maxPerOwner = options.maxPerOwner ?? 5;
+  const maxEntries = options.maxEntries ?? 10_000;
+  const ttlMs = options.ttlMs ?? 15 * 60_000;
+  const now = options.now ?? Date.now;
+  // Insertion order is age order: the first entries are the oldest.
+  const entries = new Map<string, { ownerId: string; value: unknown; at: number }>();
+
+  function dropExpired(): void {
+    for (const [key, entry] of entries) {
+      if (now() - entry.at < ttlMs) break;
+      entries.delete(key);
+    }
+  }
+
+  return {
+    remember(ownerId, value) {
+      dropExpired();
+      const own = [...entries].filter(([, entry]) => entry.ownerId === ownerId);
+      for (const [key] of own.slice(0, Math.max(0, own.length - maxPerOwner + 1))) {
+        entries.delete(key);
+      }
+      while (entries.size >= maxEntries) entries.delete(entries.keys().next().value ?? '');
+      const key = randomBytes(16).toString('base64url');
+      entries.set(key, { ownerId, value, at: now() });
+      return key;
+    },
+    take(ownerId, key) {
+      const entry = entries.get(key);
+      if (entry === undefined || entry.ownerId !== ownerId) return undefined;
+      entries.delete(key);
+      return now() - entry.at < ttlMs ? entry.value : undefined;
+    },
+  };
+}
