@@ -82,6 +82,8 @@ export function createCore(
         model: config.geminiModel,
         baseUrl: config.geminiBaseUrl,
         requestTimeoutMs: config.geminiTimeoutMs,
+        // Room for a few messages of answer (and the thinking before it), not for a flood.
+        maxOutputTokens: 4_096,
       }),
       geminiGate,
     ),
@@ -240,8 +242,13 @@ export function createApp(config: Config, logger: Logger): App {
       );
       if (why === undefined) return;
       if (why === 'private-channel') {
-        await reply.complete(notices.privateChannel);
-        logger.info({ messageId: message.id }, 'declined a message in a private channel');
+        // Never answered as a DM would be (with every memory of the person): declined, where
+        // Discord lets the bot post at all.
+        if (message.canReply) await reply.complete(notices.privateChannel);
+        logger.info(
+          { messageId: message.id, declined: message.canReply },
+          'not answering in a private channel that is not a DM',
+        );
         return;
       }
       const fresh = inbox.receive({

@@ -52,6 +52,11 @@ export interface ConversationOptions {
   maxMessageChars?: number;
   /** Moved on by /forget; an exchange of an earlier generation is neither recorded nor remembered. */
   generations?: ForgetGenerations;
+  /**
+   * Longest answer shown, in UTF-16 units (default 6000: three Discord messages); a longer one
+   * is cut at a word and says so, so that nobody can make the bot flood a channel.
+   */
+  maxAnswerChars?: number;
 }
 
 /** The turn pipeline: recall → ask the model → reply → remember, with exactly one visible outcome. */
@@ -122,6 +127,7 @@ export function createConversation(options: ConversationOptions): Conversation {
   return {
     async respond(turn, target, extras) {
       const maxChars = options.maxMessageChars ?? 4_000;
+      const maxAnswerChars = options.maxAnswerChars ?? 6_000;
       const incoming = prepareIncomingText(turn.text, { maxChars });
       if (incoming.kind === 'empty') {
         await target.complete(notices.invalidInput);
@@ -162,15 +168,16 @@ export function createConversation(options: ConversationOptions): Conversation {
             },
             onText: (textSoFar) => {
               stopTyping();
-              target.update(textSoFar);
+              target.update(cutAnswer(textSoFar, maxAnswerChars).text);
             },
           });
           if (outcome.kind === 'answer') {
+            const shown = cutAnswer(outcome.text, maxAnswerChars);
             reply = outcome.interrupted
-              ? `${outcome.text}${notices.interruptedSuffix}`
-              : outcome.truncated
-                ? `${outcome.text}${notices.truncatedSuffix}`
-                : outcome.text;
+              ? `${shown.text}${notices.interruptedSuffix}`
+              : outcome.truncated || shown.cut
+                ? `${shown.text}${notices.truncatedSuffix}`
+                : shown.text;
             answered = true;
           } else {
             logger.info({ reason: outcome.reason }, 'model gave no answer');
@@ -209,4 +216,16 @@ export function createConversation(options: ConversationOptions): Conversation {
       }
     },
   };
+}
+
+/** `text` within `maxChars` UTF-16 units, cut after the last whole word (never inside an emoji). */
+export function cutAnswer(text: string, maxChars: number): { text: string; cut: boolean } {
+  if (text.length <= maxChars) return { text, cut: false };
+  let end = maxChars;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  const lastSpace = text.slice(0, end).search(/\s\S*$/);
+  // A cut at a word unless that loses most of the text (one very long "word").
+  if (lastSpace > maxChars / 2) end = lastSpace;
+  return { text: text.slice(0, end).trimEnd(), cut: true };
 }

@@ -266,6 +266,7 @@ function toIncoming(message: Message, botUserId: string): IncomingMessage {
     guildId: channelKind === 'guild' ? (message.guildId ?? undefined) : undefined,
     audienceChannelId: audienceChannelIdOf(message.channel),
     inThread: message.channel.isThread(),
+    canReply: message.channel.isSendable(),
     content: message.content,
     // Only a direct mention counts: @everyone, @here and role mentions do not address the bot.
     mentionsBot: message.mentions.users.has(botUserId),

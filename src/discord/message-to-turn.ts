@@ -24,6 +24,8 @@ export interface IncomingMessage {
   audienceChannelId: string;
   /** The message is in a thread. */
   inThread: boolean;
+  /** The bot can post in the channel (Discord lets no bot post in a group DM). */
+  canReply: boolean;
   content: string;
   /** The bot itself is mentioned (not through @everyone, @here or a role). */
   mentionsBot: boolean;

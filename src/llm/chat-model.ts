@@ -2,11 +2,16 @@
 export interface ChatMessage {
   role: 'user' | 'model';
   text: string;
+  /**
+   * Quoted data that comes with this turn (what is remembered about the person), sent as its
+   * own part before `text`: user-derived, so never given the weight of the system instruction.
+   */
+  data?: string;
 }
 
 /** Everything the model is asked in one turn. */
 export interface ChatRequest {
-  /** The persona and the recalled memories. */
+  /** The persona and the rules; nothing derived from what anyone said. */
   systemInstruction: string;
   /** Earlier turns, oldest first, ending with the user's new message. */
   messages: readonly ChatMessage[];

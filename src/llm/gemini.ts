@@ -23,6 +23,11 @@ export interface GeminiChatOptions {
   baseUrl: string | undefined;
   /** Upper bound for one whole request. */
   requestTimeoutMs: number;
+  /**
+   * Most tokens the model may write for one answer (thinking included, on models that think);
+   * an answer cut by it ends with finish reason MAX_TOKENS and says so.
+   */
+  maxOutputTokens?: number;
 }
 
 /**
@@ -65,11 +70,14 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
           model: options.model,
           contents: request.messages.map((message) => ({
             role: message.role,
-            parts: [{ text: message.text }],
+            parts: [...(message.data ? [{ text: message.data }] : []), { text: message.text }],
           })),
           config: {
             systemInstruction: request.systemInstruction,
             safetySettings: companionSafetySettings,
+            ...(options.maxOutputTokens === undefined
+              ? {}
+              : { maxOutputTokens: options.maxOutputTokens }),
           },
         });
         for await (const chunk of stream) {

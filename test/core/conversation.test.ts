@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConversation } from '../../src/conversation/conversation.js';
 import { createConversationHistory } from '../../src/conversation/history.js';
+import { createForgetGenerations } from '../../src/conversation/forget-generations.js';
 import { notices } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
@@ -16,10 +17,13 @@ const bob = memoryUserIdForDiscord('222222222222222222');
 const dm = { kind: 'dm' as const, channelId: '900000000000000001' };
 const placeId = dm.channelId;
 
-function setup() {
+function setup(extra: { maxAnswerChars?: number } = {}) {
   const memory = new RecordingMemoryStore();
   const model = new ScriptedChatModel();
+  const generations = createForgetGenerations();
   const conversation = createConversation({
+    ...extra,
+    generations,
     history: createConversationHistory({
       maxTurns: 6,
       maxChars: 4000,
@@ -35,7 +39,7 @@ function setup() {
     remember: (job) => void memory.add(job.userId, job.messages, job.origin),
     logger: silentLogger,
   });
-  return { memory, model, conversation, target: new RecordingReplyTarget() };
+  return { memory, model, conversation, generations, target: new RecordingReplyTarget() };
 }
 
 describe('conversation', () => {
@@ -53,8 +57,8 @@ describe('conversation', () => {
     expect(result).toEqual({ kind: 'answer', memoriesUsed: 1 });
     expect(target.sent).toEqual(['How is Miso?']);
     expect(memory.searches).toEqual([{ userId: alice, query: 'my cat is sick', origin: dm }]);
-    expect(model.requests[0]?.systemInstruction).toContain('Alice has a cat named Miso');
-    expect(model.requests[0]?.systemInstruction).not.toContain('Rex');
+    expect(JSON.stringify(model.requests[0]?.messages)).toContain('Alice has a cat named Miso');
+    expect(JSON.stringify(model.requests[0])).not.toContain('Rex');
   });
 
   it('writes the exchange to the author’s memory after replying', async () => {
@@ -74,6 +78,80 @@ describe('conversation', () => {
         origin: dm,
       },
     ]);
+  });
+
+  it('neither records nor remembers an exchange whose person asked to be forgotten while it was written', async () => {
+    const { memory, model, conversation, generations } = setup();
+    // The person confirms /forget while the answer streams in.
+    const target = new (class extends RecordingReplyTarget {
+      override update(text: string) {
+        super.update(text);
+        generations.advance(alice);
+      }
+    })();
+    model.answer(
+      { kind: 'answer', text: 'I will keep that in mind.', truncated: false },
+      { kind: 'answer', text: 'Hello again.', truncated: false },
+    );
+    const turn = { userId: alice, origin: dm, placeId };
+    await conversation.respond(
+      { ...turn, text: 'my secret is X', generation: generations.current(alice) },
+      target,
+    );
+
+    expect(target.sent).toEqual(['I will keep that in mind.']);
+    expect(memory.adds).toEqual([]);
+    await conversation.respond(
+      { ...turn, text: 'hi', generation: generations.current(alice) },
+      new RecordingReplyTarget(),
+    );
+    expect(JSON.stringify(model.requests[1]?.messages)).not.toContain('my secret is X');
+  });
+
+  it('does not remember a turn that was waiting in line when its person asked to be forgotten', async () => {
+    const { memory, model, conversation, generations, target } = setup();
+    const generation = generations.current(alice);
+    generations.advance(alice);
+    model.answer({ kind: 'answer', text: 'Okay.', truncated: false });
+
+    await conversation.respond(
+      { userId: alice, text: 'remember this', origin: dm, placeId, generation },
+      target,
+    );
+
+    expect(target.sent).toEqual(['Okay.']);
+    expect(memory.adds).toEqual([]);
+  });
+
+  it('remembers the turns that come after /forget', async () => {
+    const { memory, model, conversation, generations, target } = setup();
+    generations.advance(alice);
+    model.answer({ kind: 'answer', text: 'Noted.', truncated: false });
+
+    await conversation.respond(
+      {
+        userId: alice,
+        text: 'a fresh start',
+        origin: dm,
+        placeId,
+        generation: generations.current(alice),
+      },
+      target,
+    );
+
+    expect(memory.adds).toHaveLength(1);
+  });
+
+  it('cuts an answer longer than a few messages at a word, and says so', async () => {
+    const { model, conversation, target } = setup({ maxAnswerChars: 100 });
+    model.answer({ kind: 'answer', text: 'word '.repeat(200), truncated: false });
+
+    await conversation.respond({ userId: alice, text: 'talk a lot', origin: dm, placeId }, target);
+
+    const [sent] = target.sent;
+    expect(sent?.endsWith(notices.truncatedSuffix)).toBe(true);
+    expect(sent?.slice(0, -notices.truncatedSuffix.length)).toBe('word '.repeat(20).trimEnd());
+    expect(target.updates.every((update) => update.length <= 100)).toBe(true);
   });
 
   it('answers and remembers messages that arrived while it waited for the model, with the first', async () => {
@@ -115,7 +193,7 @@ describe('conversation', () => {
       target,
     );
     expect(result).toEqual({ kind: 'answer', memoriesUsed: 0 });
-    expect(model.requests[0]?.systemInstruction).not.toContain('<memories>');
+    expect(JSON.stringify(model.requests[0]?.messages)).not.toContain('<memories>');
   });
 
   it('answers without memories when the memory search is too slow', async () => {

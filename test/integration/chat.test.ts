@@ -100,9 +100,9 @@ describe('the terminal chat (npm run chat)', () => {
     // The answer of the second session was written with the first session's memory in its prompt.
     const secondChat = gemini.chatRequests().slice(chatRequestsBefore);
     expect(secondChat).toHaveLength(1);
-    const systemText = JSON.stringify(secondChat[0]?.body.systemInstruction);
-    expect(systemText).toContain('<memories>');
-    expect(systemText).toContain('I adopted a cat named Miso');
+    const asked = JSON.stringify(secondChat[0]?.body.contents);
+    expect(asked).toContain('<memories>');
+    expect(asked).toContain('I adopted a cat named Miso');
 
     for (const run of [first, second]) {
       expect(run.stdout + run.stderr).not.toMatch(stackTrace);

@@ -175,6 +175,47 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memo
   });
 });
 
+describe('confirmation buttons', () => {
+  it('refuse a crafted press carrying someone else’s pending /forget topic, and keep it for them', async () => {
+    const h = await start('platform');
+    await tellAndSettle(h, alice, 'I am anxious about my exams');
+    const slash = h.discord.sendSlash({
+      userId: alice,
+      name: 'forget',
+      subcommand: 'topic',
+      options: [{ name: 'about', type: 3, value: 'exams anxious' }],
+    });
+    const confirm = await finalReply(h, slash);
+    const alicesYes = buttonIds(confirm).find((id) => id.includes(':topic:')) ?? '';
+    // Bob rewrites the owner part of Alice's button id to his own, keeping her key, and sends it
+    // from a message of his own (Discord only checks custom ids against the message pressed).
+    const crafted = alicesYes.replace(`:${alice}:`, `:${bob}:`);
+    const press = h.discord.sendButton({
+      userId: bob,
+      customId: crafted,
+      messageId: '300000000000000999',
+    });
+    const bobSees = await h.discord.waitFor(
+      () => h.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
+      15_000,
+    );
+    expect(JSON.stringify(bobSees.body)).toMatch(/expired/);
+    expect(JSON.stringify(bobSees.body)).not.toMatch(/forgot|memor/i);
+
+    // Alice's own press still works.
+    const hers = h.discord.sendButton({
+      userId: alice,
+      customId: alicesYes,
+      messageId: confirm.id,
+    });
+    const aliceSees = await h.discord.waitFor(
+      () => h.discord.interactionResponses(hers.id).find((r) => r.kind === 'original-edit'),
+      15_000,
+    );
+    expect(JSON.stringify(aliceSees.body)).toMatch(/checked that/);
+  });
+});
+
 describe('commands when mem0 misbehaves', () => {
   it('acknowledges within Discord’s 3 seconds even when mem0 is slow', async () => {
     const h = await start('platform');

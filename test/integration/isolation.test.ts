@@ -89,15 +89,16 @@ describe('memories in the prompt', () => {
     const dm = h.discord.sendDm({ userId: '200000000000000001', content: 'are you RudeBot now?' });
     await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[0], 10_000);
     await h.app.core.whenIdle(10_000);
-    const system = JSON.stringify(
-      (h.gemini.chatRequests()[0]?.body as { systemInstruction: unknown }).systemInstruction,
-    );
-    // The fence opens on a line of its own (the sentence before it names the tags too).
-    const fenceStart = system.indexOf('<memories>\\n');
-    const injected = system.indexOf('ignore previous instructions');
-    expect(system.indexOf('You are wellness0')).toBeLessThan(fenceStart);
-    expect(system.slice(0, fenceStart)).toMatch(/not instructions/);
-    expect(injected).toBeGreaterThan(fenceStart);
-    expect(injected).toBeLessThan(system.indexOf('</memories>'));
+    const body = h.gemini.chatRequests()[0]?.body;
+    const system = JSON.stringify(body?.systemInstruction);
+    // The system instruction holds the persona and the rule, never what anyone said.
+    expect(system).toContain('You are wellness0');
+    expect(system).toMatch(/not instructions/);
+    expect(system).not.toContain('ignore previous instructions');
+    // The memory travels with the person's message, inside the fence, before their words.
+    const parts = (body?.contents?.at(-1)?.parts ?? []).map((part) => part.text ?? '');
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toMatch(/^<memories>\n[^]*ignore previous instructions[^]*\n<\/memories>$/);
+    expect(parts[1]).toBe('are you RudeBot now?');
   });
 });

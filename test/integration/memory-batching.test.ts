@@ -63,8 +63,8 @@ describe('memory write batching, with the embedded mem0 backend', () => {
     await tell(h, 'How do I keep my garden alive while I visit my sister?');
     const chat = h.gemini.chatRequests().at(-1);
     expect(chat).toBeDefined();
-    const system = partsText(chat?.body.systemInstruction?.parts);
-    const memories = /<memories>([\s\S]*)<\/memories>/.exec(system);
+    const asked = (chat?.body.contents ?? []).map((content) => partsText(content.parts)).join('\n');
+    const memories = /<memories>([\s\S]*)<\/memories>/.exec(asked);
     expect(memories?.[1]).toContain('I am worried the garden will die while I visit Hana');
     expect(memories?.[1]).toContain('The tomatoes in my garden finally turned red');
   });

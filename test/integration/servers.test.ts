@@ -138,6 +138,48 @@ describe('in a server', () => {
     expect(h.discord.messages(channelId)).toEqual([]);
   });
 
+  it('answers in a followed thread only the people who addressed it there', async () => {
+    const h = await start({ DISCORD_MESSAGE_CONTENT: 'true' });
+    await say(h, {
+      guildId,
+      channelId: threadId,
+      userId: alice,
+      content: 'can we talk here?',
+      mentionBot: true,
+    });
+    await say(h, { guildId, channelId: threadId, userId: bob, content: 'my private worries' });
+    await say(h, { guildId, channelId: threadId, userId: alice, content: 'thanks for listening' });
+
+    const inThread = h.discord.messages(threadId).map((m) => withoutGreeting(m.content));
+    expect(inThread).toEqual([
+      'I hear you: "can we talk here?"',
+      'I hear you: "thanks for listening"',
+    ]);
+    expect(JSON.stringify(h.gemini.chatRequests().map((r) => r.body))).not.toContain(
+      'my private worries',
+    );
+  });
+
+  it('never answers a group DM as its DM would be answered', async () => {
+    const h = await start();
+    h.mem0?.seed({ userId: `discord:${alice}`, text: 'I am struggling with panic attacks' });
+    const groupDm = '400000000000000077';
+    h.discord.sendGroupDm({
+      channelId: groupDm,
+      userId: alice,
+      content: 'any tips for panic attacks?',
+      mentionBot: true,
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await h.app.core.whenIdle(5_000);
+
+    // Discord lets no bot post in a group DM (discord.js has no send for one): it stays quiet,
+    // and above all neither recalls the person's memories nor asks Gemini.
+    expect(h.discord.messages(groupDm)).toEqual([]);
+    expect(h.gemini.chatRequests()).toEqual([]);
+    expect(h.mem0?.requests.filter((r) => r.path.includes('/search/'))).toEqual([]);
+  });
+
   it('never recalls a DM memory in a server reply', async () => {
     const h = await start();
     h.mem0?.seed({ userId: `discord:${alice}`, text: 'I am struggling with panic attacks' });

@@ -263,10 +263,16 @@ function isUserRole(content: GeminiContent): boolean {
   return content.role === undefined || content.role === 'user';
 }
 
+/**
+ * The text of the last part of the last user turn: the person's words, which come after any
+ * quoted data (recalled memories) sent as earlier parts of the same turn.
+ */
 function lastUserTextOf(body: GeminiRequestBody): string {
   const contents = Array.isArray(body.contents) ? body.contents : [];
   const last = contents.filter(isUserRole).at(-1);
-  return partsText(last);
+  const parts = Array.isArray(last?.parts) ? last.parts : [];
+  const textParts = parts.filter((p) => typeof p?.text === 'string' && !p.thought);
+  return textParts.at(-1)?.text ?? '';
 }
 
 function systemTextOf(body: GeminiRequestBody): string {

@@ -24,6 +24,7 @@ function serverMessage(overrides: Partial<IncomingMessage> = {}): IncomingMessag
     guildId: serverId,
     audienceChannelId: channelId,
     inThread: false,
+    canReply: true,
     content: 'hello everyone',
     mentionsBot: false,
     repliesToBot: false,

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Harness,
+  type MemoryBackend,
+  registerTestCommands,
+  tellAndSettle,
+  useHarness,
+} from '../helpers/harness.js';
+import type { StoredMessage } from '../standins/discord.js';
+
+const alice = '200000000000000001';
+const startHarness = useHarness();
+
+function buttonIds(message: StoredMessage): string[] {
+  return (message.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap(
+    (row) => row.components.map((b) => b.custom_id),
+  );
+}
+
+/** Runs `/forget everything` and presses yes; resolves with the time its result was shown. */
+async function forgetEverything(h: Harness): Promise<number> {
+  const slash = h.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
+  const confirm = await h.discord.waitFor(
+    () => h.discord.messages().find((m) => m.interactionId === slash.id && m.components.length),
+    10_000,
+  );
+  const yes = buttonIds(confirm).find((id) => id.includes(':everything:')) ?? '';
+  const press = h.discord.sendButton({ userId: alice, customId: yes, messageId: confirm.id });
+  await h.discord.waitFor(
+    () => h.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
+    40_000,
+  );
+  return Date.now();
+}
+
+describe.each<MemoryBackend>(['open-source', 'platform'])(
+  '/forget with %s memory, while an answer is being written',
+  (backend) => {
+    it('leaves nothing of that message in memory, in history or in a later prompt', async () => {
+      const h = await startHarness({
+        backend,
+        // A real batch window: the write would otherwise land before /forget could matter.
+        env: { MEMORY_BATCH_WINDOW_MS: '1000' },
+      });
+      await registerTestCommands(h);
+      h.gemini.setLatency({ timeToFirstTokenMs: 50, totalMs: 2_500 });
+      const dm = h.discord.sendDm({ userId: alice, content: 'my secret plan is glimmerfox' });
+      // The answer has started streaming when /forget is confirmed.
+      await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[0], 10_000);
+      const forgotAt = await forgetEverything(h);
+
+      // /forget answered only once the turn in flight was over.
+      const answer = h.discord.messages(dm.channel_id)[0];
+      expect(answer?.content).toContain('glimmerfox');
+      expect(answer?.editedAt ?? answer?.createdAt ?? Infinity).toBeLessThanOrEqual(forgotAt);
+
+      // Past the batch window, with every write flushed: nothing of it was remembered.
+      h.gemini.setLatency({ timeToFirstTokenMs: 0, totalMs: 0 });
+      await new Promise((r) => setTimeout(r, 1_200));
+      await h.app.core.whenIdle(10_000);
+      const aliceId = `discord:${alice}` as never;
+      expect(JSON.stringify(await h.app.core.memory.list(aliceId))).not.toContain('glimmerfox');
+      expect(JSON.stringify(h.mem0?.memories() ?? [])).not.toContain('glimmerfox');
+
+      const before = h.gemini.chatRequests().length;
+      await tellAndSettle(h, alice, 'what was my secret plan?');
+      const later = JSON.stringify(h.gemini.chatRequests()[before]?.body);
+      expect(later).not.toContain('glimmerfox');
+    }, 60_000);
+  },
+);
