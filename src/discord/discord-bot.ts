@@ -143,6 +143,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     ref: { messageId: string; inGuild: boolean; existingReply?: Message },
   ): ReplyTarget {
     let stopTypingNow = () => {};
+    let failedUpdates = 0;
     const paced = <T>(write: () => Promise<T>): Promise<T> => channelPacer.run(channel.id, write);
     const reply = createStreamingReply<Message>(
       {
@@ -181,7 +182,16 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       },
       {
         minUpdateIntervalMs: replyEditIntervalMs,
-        onError: (error) => logger.warn({ err: error, channelId: channel.id }, 'reply failed'),
+        // A channel that refuses one update (no Send Messages, say) refuses the rest: one warning
+        // per reply, then only a count.
+        onError: (error) => {
+          failedUpdates += 1;
+          if (failedUpdates === 1) {
+            logger.warn({ err: error, channelId: channel.id }, 'reply failed');
+          } else {
+            logger.debug({ failedUpdates, channelId: channel.id }, 'reply failed again');
+          }
+        },
         onFirstMessage: (handle) => {
           stopTypingNow();
           options.onReplyStarted?.(ref.messageId, handle.id);

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, expect } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { type App, createApp } from '../../src/app.js';
+import type { Logger } from '../../src/logger.js';
 import { registerCommands } from '../../src/discord/register-commands.js';
 import { type Config, parseConfig } from '../../src/config.js';
 import {
@@ -50,6 +51,8 @@ export async function startHarness(options: {
   env?: Record<string, string>;
   discord?: Omit<FakeDiscordOptions, 'token'>;
   mem0?: Omit<FakeMem0Options, 'apiKey'>;
+  /** The app's logger; a silent one (or TEST_LOG_LEVEL's) when absent. */
+  logger?: Logger;
 }): Promise<Harness> {
   const standInsStarted = performance.now();
   const discord = await startFakeDiscord({ ...options.discord, token: testDiscordToken });
@@ -82,7 +85,8 @@ export async function startHarness(options: {
     { cwd: process.cwd() },
   );
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const app = createApp(parsed.config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = createApp(parsed.config, logger);
   const appStarted = performance.now();
   const identity = await app.start();
   const appStartMs = performance.now() - appStarted;
