@@ -22,15 +22,33 @@ async function forgetAndVerify(
     remaining = await stillThere(ctx, targets === 'everything' ? undefined : before);
     if (remaining.length === 0) break;
   }
-  return { deleted: Math.max(0, before.length - remaining.length), remaining };
+  const deleted = before.filter((m) => !remaining.some((left) => left.id === m.id)).length;
+  return { deleted, remaining };
 }
 
-/** What is still stored: everything listed (when forgetting all), or any target still listed or searchable. */
-async function stillThere(ctx: CommandContext, targets: StoredMemory[] | undefined) {
+/**
+ * What is still stored: everything listed, searchable or kept as an entity (when forgetting all),
+ * or any target still listed or searchable.
+ */
+async function stillThere(
+  ctx: CommandContext,
+  targets: StoredMemory[] | undefined,
+): Promise<StoredMemory[]> {
   const listed = await ctx.memory.list(ctx.userId);
   if (targets === undefined) {
     const found = await ctx.memory.search(ctx.userId, 'me', { limit: 5, origin: { kind: 'dm' } });
-    return [...listed, ...found.map((m) => ({ ...m, origin: undefined }))];
+    const entities = await ctx.memory.listEntities(ctx.userId);
+    return [
+      ...listed,
+      ...found.map((m) => ({ ...m, origin: undefined })),
+      ...entities.map((text, i) => ({
+        id: `entity:${i}`,
+        text: `“${text}”, a name or place linked to your memories`,
+        createdAt: undefined,
+        score: undefined,
+        origin: undefined,
+      })),
+    ];
   }
   const ids = new Set(targets.map((m) => m.id));
   const left = listed.filter((m) => ids.has(m.id));

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { createConversation, type Turn, type TurnResult } from './conversation/conversation.js';
@@ -26,6 +25,8 @@ import { createDurableWriteQueue } from './memory/durable-write-queue.js';
 import { createMem0PlatformStore } from './memory/mem0-platform.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import { type MemoryUserId, memoryUserIdForDiscord } from './memory/user-id.js';
+import { clearingDeletedText } from './memory/clearing-deleted-text.js';
+import { prepareDataDir } from './storage/data-dir.js';
 
 /** The parts of the app shared by the Discord bot and the terminal chat. */
 export interface Core {
@@ -39,6 +40,8 @@ export interface Core {
    * nothing; waits for the turn running now (bounded) and for their memory writes in flight.
    */
   forgetShortTerm(userId: MemoryUserId): Promise<void>;
+  /** Clears text deleted so far (landed or discarded memory writes) from the WAL of the write queue's file. */
+  clearDeletedText(): void;
   /** Waits for turns and pending memory writes, then releases the memory store. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -63,7 +66,7 @@ export function createCore(
   const memory = createMemoryStore(config, (call) =>
     geminiGate.schedule(call, undefined, { background: true }),
   );
-  mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir);
   // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
   // A person's exchanges in one place are batched, since every mem0 add costs an extraction call.
   const writes = createDurableWriteQueue({
@@ -137,6 +140,7 @@ export function createCore(
     },
     memory,
     whenIdle,
+    clearDeletedText: () => writes.clearDeletedText(),
     async forgetShortTerm(userId) {
       // First, so that no turn of theirs records anything from now on; then let the one running
       // finish on Discord (it will not be remembered) before its history is cleared.
@@ -188,7 +192,15 @@ export function createApp(config: Config, logger: Logger): App {
     `${thread.channelId}|${thread.authorId}`;
   const confirmations = createConfirmations();
   // Received and answered messages, on disk: no message is answered twice, none is lost to a crash.
-  const inbox = createMessageInbox({ path: join(config.dataDir, 'inbox.db') });
+  const inbox = createMessageInbox({
+    path: join(config.dataDir, 'inbox.db'),
+    keepTextMs: recoverWithinMs,
+  });
+  // What a command deletes is then cleared from the WAL of every file that held its text.
+  const commandMemory = clearingDeletedText(core.memory, () => {
+    core.clearDeletedText();
+    inbox.clearDeletedText();
+  });
 
   /** Answers the messages a run that died had received but not answered. */
   async function recoverUnanswered(): Promise<void> {
@@ -228,8 +240,11 @@ export function createApp(config: Config, logger: Logger): App {
       contextFor: (discordUserId, guildId) => ({
         userId: memoryUserIdForDiscord(discordUserId),
         place: guildId === undefined ? { kind: 'dm' } : { kind: 'guild', guildId },
-        memory: core.memory,
-        forgetShortTerm: () => core.forgetShortTerm(memoryUserIdForDiscord(discordUserId)),
+        memory: commandMemory,
+        forgetShortTerm: async () => {
+          await core.forgetShortTerm(memoryUserIdForDiscord(discordUserId));
+          inbox.forgetAuthor(discordUserId);
+        },
         remember: (value) => confirmations.remember(discordUserId, value),
         recall: (key) => confirmations.take(discordUserId, key),
       }),

@@ -25,7 +25,7 @@ export interface CommandContext {
   userId: MemoryUserId;
   /** Where the command was used, for display. */
   place: { kind: 'dm' } | { kind: 'guild'; guildId: string };
-  memory: Pick<MemoryStore, 'list' | 'search' | 'delete' | 'deleteAll'>;
+  memory: Pick<MemoryStore, 'list' | 'search' | 'delete' | 'deleteAll' | 'listEntities'>;
   /** Forgets the caller's short-term conversation and waits for their memory writes in flight. */
   forgetShortTerm(): Promise<void>;
   /** Keeps a value for a later button press (a confirmation); returns its key. */

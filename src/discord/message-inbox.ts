@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { checkpoint, openSqliteFile } from '../storage/sqlite-file.js';
 
 /** A message the bot was asked to answer, as kept until it is answered. */
 export interface InboxMessage {
@@ -22,21 +22,39 @@ export interface MessageInbox {
   answered(id: string): void;
   /** Messages received but never answered (a run died), newest last, received within `maxAgeMs`. */
   unanswered(maxAgeMs: number): InboxMessage[];
+  /** Drops the text of every message from `authorId` (for /forget), also from the file's WAL; they will not be answered after a restart. */
+  forgetAuthor(authorId: string): void;
+  /** Clears from the file's WAL the text dropped so far (it is zeroed in the file itself). */
+  clearDeletedText(): void;
   close(): void;
 }
 
-// Ids are kept this long after the answer to recognise replays; the text is dropped at once.
-const keepAnsweredMs = 24 * 60 * 60 * 1000;
+// Ids are kept this long to recognise replays; the text goes once answered or too old to recover.
+const keepIdsMs = 24 * 60 * 60 * 1000;
+// How often text too old to recover is dropped (and dropped text cleared from the WAL).
+const textPruneIntervalMs = 60_000;
+
+/** Options for {@link createMessageInbox}. */
+export interface MessageInboxOptions {
+  /** The SQLite file (its folder exists). */
+  path: string;
+  /**
+   * A message's text is dropped once this old, answered or not: a restart answers only messages
+   * younger than that (pass the recovery window). Default: a day.
+   */
+  keepTextMs?: number;
+  now?: () => number;
+}
 
 /**
- * A MessageInbox in SQLite (WAL, synchronous NORMAL): each write survives the process dying before
- * it returns. An fsync per message (FULL) would block the event loop on the reply path.
+ * A MessageInbox in SQLite (see `openSqliteFile`): each write survives the process dying before
+ * it returns. Every minute, text older than `keepTextMs` is dropped, and text dropped since the
+ * last time is cleared from the WAL.
  */
-export function createMessageInbox(options: { path: string; now?: () => number }): MessageInbox {
+export function createMessageInbox(options: MessageInboxOptions): MessageInbox {
   const now = options.now ?? Date.now;
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const keepTextMs = options.keepTextMs ?? keepIdsMs;
+  const db = openSqliteFile(options.path);
   db.exec(`CREATE TABLE IF NOT EXISTS inbox (
     id TEXT PRIMARY KEY,
     channel_id TEXT NOT NULL,
@@ -46,7 +64,9 @@ export function createMessageInbox(options: { path: string; now?: () => number }
     received_at INTEGER NOT NULL,
     reply_message_id TEXT,
     answered_at INTEGER
-  )`);
+  );
+  CREATE INDEX IF NOT EXISTS inbox_by_received ON inbox (received_at);
+  CREATE INDEX IF NOT EXISTS inbox_by_author ON inbox (author_id);`);
   const insert = db.prepare(
     `INSERT OR IGNORE INTO inbox (id, channel_id, guild_id, author_id, content, received_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -57,15 +77,35 @@ export function createMessageInbox(options: { path: string; now?: () => number }
     `SELECT * FROM inbox WHERE answered_at IS NULL AND received_at >= ? ORDER BY received_at`,
   );
   const prune = db.prepare('DELETE FROM inbox WHERE received_at < ?');
+  const pruneText = db.prepare(
+    'UPDATE inbox SET content = NULL WHERE received_at < ? AND content IS NOT NULL',
+  );
+  const dropAuthorText = db.prepare(
+    `UPDATE inbox SET content = NULL, answered_at = COALESCE(answered_at, ?) WHERE author_id = ?`,
+  );
+  // Whether text was dropped since the last checkpoint: it still sits in old WAL frames.
+  let textDropped = false;
+  function clearDeletedText(): void {
+    if (!db.open) return;
+    checkpoint(db);
+    textDropped = false;
+  }
+  function dropOldText(): void {
+    if (pruneText.run(now() - keepTextMs).changes > 0) textDropped = true;
+    if (textDropped) clearDeletedText();
+  }
   // At open and then at most hourly as messages arrive, so the file stays a day's worth.
   let prunedAt = now();
-  prune.run(prunedAt - keepAnsweredMs);
+  prune.run(prunedAt - keepIdsMs);
+  dropOldText();
+  const textTimer = setInterval(dropOldText, textPruneIntervalMs);
+  textTimer.unref();
 
   return {
     receive(message) {
       if (now() - prunedAt > 60 * 60 * 1000) {
         prunedAt = now();
-        prune.run(prunedAt - keepAnsweredMs);
+        prune.run(prunedAt - keepIdsMs);
       }
       const result = insert.run(
         message.id,
@@ -81,7 +121,7 @@ export function createMessageInbox(options: { path: string; now?: () => number }
       setReply.run(replyMessageId, id);
     },
     answered(id) {
-      setAnswered.run(now(), id);
+      if (setAnswered.run(now(), id).changes > 0) textDropped = true;
     },
     unanswered(maxAgeMs) {
       const rows = pending.all(now() - maxAgeMs) as Array<{
@@ -103,7 +143,13 @@ export function createMessageInbox(options: { path: string; now?: () => number }
         replyMessageId: row.reply_message_id ?? undefined,
       }));
     },
+    forgetAuthor(authorId) {
+      dropAuthorText.run(now(), authorId);
+      clearDeletedText();
+    },
+    clearDeletedText,
     close() {
+      clearInterval(textTimer);
       db.close();
     },
   };

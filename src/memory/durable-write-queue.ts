@@ -1,9 +1,10 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { ExchangeMessage, MemoryOrigin } from './memory-store.js';
 import { isMemoryUserId, type MemoryUserId, requireMemoryUserId } from './user-id.js';
 import { memorySession } from './scope.js';
+import { checkpoint, openSqliteFile } from '../storage/sqlite-file.js';
 
 /** One exchange (or a batch of them) to remember for one person: the arguments of one `MemoryStore.add`. */
 export interface MemoryWriteJob {
@@ -22,8 +23,10 @@ export interface MemoryWriteQueue {
   stop(timeoutMs: number): Promise<void>;
   /** Makes every job now waiting due at once, without waiting for its batch window (nothing more will join it, as at shutdown). */
   flush(): void;
-  /** Removes every queued job of `userId` (for /forget) and waits for that user's batch in flight to settle; returns how many were removed. */
+  /** Removes every queued job of `userId` (for /forget), waits for that user's batch in flight to settle and clears their text from the file's WAL; returns how many were removed. */
   discard(userId: MemoryUserId): Promise<number>;
+  /** Clears from the file's WAL the text of jobs written or discarded so far (it is zeroed in the file itself). */
+  clearDeletedText(): void;
   /** Depth (every job on disk, those in flight included), age of the oldest job and jobs in flight, for logs and tests. */
   stats(): { depth: number; oldestAgeMs: number | undefined; inFlight: number };
   /** Resolves true when no job is queued or in flight, false after `timeoutMs`. */
@@ -128,13 +131,8 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
   const maxJobsPerBatch = Math.max(1, options.maxJobsPerBatch ?? 1);
   const maxBatchChars = Math.max(1, options.maxBatchChars ?? 12_000);
 
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode: a commit is in the OS before `enqueue` returns, so an enqueued job
-  // survives the process dying (kill -9, a crash); only an OS crash or power cut can lose the
-  // last moments. FULL would also cover those, but its fsync per job blocks the event loop
-  // (better-sqlite3 is synchronous), which under load delayed everyone's replies.
-  db.pragma('synchronous = NORMAL');
+  // An enqueued job survives the process dying (kill -9, a crash): see openSqliteFile.
+  const db = openSqliteFile(options.path);
   db.exec(`CREATE TABLE IF NOT EXISTS memory_write_jobs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id TEXT NOT NULL,
@@ -435,9 +433,15 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       if (running !== undefined) deleteJobs(running.ids);
       const removed = deleteUserJobs.run(userId).changes;
       if (running !== undefined) await running.done;
+      // The exchanges of their jobs written earlier are zeroed in the file but not yet in the WAL.
+      if (!closed) checkpoint(db);
       logger.debug({ userId, removed }, 'discarded queued memory writes');
       notifyIfEmpty();
       return removed;
+    },
+
+    clearDeletedText() {
+      if (!closed) checkpoint(db);
     },
 
     stats,

@@ -1,6 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { SearchFilters, VectorStore, VectorStoreResult } from 'mem0ai/oss';
+import { checkpoint, openSqliteFile, removeSqliteFile } from '../storage/sqlite-file.js';
 
 // A vector store for mem0 open source that gives the same answers as its stock 'memory' store
 // (`MemoryVectorStore` in mem0ai 3.3.1) but reads only the rows a filter can match. The stock
@@ -376,9 +377,7 @@ export class IndexedVectorStore implements VectorStore {
     } finally {
       legacy.close();
     }
-    for (const suffix of ['', '-journal', '-wal', '-shm']) {
-      rmSync(`${legacyDbPath}${suffix}`, { force: true });
-    }
+    removeSqliteFile(legacyDbPath);
   }
 
   async insert(vectors: number[][], ids: string[], payloads: Payload[]): Promise<void> {
@@ -517,6 +516,16 @@ export class IndexedVectorStore implements VectorStore {
     this.statement(`DELETE FROM "${this.table}" WHERE id = ?`).run(vectorId);
   }
 
+  /** Replaces a row's payload and keeps its vector (for a change that does not alter the embedded text). */
+  async setPayload(vectorId: string, payload: Payload): Promise<void> {
+    const json = JSON.stringify(payload);
+    const c = derivedColumns(json);
+    this.statement(
+      `UPDATE "${this.table}" SET user_id = ?, run_id = ?, agent_id = ?, keyword_text = ?,
+       payload = ? WHERE id = ?`,
+    ).run(c.user_id, c.run_id, c.agent_id, c.keyword_text, json, vectorId);
+  }
+
   /** Deletes every row; the meta table (mem0's anonymous id, the import record) stays. */
   async deleteCol(): Promise<void> {
     this.statements.clear();
@@ -573,18 +582,16 @@ export interface IndexedVectorStoresOptions {
 export interface IndexedVectorStores {
   memories: IndexedVectorStore;
   entities: IndexedVectorStore;
+  /** Clears deleted text from the file's WAL (see `checkpoint`): call after deleting someone's memories. */
+  checkpoint(): void;
   /** Closes the connection; the stores must not be used afterwards. */
   close(): void;
 }
 
-/** Opens (or creates) the SQLite file of mem0's memories and entities, in WAL mode. */
+/** Opens (or creates) the SQLite file of mem0's memories and entities (see `openSqliteFile`). */
 export function openIndexedVectorStores(options: IndexedVectorStoresOptions): IndexedVectorStores {
-  const database = new Database(options.path);
+  const database = openSqliteFile(options.path);
   try {
-    database.pragma('journal_mode = WAL');
-    // As the durable write queue: a commit survives the process dying; only an OS crash or power
-    // cut can lose the last moments, and an fsync per write would block the event loop.
-    database.pragma('synchronous = NORMAL');
     const memories = new IndexedVectorStore({
       database,
       collectionName: options.collectionName,
@@ -597,7 +604,12 @@ export function openIndexedVectorStores(options: IndexedVectorStoresOptions): In
       dimension: options.dimension,
       legacyDbPath: options.legacy?.entitiesDbPath,
     });
-    return { memories, entities, close: () => database.close() };
+    return {
+      memories,
+      entities,
+      checkpoint: () => void checkpoint(database),
+      close: () => database.close(),
+    };
   } catch (error) {
     database.close();
     throw error;

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Memory, type VectorStore } from 'mem0ai/oss';
 import { type IndexedVectorStores, openIndexedVectorStores } from './indexed-vector-store.js';
 import { type MemoryStore, newestFirst, originMetadata, toStoredMemory } from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
+import { makePrivateDir } from '../storage/private-files.js';
 
 /** Options for the embedded mem0 open-source backend. */
 export interface Mem0OpenSourceOptions {
@@ -108,7 +108,7 @@ export interface IndexedMem0Memory {
  * are moved into it on first start. Throws at once if mem0's internals do not fit the seam.
  */
 export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): IndexedMem0Memory {
-  mkdirSync(options.dataDir, { recursive: true });
+  makePrivateDir(options.dataDir);
   const collectionName = 'memories';
   const memory = new Memory({
     version: 'v1.1',
@@ -166,7 +166,7 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
  * embedder and a SQLite file under `dataDir`. Its Gemini calls honour the SDK-wide base URL.
  */
 export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): MemoryStore {
-  const { memory, ready, close } = createIndexedMem0Memory(options);
+  const { memory, stores, ready, close } = createIndexedMem0Memory(options);
   return {
     async search(userId, query, { limit, origin }) {
       await ready;
@@ -208,14 +208,51 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       // Never delete on someone else's behalf, whatever id a button carried.
       if (found?.user_id !== owner) return false;
       await memory.delete(memoryId);
+      await dropDanglingEntities(stores, owner);
+      stores.checkpoint();
       return true;
     },
     async deleteAll(userId) {
       await ready;
-      await memory.deleteAll({ userId: requireMemoryUserId(userId) });
+      const owner = requireMemoryUserId(userId);
+      await memory.deleteAll({ userId: owner });
+      // No memory of theirs is left, so every entity row of theirs goes.
+      await dropDanglingEntities(stores, owner);
+      stores.checkpoint();
+    },
+    async listEntities(userId) {
+      await ready;
+      const [entities] = await stores.entities.list(
+        { user_id: requireMemoryUserId(userId) },
+        Number.MAX_SAFE_INTEGER,
+      );
+      return entities.map((entity) => String(entity.payload.data ?? ''));
     },
     async close() {
       await close();
     },
   };
+}
+
+/**
+ * Removes from `owner`'s entity rows the links to memories that no longer exist, and deletes the
+ * rows left with none. mem0 does this itself when it deletes a memory, except for an entity whose
+ * re-embedding fails, which keeps its text and the link; no embedding is needed here, since the
+ * entity's text (and so its vector) does not change.
+ */
+async function dropDanglingEntities(stores: IndexedVectorStores, owner: string): Promise<void> {
+  const everything = Number.MAX_SAFE_INTEGER;
+  const [memories] = await stores.memories.list({ user_id: owner }, everything);
+  const existing = new Set(memories.map((memory) => memory.id));
+  const [entities] = await stores.entities.list({ user_id: owner }, everything);
+  for (const entity of entities) {
+    const links: unknown[] = Array.isArray(entity.payload.linkedMemoryIds)
+      ? (entity.payload.linkedMemoryIds as unknown[])
+      : [];
+    const kept = links.filter((id) => typeof id === 'string' && existing.has(id));
+    if (kept.length === 0) await stores.entities.delete(entity.id);
+    else if (kept.length < links.length) {
+      await stores.entities.setPayload(entity.id, { ...entity.payload, linkedMemoryIds: kept });
+    }
+  }
 }

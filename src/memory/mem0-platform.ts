@@ -71,6 +71,11 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
     async deleteAll(userId) {
       await client.deleteAll({ userId: requireMemoryUserId(userId) });
     },
+    // The Platform keeps no entities on this machine; whatever it derives from memories stays on
+    // mem0's side with them.
+    async listEntities() {
+      return [];
+    },
     async close() {},
   };
 }

@@ -59,10 +59,18 @@ export interface MemoryStore {
    * what may be recalled there (see `recallSession`).
    */
   list(userId: MemoryUserId, options?: { origin?: MemoryOrigin }): Promise<StoredMemory[]>;
-  /** Deletes one memory if it belongs to `userId`; false when it does not exist or is someone else's. */
+  /**
+   * Deletes one memory if it belongs to `userId`, and its links from the entities kept beside it;
+   * false when it does not exist or is someone else's.
+   */
   delete(userId: MemoryUserId, memoryId: string): Promise<boolean>;
-  /** Deletes every memory of `userId`. */
+  /** Deletes every memory of `userId`, and every entity kept beside them. */
   deleteAll(userId: MemoryUserId): Promise<void>;
+  /**
+   * The entities (names, places) extracted from `userId`'s memories and kept beside them to help
+   * search, as text; for /forget to check that none is left.
+   */
+  listEntities(userId: MemoryUserId): Promise<string[]>;
   /** Releases files and connections. */
   close(): Promise<void>;
 }

@@ -103,6 +103,10 @@ export class RecordingMemoryStore implements MemoryStore {
     this.stored.delete(userId);
   }
 
+  async listEntities(): Promise<string[]> {
+    return [];
+  }
+
   async close() {}
 }
 

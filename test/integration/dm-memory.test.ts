@@ -106,7 +106,7 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
       await h.app.core.whenIdle(5_000);
       expect(h.discord.messages(sent.channel_id)[0]?.content).toContain('hello, is anyone there?');
       const chat = h.gemini.chatRequests();
-      expect(JSON.stringify(chat.at(-1)?.body)).not.toContain('<memories>');
+      expect(JSON.stringify(chat.at(-1)?.body.contents)).not.toContain('<memories>');
       if (h.mem0) h.mem0.setUnreachable(false);
       await h.app.core.whenIdle(5_000);
     });
