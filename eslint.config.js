@@ -12,8 +12,11 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        // The benchmark's probe is plain JavaScript: node preloads it into the bot's process.
-        projectService: { allowDefaultProject: ['bench/probe.mjs'] },
+        // The benchmark's probe and the tests' network watch are plain JavaScript: node preloads
+        // them into the bot's process.
+        projectService: {
+          allowDefaultProject: ['bench/probe.mjs', 'test/helpers/net-watch.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -33,6 +36,18 @@ export default tseslint.config(
   {
     files: ['bench/probe.mjs'],
     languageOptions: { globals: { process: 'readonly', setInterval: 'readonly' } },
+  },
+  {
+    // It wraps Node functions of every shape, so its values are untyped by nature.
+    files: ['test/helpers/net-watch.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
   },
   prettier,
 );

@@ -1,14 +1,17 @@
 // Entry: the terminal chat, the original wellness0 conversation on the same core as the Discord bot.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { format } from 'node:util';
 import { describeConfigProblems } from './config.js';
 import { loadSettings } from './settings.js';
 import { type MemoryUserId, memoryUserIdForTerminal } from './memory/user-id.js';
 import { terminalNameFromAccount } from './terminal/chat-user.js';
 import { createTerminalReply, statusLine } from './terminal/terminal-reply.js';
+import { makePrivateDir, openPrivateFile } from './storage/private-files.js';
+
+// Whatever this process creates (mem0's own files in MEM0_DIR too) is readable by this user only.
+process.umask(0o077);
 
 const parsed = loadSettings(process.env, { cwd: process.cwd(), purpose: 'terminal-chat' });
 const problems = parsed.ok ? [] : [...parsed.problems];
@@ -30,17 +33,18 @@ const memoryUserId = userId;
 const dataDir = config.dataDir;
 
 // mem0 reads these when its module loads, so they are settled before the app is imported.
-// Telemetry stays off unless the user turns it on; mem0's own files live in DATA_DIR.
-process.env.MEM0_TELEMETRY ??= 'false';
+// Telemetry is on only when MEM0_TELEMETRY is exactly `true`; mem0 counts anything but `false`
+// (an empty value too) as on, so it is always overwritten. mem0's own files live in DATA_DIR.
+process.env.MEM0_TELEMETRY = config.mem0Telemetry ? 'true' : 'false';
 process.env.MEM0_DIR ??= join(dataDir, 'mem0');
 
-const { createLogger } = await import('./logger.js');
+const { createLogger, routeConsoleTo } = await import('./logger.js');
 const { createCore } = await import('./app.js');
 
 // The terminal is for the conversation, so log lines go to a file; synchronous writes keep the
 // last lines when the chat exits.
-mkdirSync(dataDir, { recursive: true });
-const logFd = config.logLevel === 'silent' ? undefined : openSync(join(dataDir, 'chat.log'), 'a');
+makePrivateDir(dataDir);
+const logFd = config.logLevel === 'silent' ? undefined : openPrivateFile(join(dataDir, 'chat.log'));
 const logger = createLogger({
   level: config.logLevel,
   secrets: [
@@ -53,11 +57,9 @@ const logger = createLogger({
     },
   },
 });
-// mem0 reports through console.*, which would land in the middle of the conversation.
-console.log = console.info = (...args: unknown[]) => logger.info(format(...args));
-console.debug = (...args: unknown[]) => logger.debug(format(...args));
-console.warn = (...args: unknown[]) => logger.warn(format(...args));
-console.error = (...args: unknown[]) => logger.error(format(...args));
+// mem0 reports through console.*, which would land in the middle of the conversation (and
+// quotes what it extracted); its lines go through the logger, scrubbed.
+routeConsoleTo(logger, console);
 
 const core = createCore(config, logger);
 logger.info(

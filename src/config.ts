@@ -20,6 +20,12 @@ export interface Config {
   memory:
     | { backend: 'platform'; apiKey: string; host: string | undefined }
     | { backend: 'open-source'; dataDir: string; embeddingDimensions: number };
+  /**
+   * Whether mem0 (open source and the Platform client) may send its anonymous usage telemetry:
+   * only when MEM0_TELEMETRY is exactly `true`. When off, mem0 open source also skips fetching its
+   * notices file from GitHub.
+   */
+  mem0Telemetry: boolean;
   /** Folder of the bot's own files (local memories, the memory write queue, the message inbox); created if missing. */
   dataDir: string;
   memorySearchTimeoutMs: number;
@@ -146,6 +152,12 @@ const schema = z.object({
   MAX_MEMORIES_PER_PROMPT: positiveInt('MAX_MEMORIES_PER_PROMPT', 8, 50),
   MEMORY_BATCH_WINDOW_MS: nonNegativeInt('MEMORY_BATCH_WINDOW_MS', 30_000, 600_000),
   MEMORY_BATCH_MAX_EXCHANGES: positiveInt('MEMORY_BATCH_MAX_EXCHANGES', 6, 20),
+  // Exactly `true`, not trimmed or case-folded: an empty value (as `cp .env.example .env` leaves
+  // it), a typo or `1` keeps it off. mem0 itself counts everything but `false` as on.
+  MEM0_TELEMETRY: z
+    .string()
+    .optional()
+    .transform((value) => value === 'true'),
   PERSONA: optionalText,
   PERSONA_FILE: optionalText,
   MAX_MESSAGE_CHARS: intInRange('MAX_MESSAGE_CHARS', 4_000, 100, 100_000),
@@ -166,7 +178,7 @@ const schema = z.object({
     .transform((level) => (level ?? 'info') as Config['logLevel']),
 });
 
-/** Every variable the configuration reads (entries also read MEM0_TELEMETRY and CHAT_USER). */
+/** Every variable the configuration reads (the terminal chat also reads CHAT_USER). */
 export const configVariables: readonly string[] = Object.keys(schema.shape);
 
 /**
@@ -223,6 +235,7 @@ export function parseConfig(
               dataDir,
               embeddingDimensions: e.MEMORY_EMBEDDING_DIMENSIONS,
             },
+      mem0Telemetry: e.MEM0_TELEMETRY,
       dataDir,
       memorySearchTimeoutMs: e.MEMORY_SEARCH_TIMEOUT_MS,
       maxMemoriesPerPrompt: e.MAX_MEMORIES_PER_PROMPT,

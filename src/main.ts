@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describeConfigProblems } from './config.js';
 import { loadSettings } from './settings.js';
 
+// Whatever this process creates (mem0's own files in MEM0_DIR too) is readable by this user only.
+process.umask(0o077);
+
 const parsed = loadSettings(process.env, { cwd: process.cwd() });
 if (!parsed.ok) {
   console.error(describeConfigProblems(parsed.problems));
@@ -11,11 +14,12 @@ if (!parsed.ok) {
 const config = parsed.config;
 
 // mem0 reads these when its module loads, so they are settled before the app is imported.
-// Telemetry stays off unless the operator turns it on; mem0's own files live in DATA_DIR.
-process.env.MEM0_TELEMETRY ??= 'false';
+// Telemetry is on only when MEM0_TELEMETRY is exactly `true`; mem0 counts anything but `false`
+// (an empty value too) as on, so it is always overwritten. mem0's own files live in DATA_DIR.
+process.env.MEM0_TELEMETRY = config.mem0Telemetry ? 'true' : 'false';
 process.env.MEM0_DIR ??= join(config.dataDir, 'mem0');
 
-const { createLogger } = await import('./logger.js');
+const { createLogger, routeConsoleTo } = await import('./logger.js');
 const { createApp } = await import('./app.js');
 
 const logger = createLogger({
@@ -26,6 +30,8 @@ const logger = createLogger({
     ...(config.memory.backend === 'platform' ? [config.memory.apiKey] : []),
   ],
 });
+// mem0 reports through console.*, quoting what it extracted; its lines go through the logger, scrubbed.
+routeConsoleTo(logger, console);
 const app = createApp(config, logger);
 logger.info(
   { memoryBackend: config.memory.backend, model: config.geminiModel },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withoutGreeting } from '../helpers/harness.js';
+import { createNetWatch } from '../helpers/net-watch.js';
 import { type FakeDiscord, startFakeDiscord } from '../standins/discord.js';
 import { type FakeGemini, defaultGeminiResponder, startFakeGemini } from '../standins/gemini.js';
 import { type FakeMem0, startFakeMem0 } from '../standins/mem0-platform.js';
@@ -87,11 +88,15 @@ describe('chaos', () => {
     const gemini: FakeGemini = await startFakeGemini({ apiKey: geminiKey });
     const mem0: FakeMem0 = await startFakeMem0({ apiKey: mem0Key, processingDelayMs: 50 });
     const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-chaos-'));
+    // Both bot processes record their attempts to reach another machine; MEM0_TELEMETRY is left
+    // unset, the default.
+    const netWatch = createNetWatch();
     cleanups.push(
       () => discord.close(),
       () => gemini.close(),
       () => mem0.close(),
       () => rmSync(dataDir, { recursive: true, force: true }),
+      () => netWatch.remove(),
     );
 
     // Gemini fails a large share of chat requests: every third with 429 (asking for a 1 s wait),
@@ -106,6 +111,7 @@ describe('chaos', () => {
     gemini.setLatency({ timeToFirstTokenMs: 30, totalMs: 150 });
 
     const env = {
+      ...netWatch.env,
       DOTENV_CONFIG_PATH: join(dataDir, 'no-env'),
       DISCORD_TOKEN: token,
       DISCORD_API_URL: discord.apiBase,
@@ -266,5 +272,7 @@ describe('chaos', () => {
     expect(landedOnce).toBe(answered.length);
     expect(discord.violations).toEqual([]);
     expect(mem0.violations).toEqual([]);
+    expect(netWatch.watchedScripts()).toContain(join(repo, 'src', 'main.ts'));
+    expect(netWatch.attempts()).toEqual([]);
   }, 180_000);
 });

@@ -1,8 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNetWatch, type NetWatch } from '../helpers/net-watch.js';
 import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -12,6 +21,14 @@ const stackTrace = /\bat .*\.[jt]s:\d+/;
 
 const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void> | void> = [];
+// Every chat records its attempts to reach another machine here; its environment is built from
+// scratch, without MEM0_TELEMETRY, so it runs with the default.
+let watch: NetWatch;
+beforeEach(() => {
+  const current = createNetWatch();
+  watch = current;
+  cleanups.push(() => current.remove());
+});
 
 afterEach(async () => {
   for (const child of children.splice(0)) {
@@ -40,7 +57,13 @@ function chat(
 ): Promise<ChatRun> {
   const child = spawn('npm', ['run', '--silent', 'chat'], {
     cwd: repo,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOTENV_CONFIG_PATH: noEnvFile, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DOTENV_CONFIG_PATH: noEnvFile,
+      ...watch.env,
+      ...env,
+    },
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -112,6 +135,32 @@ describe('the terminal chat (npm run chat)', () => {
     }
     expect(readFileSync(join(dataDir, 'chat.log'), 'utf8')).toContain('turn answered');
     expect(gemini.violations).toEqual([]);
+    expect(watch.watchedScripts()).toContain(join(repo, 'src', 'chat.ts'));
+    expect(watch.attempts()).toEqual([]);
+  }, 30_000);
+
+  it('keeps DATA_DIR 0700 and every file in it 0600 (chat.log, databases, mem0), tightening what exists', async () => {
+    const env = await start();
+    chmodSync(dataDir, 0o755);
+    writeFileSync(join(dataDir, 'chat.log'), '');
+    chmodSync(join(dataDir, 'chat.log'), 0o644);
+
+    expect((await chat(env, ['I adopted a cat named Miso'])).code).toBe(0);
+
+    // Folders 0700 and files 0600, mem0's own (MEM0_DIR is DATA_DIR/mem0) included.
+    const modes = Object.fromEntries(
+      ['', ...readdirSync(dataDir, { recursive: true, encoding: 'utf8' })].map((name) => {
+        const stat = statSync(join(dataDir, name));
+        return [
+          name,
+          `${stat.isDirectory() ? 'folder' : 'file'} ${(stat.mode & 0o777).toString(8)}`,
+        ];
+      }),
+    );
+    expect(modes).toMatchObject({ '': 'folder 700', 'chat.log': 'file 600' });
+    expect(
+      Object.entries(modes).filter(([, mode]) => mode !== 'folder 700' && mode !== 'file 600'),
+    ).toEqual([]);
   }, 30_000);
 
   it('needs no Discord token, and without GEMINI_API_KEY exits 1 with one message naming it', async () => {
@@ -122,5 +171,6 @@ describe('the terminal chat (npm run chat)', () => {
     expect(run.stderr).not.toContain('DISCORD_TOKEN');
     expect(run.stderr).not.toMatch(stackTrace);
     expect(run.stdout).toBe('');
+    expect(watch.attempts()).toEqual([]);
   });
 });

@@ -107,6 +107,29 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('keeps mem0 telemetry off when MEM0_TELEMETRY is unset', () => {
+    const result = parse(minimal);
+    expect(result.ok && result.config.mem0Telemetry).toBe(false);
+  });
+
+  it('keeps mem0 telemetry off when MEM0_TELEMETRY is empty, as the quick start leaves it', () => {
+    const result = parse({ ...minimal, MEM0_TELEMETRY: '' });
+    expect(result.ok && result.config.mem0Telemetry).toBe(false);
+  });
+
+  it.each(['TRUE', 'True', '1', 'yes', 'on', ' true', 'false'])(
+    'keeps mem0 telemetry off when MEM0_TELEMETRY is %j',
+    (value) => {
+      const result = parse({ ...minimal, MEM0_TELEMETRY: value });
+      expect(result.ok && result.config.mem0Telemetry).toBe(false);
+    },
+  );
+
+  it('turns mem0 telemetry on only when MEM0_TELEMETRY is exactly true', () => {
+    const result = parse({ ...minimal, MEM0_TELEMETRY: 'true' });
+    expect(result.ok && result.config.mem0Telemetry).toBe(true);
+  });
+
   it('treats empty variables as unset', () => {
     const result = parse({ ...minimal, MEM0_API_KEY: '', DATA_DIR: '', LOG_LEVEL: '' });
     expect(result.ok && result.config.memory.backend).toBe('open-source');

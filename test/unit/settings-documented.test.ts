@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { configVariables } from '../../src/config.js';
 
 const repo = join(import.meta.dirname, '..', '..');
-const variables = [...configVariables, 'MEM0_TELEMETRY', 'CHAT_USER'];
+const variables = [...configVariables, 'CHAT_USER'];
 
 describe('settings', () => {
   it.each(variables)('documents %s in .env.example with a comment', (name) => {
