@@ -250,7 +250,8 @@ async function measureRun(
     const persona = h.config.persona ?? defaultPersona;
     const botTokens = transcripts.map((t) => new Array<number>(t.length).fill(0));
     for (const request of h.gemini.chatRequests()) {
-      const at = turnOf.get(partsText(request.body.contents?.at(-1)));
+      // The person's words are the last part of the last turn (recalled memories come before).
+      const at = turnOf.get(request.body.contents?.at(-1)?.parts?.at(-1)?.text ?? '');
       if (at === undefined) throw new Error('a chat request matched no message sent');
       const row = botTokens[at.user];
       if (row !== undefined) row[at.turn] = tokens(promptChars(request));

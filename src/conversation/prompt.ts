@@ -70,9 +70,12 @@ export function withoutFence(text: string): string {
 
 function memoryLine(memory: RecalledMemory): string {
   const date = memory.createdAt?.slice(0, 10);
-  // Whitespace first: a newline inside a tag must not hide it from the fence rule. Cutting last
-  // cannot make a tag (it only removes the end and adds an ellipsis).
-  const text = cut(withoutFence(memory.text.replace(/\s+/g, ' ')).trim(), maxCharsPerMemory);
+  // Inside the fence no angle bracket is left as it was: a tag could otherwise be assembled
+  // from the end of one memory and the start of the next (`<memories` … `>`).
+  const text = cut(
+    memory.text.replace(/\s+/g, ' ').replace(/</g, '‹').replace(/>/g, '›').trim(),
+    maxCharsPerMemory,
+  );
   return date ? `(${date}) ${text}` : text;
 }
 
