@@ -39,11 +39,13 @@ interface MemoryStoreSeam {
 }
 
 function seamError(missing: string): Error {
-  return new Error(
+  const error = new Error(
     `mem0ai's Memory no longer has ${missing}, which the bot uses to plug in its indexed vector ` +
       'store (mem0ai was probably upgraded). Check useIndexedVectorStores in ' +
       'src/memory/mem0-open-source.ts against the new version.',
   );
+  // Logs keep codes, not messages: this one names the cause in a log line.
+  return Object.assign(error, { code: 'MEM0_SEAM_CHANGED' });
 }
 
 /** Checks, without waiting, that `memory` has the members the seam needs; throws a clear error if not. */
