@@ -6,6 +6,7 @@ import {
   tellAndSettle,
   useHarness,
 } from '../helpers/harness.js';
+import { buttonIds } from '../helpers/commands.js';
 import type { InteractionPayload, StoredMessage } from '../standins/discord.js';
 
 const alice = '200000000000000001';
@@ -34,12 +35,6 @@ async function finalReply(h: Harness, interaction: InteractionPayload): Promise<
     if (edits.length === 0) return undefined;
     return h.discord.messages().find((m) => m.interactionId === interaction.id);
   }, 15_000);
-}
-
-function buttonIds(message: StoredMessage): string[] {
-  return (message.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap(
-    (row) => row.components.map((b) => b.custom_id),
-  );
 }
 
 describe.each<MemoryBackend>(['open-source', 'platform'])('commands with %s memory', (backend) => {

@@ -21,7 +21,7 @@ import {
   tellAndSettle,
   useHarness,
 } from '../helpers/harness.js';
-import type { StoredMessage } from '../standins/discord.js';
+import { forgetEverything, pressOnReply } from '../helpers/commands.js';
 
 const alice = '200000000000000001';
 const bob = '200000000000000002';
@@ -80,40 +80,6 @@ function expectPrivate(dir: string): void {
     ]),
   );
   expect(modes).toEqual(expected);
-}
-
-async function finalEdit(h: Harness, interactionId: string) {
-  return h.discord.waitFor(
-    () => h.discord.interactionResponses(interactionId).find((r) => r.kind === 'original-edit'),
-    15_000,
-  );
-}
-
-/** Sends a slash command and presses the button of its reply that `choose` picks; resolves with the final reply's body. */
-async function pressOnReply(
-  h: Harness,
-  slash: { userId: string; name: string; subcommand?: string },
-  choose: (buttonId: string) => boolean,
-): Promise<string> {
-  const sent = h.discord.sendSlash(slash);
-  await finalEdit(h, sent.id);
-  const reply = h.discord.messages().find((m) => m.interactionId === sent.id) as StoredMessage;
-  const button = (reply.components as Array<{ components: Array<{ custom_id: string }> }>)
-    .flatMap((row) => row.components.map((b) => b.custom_id))
-    .find(choose);
-  const press = h.discord.sendButton({
-    userId: slash.userId,
-    customId: button ?? '',
-    messageId: reply.id,
-  });
-  return JSON.stringify((await finalEdit(h, press.id)).body);
-}
-
-/** Runs `/forget everything` for `userId` and confirms it; resolves with the final reply's body. */
-function forgetEverything(h: Harness, userId: string): Promise<string> {
-  return pressOnReply(h, { userId, name: 'forget', subcommand: 'everything' }, (id) =>
-    id.includes(':everything:'),
-  );
 }
 
 describe.each<MemoryBackend>(['open-source', 'platform'])('disk with %s memory', (backend) => {

@@ -6,30 +6,14 @@ import {
   tellAndSettle,
   useHarness,
 } from '../helpers/harness.js';
-import type { StoredMessage } from '../standins/discord.js';
+import { forgetEverything } from '../helpers/commands.js';
 
 const alice = '200000000000000001';
 const startHarness = useHarness();
 
-function buttonIds(message: StoredMessage): string[] {
-  return (message.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap(
-    (row) => row.components.map((b) => b.custom_id),
-  );
-}
-
-/** Runs `/forget everything` and presses yes; resolves with the time its result was shown. */
-async function forgetEverything(h: Harness): Promise<number> {
-  const slash = h.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
-  const confirm = await h.discord.waitFor(
-    () => h.discord.messages().find((m) => m.interactionId === slash.id && m.components.length),
-    10_000,
-  );
-  const yes = buttonIds(confirm).find((id) => id.includes(':everything:')) ?? '';
-  const press = h.discord.sendButton({ userId: alice, customId: yes, messageId: confirm.id });
-  await h.discord.waitFor(
-    () => h.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
-    40_000,
-  );
+/** Runs `/forget everything` and confirms it; resolves with the time its result was shown. */
+async function forgetEverythingAt(h: Harness): Promise<number> {
+  await forgetEverything(h, alice, 40_000);
   return Date.now();
 }
 
@@ -47,7 +31,7 @@ describe.each<MemoryBackend>(['open-source', 'platform'])(
       const dm = h.discord.sendDm({ userId: alice, content: 'my secret plan is glimmerfox' });
       // The answer has started streaming when /forget is confirmed.
       await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[0], 10_000);
-      const forgotAt = await forgetEverything(h);
+      const forgotAt = await forgetEverythingAt(h);
 
       // /forget answered only once the turn in flight was over.
       const answer = h.discord.messages(dm.channel_id)[0];
