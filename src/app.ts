@@ -86,7 +86,7 @@ export function createCore(
         baseUrl: config.geminiBaseUrl,
         requestTimeoutMs: config.geminiTimeoutMs,
         // Room for a few messages of answer (and the thinking before it), not for a flood.
-        maxOutputTokens: 4_096,
+        maxOutputTokens: 8_192,
       }),
       geminiGate,
     ),

@@ -92,11 +92,12 @@ export function createConversation(options: ConversationOptions): Conversation {
   async function isFirstContact(turn: Turn): Promise<boolean> {
     // Decided per audience, from what may be recalled there only: in a server channel, saying
     // nothing new would tell onlookers that the person has talked with the bot elsewhere.
-    const key = `${turn.userId}|${recallSession(turn.origin) ?? 'private'}`;
-    if (options.firstContactNote === undefined || greeted.has(key)) return false;
-    greeted.add(key);
-    if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
+    if (options.firstContactNote === undefined) return false;
     try {
+      const key = `${turn.userId}|${recallSession(turn.origin) ?? 'private'}`;
+      if (greeted.has(key)) return false;
+      greeted.add(key);
+      if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
       const known = await withTimeout(
         memory.list(turn.userId, { origin: turn.origin }),
         options.memorySearchTimeoutMs,
@@ -135,10 +136,16 @@ export function createConversation(options: ConversationOptions): Conversation {
       }
       let text = incoming.text;
       const generation = turn.generation ?? options.generations?.current(turn.userId);
+      // A turn that waited in line while its person asked to be forgotten is answered as if
+      // the bot knew nothing: its recall could race the deletion and quote what was forgotten.
+      const forgottenSince = () =>
+        options.generations !== undefined &&
+        options.generations.current(turn.userId) !== generation;
       const stopTyping = target.startTyping();
       try {
         const firstContact = isFirstContact(turn);
-        const memories = await recall({ ...turn, text });
+        const recalled = forgottenSince() ? [] : await recall({ ...turn, text });
+        const memories = forgottenSince() ? [] : recalled;
         let reply: string;
         let answered = false;
         try {
@@ -153,7 +160,7 @@ export function createConversation(options: ConversationOptions): Conversation {
             return buildPrompt({
               persona: options.persona,
               memories,
-              history: history.recent(historyKey(turn)),
+              history: forgottenSince() ? [] : history.recent(historyKey(turn)),
               message: text,
             });
           };
@@ -195,9 +202,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         const cutNote = answered && incoming.cut ? cutMessageNote(maxChars) : '';
         await target.complete(greeting + reply + cutNote);
         // Checked after the last wait, right before recording: nothing may yield in between.
-        const forgotten =
-          options.generations !== undefined &&
-          options.generations.current(turn.userId) !== generation;
+        const forgotten = forgottenSince();
         if (forgotten) logger.info('exchange not remembered: the person asked to be forgotten');
         if (answered && !forgotten) {
           history.record(historyKey(turn), text, reply);

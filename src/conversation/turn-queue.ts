@@ -68,6 +68,8 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
       const previous = batch.at(-1);
       if (previous !== undefined) {
         if (next.turn.placeId !== previous.turn.placeId) break;
+        // Never one answer across a /forget: what came after is remembered, what came before not.
+        if (next.turn.generation !== previous.turn.generation) break;
         if (next.receivedAt - previous.receivedAt > options.mergeWindowMs) break;
         if (batch.length >= maxMergedMessages || chars + next.turn.text.length > maxMergedChars) {
           break;

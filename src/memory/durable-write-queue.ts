@@ -127,6 +127,9 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
   const initialRetryDelayMs = options.initialRetryDelayMs ?? 1000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
   const statsLogIntervalMs = options.statsLogIntervalMs ?? 60_000;
+  const checkpointIntervalMs = 60_000;
+  let checkpointTimer: ReturnType<typeof setInterval> | undefined;
+  let landedSinceCheckpoint = false;
   const batchWindowMs = Math.max(0, options.batchWindowMs ?? 0);
   const maxJobsPerBatch = Math.max(1, options.maxJobsPerBatch ?? 1);
   const maxBatchChars = Math.max(1, options.maxBatchChars ?? 12_000);
@@ -307,22 +310,22 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
         const changed = rescheduleJobs(ids, attempts, now() + retryInMs);
         // No rows: the batch was discarded while in flight (/forget), so it must not be retried.
         if (changed === 0) return;
-        // Errors are summarised, not logged whole: an upstream error may echo the request's text.
+        // The logger keeps an error's kind and codes, never its message (it may echo the text).
         logger.warn(
-          { ...errorSummary(error), attempts, retryInMs, jobs: ids.length, ...depthAndAge() },
+          { err: error, attempts, retryInMs, jobs: ids.length, ...depthAndAge() },
           'memory write failed; will retry',
         );
         logger.debug({ userId, jobId: firstId, attempts }, 'memory write to retry');
         return;
       }
-      if (!closed) deleteJobs(ids);
+      if (!closed) {
+        deleteJobs(ids);
+        landedSinceCheckpoint = true;
+      }
       logger.debug({ userId, jobId: firstId, jobs: ids.length }, 'memory write landed');
     } catch (error) {
       // Only the database can fail here; the jobs stay on disk for the next run.
-      logger.error(
-        { ...errorSummary(error), jobId: firstId },
-        'memory write queue bookkeeping failed',
-      );
+      logger.error({ err: error, jobId: firstId }, 'memory write queue bookkeeping failed');
     } finally {
       if (inFlight.get(userId) === batch) inFlight.delete(userId);
       if (!closed) {
@@ -348,7 +351,17 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     }
     const result = payloadSchema.safeParse(parsed);
     if (!result.success) return drop('payload has the wrong shape');
-    return { userId, messages: result.data.messages, origin: result.data.origin };
+    const { origin } = result.data;
+    // Queued by a version whose server memories had no channel audience: the channel it was
+    // said in is the narrowest audience it can have.
+    if (origin.kind === 'guild' && origin.audienceChannelId === undefined && origin.channelId) {
+      return {
+        userId,
+        messages: result.data.messages,
+        origin: { ...origin, audienceChannelId: origin.channelId },
+      };
+    }
+    return { userId, messages: result.data.messages, origin };
   }
 
   function retryDelayMs(attempts: number): number {
@@ -385,6 +398,14 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       started = true;
       statsTimer = setInterval(logStats, statsLogIntervalMs);
       statsTimer.unref();
+      // The text of written exchanges stays in the WAL until a checkpoint truncates it; once a
+      // minute at most, not after each write (its fsync would block the event loop).
+      checkpointTimer = setInterval(() => {
+        if (closed || !landedSinceCheckpoint) return;
+        landedSinceCheckpoint = false;
+        checkpoint(db);
+      }, checkpointIntervalMs);
+      checkpointTimer.unref();
       const { depth } = stats();
       if (depth > 0) logger.info({ depth }, 'memory writes left by an earlier run will be retried');
       pump();
@@ -395,6 +416,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       stopping = true;
       clearTimeout(wakeTimer);
       clearInterval(statsTimer);
+      clearInterval(checkpointTimer);
       wakeTimer = undefined;
       statsTimer = undefined;
       if (inFlight.size > 0) {
@@ -510,18 +532,4 @@ function addBatchColumns(db: Database.Database): void {
       else fill.run(scopeKey(parsed.origin), messageChars(parsed.messages), row.id);
     }
   })();
-}
-
-/** The kind of an error without its message, which may quote the text that was being written. */
-function errorSummary(error: unknown): { errorName: string; errorStatus?: number | string } {
-  if (!(error instanceof Error)) return { errorName: typeof error };
-  const { status, statusCode, code } = error as {
-    status?: unknown;
-    statusCode?: unknown;
-    code?: unknown;
-  };
-  const errorStatus = [status, statusCode, code].find(
-    (value): value is number | string => typeof value === 'number' || typeof value === 'string',
-  );
-  return { errorName: error.name, ...(errorStatus === undefined ? {} : { errorStatus }) };
 }

@@ -210,7 +210,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       // Never delete on someone else's behalf, whatever id a button carried.
       if (found?.user_id !== owner) return false;
       await memory.delete(memoryId);
-      await dropDanglingEntities(stores, owner);
+      await dropDanglingEntities(stores, owner, new Set([memoryId]));
       stores.checkpoint();
       return true;
     },
@@ -237,21 +237,28 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
 }
 
 /**
- * Removes from `owner`'s entity rows the links to memories that no longer exist, and deletes the
- * rows left with none. mem0 does this itself when it deletes a memory, except for an entity whose
- * re-embedding fails, which keeps its text and the link; no embedding is needed here, since the
- * entity's text (and so its vector) does not change.
+ * Removes from `owner`'s entity rows the links to memories that no longer exist (only to
+ * `deletedIds`, when given), and deletes the rows left with none. mem0 does this itself when it
+ * deletes a memory, except for an entity whose re-embedding fails, which keeps its text and the
+ * link; no embedding is needed here, since the entity's text (and so its vector) does not change.
  */
-async function dropDanglingEntities(stores: IndexedVectorStores, owner: string): Promise<void> {
+async function dropDanglingEntities(
+  stores: IndexedVectorStores,
+  owner: string,
+  deletedIds?: ReadonlySet<string>,
+): Promise<void> {
   const everything = Number.MAX_SAFE_INTEGER;
+  // Entities first: a memory written meanwhile, with its entity links, then counts as existing.
+  const [entities] = await stores.entities.list({ user_id: owner }, everything);
   const [memories] = await stores.memories.list({ user_id: owner }, everything);
   const existing = new Set(memories.map((memory) => memory.id));
-  const [entities] = await stores.entities.list({ user_id: owner }, everything);
+  const gone = (id: unknown) =>
+    typeof id !== 'string' || (deletedIds ? deletedIds.has(id) : !existing.has(id));
   for (const entity of entities) {
     const links: unknown[] = Array.isArray(entity.payload.linkedMemoryIds)
       ? (entity.payload.linkedMemoryIds as unknown[])
       : [];
-    const kept = links.filter((id) => typeof id === 'string' && existing.has(id));
+    const kept = links.filter((id) => !gone(id));
     if (kept.length === 0) await stores.entities.delete(entity.id);
     else if (kept.length < links.length) {
       await stores.entities.setPayload(entity.id, { ...entity.payload, linkedMemoryIds: kept });

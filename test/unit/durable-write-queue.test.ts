@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { pino } from 'pino';
+import { createLogger } from '../../src/logger.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createDurableWriteQueue,
@@ -99,7 +99,12 @@ class RecordingWriter {
 /** A logger that keeps every line it writes, as parsed JSON and as raw text. */
 function recordingLogger() {
   const lines: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  // The bot's own logger, whose error serializer keeps an error's kind and never its message.
+  const logger = createLogger({
+    level: 'debug',
+    secrets: [],
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return {
     logger,
     lines,
@@ -170,13 +175,37 @@ describe('durable write queue', () => {
         { role: 'user', content: 'my cat is called Miso' },
         { role: 'assistant', content: 'Miso is a lovely name.' },
       ],
-      origin: { kind: 'guild', guildId: '500000000000000001', channelId: '600000000000000001' },
+      origin: {
+        kind: 'guild',
+        guildId: '500000000000000001',
+        channelId: '600000000000000001',
+        audienceChannelId: '600000000000000001',
+      },
     };
     queue.enqueue(original);
     queue.start();
 
     expect(await queue.whenEmpty(2_000)).toBe(true);
     expect(written).toEqual([original]);
+  });
+
+  it('gives a server write queued by an earlier version the channel it was said in as audience', async () => {
+    const written: MemoryWriteJob[] = [];
+    const queue = openQueue({
+      write: async (each) => {
+        written.push(each);
+      },
+    });
+    const origin = {
+      kind: 'guild' as const,
+      guildId: '500000000000000001',
+      channelId: '600000000000000002',
+    };
+    queue.enqueue({ userId: alice, messages: [{ role: 'user', content: 'hi' }], origin });
+    queue.start();
+
+    expect(await queue.whenEmpty(2_000)).toBe(true);
+    expect(written[0]?.origin).toEqual({ ...origin, audienceChannelId: origin.channelId });
   });
 
   it('writes the jobs of one user one at a time, in the order they were enqueued', async () => {

@@ -31,6 +31,24 @@ afterEach(() => {
 });
 
 describe('openSqliteFile', () => {
+  it('scrubs, once, text an earlier version deleted but left in the file', () => {
+    const path = join(dir, 'memories.db');
+    const old = new Database(path);
+    old.pragma('secure_delete = OFF');
+    old.exec('CREATE TABLE t (text TEXT)');
+    const insert = old.prepare('INSERT INTO t VALUES (?)');
+    for (let i = 0; i < 200; i++)
+      insert.run(`my secret word is quizzlebop ${i} ${'x'.repeat(200)}`);
+    old.exec('DELETE FROM t');
+    old.close();
+    expect(readFileSync(path).includes('quizzlebop')).toBe(true);
+
+    db = openSqliteFile(path);
+
+    expect(readFileSync(path).includes('quizzlebop')).toBe(false);
+    expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+  });
+
   it('creates the file and its WAL and SHM readable by their owner only', () => {
     const path = join(dir, 'inbox.db');
     db = openSqliteFile(path);
