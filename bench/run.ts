@@ -4,6 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  type CrisisDetectionBenchOptions,
+  defaultCrisisDetectionBenchOptions,
+  formatCrisisDetectionTable,
+  quickCrisisDetectionBenchOptions,
+  runCrisisDetectionBench,
+} from './crisis-detection.js';
 import { type FootprintResult, formatFootprint, measureFootprint } from './footprint.js';
 import {
   defaultMemoryStoreBenchOptions,
@@ -39,6 +46,7 @@ export interface BenchOptions {
   throughput: ThroughputOptions;
   memoryStore: Omit<MemoryStoreBenchOptions, 'log'>;
   tokenBudget: Omit<TokenBudgetOptions, 'log'>;
+  crisisDetection: CrisisDetectionBenchOptions;
   /** Where the JSON goes; its folder is created. */
   out: string;
 }
@@ -74,6 +82,7 @@ export const defaultOptions: BenchOptions = {
     searches: defaultMemoryStoreBenchOptions.searches,
   },
   tokenBudget: { users: 2, turns: 60, batchWindowMs: 2_000 },
+  crisisDetection: defaultCrisisDetectionBenchOptions,
   out: 'bench/results/latest.json',
 };
 
@@ -96,6 +105,7 @@ export const quickOptions: BenchOptions = {
     searches: quickMemoryStoreBenchOptions.searches,
   },
   tokenBudget: { users: 1, turns: 3, batchWindowMs: 300 },
+  crisisDetection: quickCrisisDetectionBenchOptions,
   out: 'bench/results/quick.json',
 };
 
@@ -152,6 +162,11 @@ export async function runBench(
   log(`${formatTokenBudgetTable(tokenBudget)}\n`);
   const memoryStore = await timed('memoryStore', () => runMemoryStoreBench(options.memoryStore));
   log(`${formatMemoryStoreTable(memoryStore)}\n`);
+  // Printed, not yet in the JSON: test/bench-smoke.test.ts lists the JSON's keys.
+  const crisisDetection = await timed('crisisDetection', async () =>
+    runCrisisDetectionBench(options.crisisDetection),
+  );
+  log(`${formatCrisisDetectionTable(crisisDetection)}\n`);
 
   const result: BenchResult = {
     options,
