@@ -145,7 +145,12 @@ export const forgetCommand = {
   async press(ctx, action, arg) {
     if (action === 'everything') {
       const { deleted, remaining } = await forgetAndVerify(ctx, 'everything');
-      return report(deleted, remaining, 'everything I knew about you');
+      ctx.safety.forget();
+      const view = report(deleted, remaining, 'everything I knew about you');
+      return {
+        ...view,
+        content: `${view.content}\nYour \`/safety\` settings (country, age) are cleared as well.`,
+      };
     }
     if (action === 'topic' && arg) {
       const targets = ctx.recall(arg) as StoredMemory[] | undefined;

@@ -9,6 +9,7 @@ import type { ReplyTarget } from './conversation/reply-target.js';
 import { createTurnQueue } from './conversation/turn-queue.js';
 import { commands } from '../commands/index.js';
 import { createDiscordBot, type DiscordIdentity } from './discord/discord-bot.js';
+import type { CommandSafety } from './discord/command-view.js';
 import { createConfirmations } from './discord/confirmations.js';
 import { createInteractionHandler } from './discord/interactions.js';
 import { inviteUrl } from './discord/invite-url.js';
@@ -21,11 +22,17 @@ import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
 import { withRetries } from './llm/retrying-chat-model.js';
 import type { Logger } from './logger.js';
 import { createMem0OpenSourceStore } from './memory/mem0-open-source.js';
-import { createDurableWriteQueue } from './memory/durable-write-queue.js';
+import { createDurableWriteQueue, type MemoryWriteJob } from './memory/durable-write-queue.js';
 import { createMem0PlatformStore } from './memory/mem0-platform.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import { type MemoryUserId, memoryUserIdForDiscord } from './memory/user-id.js';
 import { clearingDeletedText } from './memory/clearing-deleted-text.js';
+import { createCrisisFirst, personRegion } from './safety/crisis-first.js';
+import { linesFor } from './safety/crisis-resources.js';
+import { safetyBlockNote, safetyTextLanguage } from './safety/crisis-texts.js';
+import { createDisclosureSchedule } from './safety/disclosure.js';
+import { createReferralCounts } from './safety/referral-counts.js';
+import { createSafetySettings, type SafetySettings } from './safety/safety-settings.js';
 import { prepareDataDir } from './storage/data-dir.js';
 
 /** The parts of the app shared by the Discord bot and the terminal chat. */
@@ -42,19 +49,31 @@ export interface Core {
   forgetShortTerm(userId: MemoryUserId): Promise<void>;
   /** Clears text deleted so far (landed or discarded memory writes) from the WAL of the write queue's file. */
   clearDeletedText(): void;
+  /** Each person's safety settings (region, locale, under 18). */
+  safety: SafetySettings;
+  /**
+   * Queues for long-term memory the crisis exchange held back under `key`, which its person
+   * agreed to; false when it is no longer held (expired, forgotten, or already remembered).
+   */
+  rememberWithheld(userId: MemoryUserId, key: string): boolean;
   /** Waits for turns and pending memory writes, then releases the memory store. */
   close(timeoutMs: number): Promise<void>;
 }
 
+/** What the core takes besides Config. */
+export interface CoreExtras {
+  firstContactNote?: string;
+  /** The clock of the disclosure schedule (tests move it on by hours). */
+  now?: () => number;
+}
+
 // How long /forget waits for the person's turn in flight to end; it records nothing either way.
 const forgetWaitsForTurnMs = 30_000;
+// How long a crisis exchange waits, in this process's memory only, for its person's consent.
+const withheldForMs = 24 * 60 * 60_000;
 
 /** Builds memory, model and conversation from Config; performs no I/O until used. */
-export function createCore(
-  config: Config,
-  logger: Logger,
-  extras: { firstContactNote?: string } = {},
-): Core {
+export function createCore(config: Config, logger: Logger, extras: CoreExtras = {}): Core {
   useGeminiBaseUrl(config.geminiBaseUrl);
   const geminiGate = createRateGate({
     requestsPerMinute: config.limits.geminiRequestsPerMinute,
@@ -94,6 +113,16 @@ export function createCore(
   );
   const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
   const generations = createForgetGenerations();
+  const safetySettings = createSafetySettings({ path: join(config.dataDir, 'safety-settings.db') });
+  const referrals = createReferralCounts({ path: join(config.dataDir, 'crisis-referrals.json') });
+  const withheld = createConfirmations({ ttlMs: withheldForMs });
+  const crisisFirst = createCrisisFirst({
+    resources: config.crisis.resources,
+    settings: safetySettings,
+    referrals,
+    defaultRegion: config.crisis.defaultRegion,
+    logger,
+  });
   const conversation = createConversation({
     memory,
     model,
@@ -106,6 +135,15 @@ export function createCore(
     remember: (job) => writes.enqueue(job),
     generations,
     logger,
+    safety: {
+      resources: config.crisis.resources,
+      disclosure: createDisclosureSchedule({
+        idleMs: config.history.idleExpiryMs,
+        ...(extras.now === undefined ? {} : { now: extras.now }),
+      }),
+      withhold: (job) => withheld.remember(job.userId, job),
+      referrals,
+    },
   });
   const queue = createTurnQueue({
     conversation,
@@ -127,8 +165,10 @@ export function createCore(
   }
   return {
     submit(turn, target) {
+      // Before the queue, the limits, memory and the model: the crisis lines go out at once.
+      const safety = crisisFirst.screen(turn, target);
       const turnDone = queue.submit(
-        { ...turn, generation: generations.current(turn.userId) },
+        { ...turn, generation: generations.current(turn.userId), safety },
         target,
       );
       const tracked: Promise<unknown> = turnDone.then(
@@ -140,6 +180,13 @@ export function createCore(
     },
     memory,
     whenIdle,
+    safety: safetySettings,
+    rememberWithheld(userId, key) {
+      const job = withheld.take(userId, key) as MemoryWriteJob | undefined;
+      if (job === undefined) return false;
+      writes.enqueue(job);
+      return true;
+    },
     clearDeletedText: () => writes.clearDeletedText(),
     async forgetShortTerm(userId) {
       // First, so that no turn of theirs records anything from now on; then let the one running
@@ -150,6 +197,7 @@ export function createCore(
         new Promise((resolve) => setTimeout(resolve, forgetWaitsForTurnMs).unref()),
       ]);
       history.forget(`${userId}|`);
+      withheld.forgetOwner(userId);
       await writes.discard(userId);
     },
     async close(timeoutMs) {
@@ -162,6 +210,7 @@ export function createCore(
         );
       }
       await writes.stop(Math.max(1_000, timeoutMs - (Date.now() - started)));
+      safetySettings.close();
       await memory.close();
     },
   };
@@ -182,8 +231,15 @@ const recoverWithinMs = 15 * 60_000;
 const maxFollowedThreads = 5_000;
 
 /** Wires the whole bot exactly as `main` runs it; tests build it the same way. */
-export function createApp(config: Config, logger: Logger): App {
-  const core = createCore(config, logger, { firstContactNote: firstContactNote(config) });
+export function createApp(
+  config: Config,
+  logger: Logger,
+  extras: Pick<CoreExtras, 'now'> = {},
+): App {
+  const core = createCore(config, logger, {
+    ...extras,
+    firstContactNote: firstContactNote(config),
+  });
   let botUserId = '';
   let accepting = true;
   // Threads the bot follows, per person who mentioned it there: `<thread id>|<user id>`.
@@ -202,13 +258,45 @@ export function createApp(config: Config, logger: Logger): App {
     inbox.clearDeletedText();
   });
 
+  /** What `/safety` and its buttons may do for one person, whose Discord client speaks `locale`. */
+  function commandSafety(userId: MemoryUserId, locale: string): CommandSafety {
+    const { resources, defaultRegion } = config.crisis;
+    // The locale of a person's own commands places them better than a server's (see SAFETY.md).
+    try {
+      if (core.safety.get(userId).locale !== locale) core.safety.update(userId, { locale });
+    } catch (error) {
+      logger.error({ err: error }, 'safety settings could not be written');
+    }
+    return {
+      settings: () => core.safety.get(userId),
+      update: (change) => core.safety.update(userId, change),
+      forget: () => core.safety.forget(userId),
+      lines() {
+        const region = personRegion({
+          person: core.safety.get(userId),
+          serverLocale: undefined,
+          resources,
+          defaultRegion,
+        });
+        const language = safetyTextLanguage(locale);
+        const lines = linesFor({ region, language }, resources);
+        return { text: safetyBlockNote({ language, lines }), region: lines.region };
+      },
+      regions: () =>
+        Object.entries(resources.regions).map(([code, region]) => ({ code, name: region.name })),
+      rememberWithheld: (key) => core.rememberWithheld(userId, key),
+      policyUrl: config.crisis.policyUrl,
+    };
+  }
+
   /** Answers the messages a run that died had received but not answered. */
   async function recoverUnanswered(): Promise<void> {
     for (const message of inbox.unanswered(recoverWithinMs)) {
       try {
-        const { reply, audienceChannelId } = await bot.replyTo({
+        const { reply, audienceChannelId, serverLocale } = await bot.replyTo({
           channelId: message.channelId,
           messageId: message.id,
+          authorId: message.authorId,
           guildId: message.guildId,
           replyMessageId: message.replyMessageId,
         });
@@ -216,7 +304,10 @@ export function createApp(config: Config, logger: Logger): App {
         const channelKind = message.guildId === undefined ? 'dm' : 'guild';
         logger.info({ messageId: message.id }, 'answering a message left unanswered by a stop');
         void core
-          .submit(messageToTurn({ ...message, channelKind, audienceChannelId }, botUserId), reply)
+          .submit(
+            messageToTurn({ ...message, channelKind, audienceChannelId, serverLocale }, botUserId),
+            reply,
+          )
           .then(() => inbox.answered(message.id));
       } catch (error) {
         logger.warn(
@@ -237,7 +328,8 @@ export function createApp(config: Config, logger: Logger): App {
     onInteraction: createInteractionHandler({
       commands,
       logger,
-      contextFor: (discordUserId, guildId) => ({
+      contextFor: (discordUserId, guildId, locale) => ({
+        safety: commandSafety(memoryUserIdForDiscord(discordUserId), locale),
         userId: memoryUserIdForDiscord(discordUserId),
         place: guildId === undefined ? { kind: 'dm' } : { kind: 'guild', guildId },
         memory: commandMemory,
@@ -266,14 +358,20 @@ export function createApp(config: Config, logger: Logger): App {
         );
         return;
       }
-      const fresh = inbox.receive({
-        id: message.id,
-        channelId: message.channelId,
-        guildId: message.guildId,
-        authorId: message.authorId,
-        content: message.content,
-        receivedAt: Date.now(),
-      });
+      let fresh = true;
+      try {
+        fresh = inbox.receive({
+          id: message.id,
+          channelId: message.channelId,
+          guildId: message.guildId,
+          authorId: message.authorId,
+          content: message.content,
+          receivedAt: Date.now(),
+        });
+      } catch (error) {
+        // Answered all the same (a crisis above all); only recovery after a crash is lost.
+        logger.error({ err: error, messageId: message.id }, 'inbox could not record a message');
+      }
       if (!fresh) {
         logger.info({ messageId: message.id }, 'ignored a message already received (a replay)');
         return;
@@ -286,7 +384,11 @@ export function createApp(config: Config, logger: Logger): App {
         }
       }
       const result = await core.submit(messageToTurn(message, botUserId), reply);
-      inbox.answered(message.id);
+      try {
+        inbox.answered(message.id);
+      } catch (error) {
+        logger.error({ err: error, messageId: message.id }, 'inbox could not record an answer');
+      }
       logger.info(
         {
           messageId: message.id,
@@ -350,5 +452,6 @@ export function firstContactNote(config: Config): string {
     config.memory.backend === 'platform'
       ? 'with mem0, the memory service this bot uses'
       : "on this bot's own server";
-  return `*Hi, I'm wellness0. I remember what you tell me so I can support you better: it's kept ${where}, and your messages go to Google's Gemini to write my answers. Use \`/memories\` to see what I remember and \`/forget\` to delete it.*`;
+  // California's SB 243 asks for the notice that companion chatbots may not suit some minors.
+  return `*Hi, I'm wellness0, an AI companion: not a person, and not a therapist. I remember what you tell me so I can support you better: it's kept ${where}, and your messages go to Google's Gemini to write my answers. Use \`/memories\` to see what I remember and \`/forget\` to delete it. Companion chatbots like me may not be suitable for some people under 18. In a crisis, \`/safety\` shows crisis lines and how I handle it${config.crisis.policyUrl ? ` (<${config.crisis.policyUrl}>)` : ''}.*`;
 }

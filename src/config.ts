@@ -1,5 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  type CrisisResources,
+  defaultCrisisResources,
+  parseCrisisResources,
+} from './safety/crisis-resources.js';
 
 /** Everything the app needs to run, validated; built from environment variables by `parseConfig`. */
 export interface Config {
@@ -49,6 +54,15 @@ export interface Config {
     replyEditIntervalMs: number;
     /** A person waiting in line longer than this is told their place. */
     queueNoticeAfterMs: number;
+  };
+  /** The crisis protocol's settings (see SAFETY.md). */
+  crisis: {
+    /** The crisis lines: the built-in ones, or CRISIS_RESOURCES_FILE's. */
+    resources: CrisisResources;
+    /** The region for people whom nothing else places (CRISIS_DEFAULT_REGION). */
+    defaultRegion: string | undefined;
+    /** Where the operator published SAFETY.md (SAFETY_POLICY_URL). */
+    policyUrl: string | undefined;
   };
   /** Budget of recent turns sent to the model as chat history. */
   history: { maxTurns: number; maxChars: number; idleExpiryMs: number };
@@ -170,6 +184,14 @@ const schema = z.object({
   HISTORY_MAX_TURNS: nonNegativeInt('HISTORY_MAX_TURNS', 12, 200),
   HISTORY_MAX_CHARS: positiveInt('HISTORY_MAX_CHARS', 8_000, 500_000),
   HISTORY_IDLE_MINUTES: positiveInt('HISTORY_IDLE_MINUTES', 60, 10_080),
+  CRISIS_RESOURCES_FILE: optionalText,
+  CRISIS_DEFAULT_REGION: optionalText
+    .transform((value) => value?.toUpperCase())
+    .refine((value) => value === undefined || /^[A-Z]{2}$/.test(value), {
+      error:
+        'CRISIS_DEFAULT_REGION must be a two-letter country code such as US, GB or DE (or unset).',
+    }),
+  SAFETY_POLICY_URL: optionalUrl('SAFETY_POLICY_URL'),
   LOG_LEVEL: optionalText
     .transform((level) => level?.toLowerCase())
     .refine((level) => level === undefined || (logLevels as readonly string[]).includes(level), {
@@ -212,6 +234,26 @@ export function parseConfig(
     else if (text.trim() === '') problems.push(`PERSONA_FILE: ${path} is empty.`);
     else persona = text.trim();
   }
+  let crisisResources = defaultCrisisResources;
+  const resourcesFile = env.CRISIS_RESOURCES_FILE?.trim();
+  if (resourcesFile && options.readTextFile) {
+    const path = isAbsolute(resourcesFile) ? resourcesFile : resolve(options.cwd, resourcesFile);
+    const text = options.readTextFile(path);
+    const read = text === undefined ? undefined : parseCrisisResources(text);
+    if (read === undefined)
+      problems.push(`CRISIS_RESOURCES_FILE: cannot read ${path}. Check the path.`);
+    else if (!read.ok) {
+      problems.push(
+        ...read.problems.map((problem) => `CRISIS_RESOURCES_FILE (${path}): ${problem}`),
+      );
+    } else crisisResources = read.resources;
+  }
+  const defaultRegion = parsed.success ? parsed.data.CRISIS_DEFAULT_REGION : undefined;
+  if (defaultRegion !== undefined && !Object.hasOwn(crisisResources.regions, defaultRegion)) {
+    problems.push(
+      `CRISIS_DEFAULT_REGION is ${defaultRegion}, which has no crisis lines. Known: ${Object.keys(crisisResources.regions).join(', ')}.`,
+    );
+  }
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const e = parsed.data;
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(options.cwd, e.DATA_DIR);
@@ -253,6 +295,11 @@ export function parseConfig(
         replyEditIntervalMs: e.REPLY_EDIT_INTERVAL_MS,
         queueNoticeAfterMs: e.QUEUE_NOTICE_AFTER_MS,
       },
+      crisis: {
+        resources: crisisResources,
+        defaultRegion: e.CRISIS_DEFAULT_REGION,
+        policyUrl: e.SAFETY_POLICY_URL,
+      },
       history: {
         maxTurns: e.HISTORY_MAX_TURNS,
         maxChars: e.HISTORY_MAX_CHARS,
@@ -269,7 +316,10 @@ export interface ParseOptions {
   cwd: string;
   /** `terminal-chat` needs no Discord settings. Default: `discord-bot`. */
   purpose?: 'discord-bot' | 'terminal-chat';
-  /** Reads PERSONA_FILE; returns undefined when it cannot. Without it, PERSONA_FILE is ignored. */
+  /**
+   * Reads PERSONA_FILE and CRISIS_RESOURCES_FILE; returns undefined when it cannot. Without it,
+   * both are ignored.
+   */
   readTextFile?: (path: string) => string | undefined;
 }
 

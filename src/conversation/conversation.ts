@@ -4,12 +4,24 @@ import type { MemoryWriteJob } from '../memory/durable-write-queue.js';
 import type { MemoryOrigin, MemoryStore, RecalledMemory } from '../memory/memory-store.js';
 import type { MemoryUserId } from '../memory/user-id.js';
 import { recallSession } from '../memory/scope.js';
+import type { CrisisLanguage, CrisisSignal } from '../safety/crisis-detection.js';
+import { type CrisisResources, linesFor } from '../safety/crisis-resources.js';
+import {
+  aiDisclosure,
+  crisisFallback,
+  crisisModePersona,
+  minorBreakReminder,
+  minorPersona,
+  safetyBlockNote,
+} from '../safety/crisis-texts.js';
+import type { DisclosureSchedule } from '../safety/disclosure.js';
+import type { ReferralCounts } from '../safety/referral-counts.js';
 import type { ForgetGenerations } from './forget-generations.js';
 import type { ConversationHistory } from './history.js';
 import { prepareIncomingText } from './incoming-text.js';
 import { cutMessageNote, noticeForModelError, notices, queueNotice } from './notices.js';
 import { buildPrompt } from './prompt.js';
-import type { ReplyTarget } from './reply-target.js';
+import type { ReplyOffer, ReplyTarget } from './reply-target.js';
 import { withTimeout } from './with-timeout.js';
 
 export type { ReplyTarget } from './reply-target.js';
@@ -26,6 +38,33 @@ export interface Turn {
    * exchange is remembered only if it is still current when answered. Absent: taken at answer time.
    */
   generation?: number;
+  /** The server's preferred locale (Discord's), for a message in a server. */
+  serverLocale?: string;
+  /** Set by the core's crisis screen when the message arrives (see CrisisFirst). */
+  safety?: TurnSafety;
+}
+
+/** What the safety rules know about a turn when it arrives. */
+export interface TurnSafety {
+  crisis: CrisisSignal;
+  /** The person said they are under 18. */
+  minor: boolean;
+  /** The region whose crisis lines apply, if anything tells it. */
+  region: string | undefined;
+  /** The language of notices for this person (their Discord client's, else the server's, else English). */
+  language: CrisisLanguage;
+  /** For a crisis: the lines posted when it arrived, and whether they reached the person. */
+  crisisLines?: { text: string; delivered: Promise<boolean> };
+}
+
+/** The parts of the safety protocol that the conversation applies (see SAFETY.md). */
+export interface ConversationSafety {
+  resources: CrisisResources;
+  /** When a reply must say that the bot is an AI. */
+  disclosure: DisclosureSchedule;
+  /** Holds a crisis exchange back from long-term memory until its person agrees; returns its key. */
+  withhold(job: MemoryWriteJob): string;
+  referrals: Pick<ReferralCounts, 'count'>;
 }
 
 /** What the person saw at the end of a turn. */
@@ -33,6 +72,8 @@ export interface TurnResult {
   kind: 'answer' | 'notice';
   /** How many long-term memories were recalled into the prompt. */
   memoriesUsed: number;
+  /** The turn was a crisis, answered in crisis mode and held back from long-term memory. */
+  crisis?: boolean;
 }
 
 /** Collaborators and limits of the conversation core. */
@@ -46,6 +87,7 @@ export interface ConversationOptions {
   /** Queues an exchange for long-term memory and returns at once (the reply never waits for it). */
   remember: (job: MemoryWriteJob) => void;
   logger: Logger;
+  safety: ConversationSafety;
   /** Said once, before the first answer, to someone the bot has never talked with. */
   firstContactNote?: string;
   /** Longest message read, in UTF-16 units; the rest is cut off with a note (default 4000). */
@@ -69,7 +111,7 @@ export interface Conversation {
   respond(
     turn: Turn,
     target: ReplyTarget,
-    extras?: { takeQueued?: () => string[] },
+    extras?: { takeQueued?: () => Array<Pick<Turn, 'text' | 'safety'>> },
   ): Promise<TurnResult>;
 }
 
@@ -80,7 +122,7 @@ export function historyKey(turn: Pick<Turn, 'userId' | 'placeId'>): string {
 
 /** Builds the conversation core from its collaborators; it knows nothing of Discord, Gemini or mem0. */
 export function createConversation(options: ConversationOptions): Conversation {
-  const { memory, model, logger, history } = options;
+  const { memory, model, logger, history, safety } = options;
   // People already greeted in this process; bounded, oldest first out.
   const greeted = new Set<string>();
   const maxGreeted = 100_000;
@@ -125,16 +167,47 @@ export function createConversation(options: ConversationOptions): Conversation {
     }
   }
 
+  /** The persona of one turn: the operator's, with the crisis and minors' rules when they apply. */
+  function personaFor(turnSafety: TurnSafety | undefined): string {
+    return [
+      options.persona,
+      ...(turnSafety?.crisis.isCrisis ? [crisisModePersona(turnSafety.crisis.language)] : []),
+      ...(turnSafety?.minor ? [minorPersona] : []),
+    ].join('\n\n');
+  }
+
+  /**
+   * Shows the turn's one outcome, opening with the note that the bot is an AI when the session
+   * calls for it (a greeting says it already).
+   */
+  async function deliver(
+    turn: Turn,
+    target: ReplyTarget,
+    parts: { greeting: string; body: string; offers: ReplyOffer[] },
+  ): Promise<void> {
+    const key = historyKey(turn);
+    const due = parts.greeting === '' ? safety.disclosure.due(key) : undefined;
+    const language = turn.safety?.language ?? 'en';
+    const disclosure =
+      due === undefined
+        ? ''
+        : `${due === 'three-hours' && turn.safety?.minor ? minorBreakReminder(language) : aiDisclosure(language)}\n\n`;
+    await target.complete(parts.greeting + disclosure + parts.body, parts.offers);
+    safety.disclosure.replied(key, parts.greeting !== '' || disclosure !== '');
+  }
+
   return {
     async respond(turn, target, extras) {
       const maxChars = options.maxMessageChars ?? 4_000;
       const maxAnswerChars = options.maxAnswerChars ?? 6_000;
       const incoming = prepareIncomingText(turn.text, { maxChars });
       if (incoming.kind === 'empty') {
-        await target.complete(notices.invalidInput);
+        await deliver(turn, target, { greeting: '', body: notices.invalidInput, offers: [] });
         return { kind: 'notice', memoriesUsed: 0 };
       }
       let text = incoming.text;
+      // A crisis in any message answered by this turn puts the whole turn in crisis mode.
+      let turnSafety = turn.safety;
       const generation = turn.generation ?? options.generations?.current(turn.userId);
       // A turn that waited in line while its person asked to be forgotten is answered as if
       // the bot knew nothing: its recall could race the deletion and quote what was forgotten.
@@ -148,21 +221,28 @@ export function createConversation(options: ConversationOptions): Conversation {
         const memories = forgottenSince() ? [] : recalled;
         let reply: string;
         let answered = false;
+        let safetyBlocked = false;
         try {
           // Built when the call may be sent: messages the person sent while it waited in line
           // are answered with it rather than by a second answer after it.
           const prompt = () => {
-            const later = (extras?.takeQueued?.() ?? []).flatMap((raw) => {
-              const more = prepareIncomingText(raw, { maxChars });
+            const later = (extras?.takeQueued?.() ?? []).flatMap((queued) => {
+              if (queued.safety?.crisis.isCrisis && !turnSafety?.crisis.isCrisis) {
+                turnSafety = queued.safety;
+              }
+              const more = prepareIncomingText(queued.text, { maxChars });
               return more.kind === 'empty' ? [] : [more.text];
             });
             if (later.length > 0) text = [text, ...later].join('\n');
-            return buildPrompt({
-              persona: options.persona,
-              memories,
-              history: forgottenSince() ? [] : history.recent(historyKey(turn)),
-              message: text,
-            });
+            return {
+              ...buildPrompt({
+                persona: personaFor(turnSafety),
+                memories,
+                history: forgottenSince() ? [] : history.recent(historyKey(turn)),
+                message: text,
+              }),
+              ...(turnSafety?.minor ? { forMinor: true } : {}),
+            };
           };
           const outcome = await model.stream(prompt, {
             onWaiting: (place) => {
@@ -188,7 +268,8 @@ export function createConversation(options: ConversationOptions): Conversation {
             answered = true;
           } else {
             logger.info({ reason: outcome.reason }, 'model gave no answer');
-            reply = outcome.reason === 'no-answer' ? notices.refusedOther : notices.refusedSafety;
+            safetyBlocked = outcome.reason === 'safety' || outcome.reason === 'blocked-prompt';
+            reply = safetyBlocked ? notices.refusedSafety : notices.refusedOther;
           }
         } catch (error) {
           const modelError =
@@ -197,25 +278,64 @@ export function createConversation(options: ConversationOptions): Conversation {
           reply = noticeForModelError(modelError);
         }
         stopTyping();
-        const greeting =
-          (await firstContact) && memories.length === 0 ? `${options.firstContactNote}\n\n` : '';
+        const crisis = turnSafety?.crisis.isCrisis === true ? turnSafety.crisis : undefined;
+        const language = crisis?.language ?? turnSafety?.language ?? 'en';
+        // After a crisis the lines are already there: whatever failed, the notice stays with them.
+        if (crisis !== undefined && !answered) reply = crisisFallback(language);
+        const blockLines =
+          safetyBlocked && crisis === undefined
+            ? linesFor({ region: turnSafety?.region, language }, safety.resources)
+            : undefined;
+        if (blockLines !== undefined) {
+          reply = `${reply}\n\n${safetyBlockNote({ language, lines: blockLines })}`;
+        }
+        // Lines that could not be posted on arrival go with the answer instead.
+        const undelivered =
+          turnSafety?.crisisLines !== undefined && !(await turnSafety.crisisLines.delivered)
+            ? `${turnSafety.crisisLines.text}\n\n`
+            : '';
+        const isNew = await firstContact;
+        const greeting = isNew && memories.length === 0 ? `${options.firstContactNote}\n\n` : '';
         const cutNote = answered && incoming.cut ? cutMessageNote(maxChars) : '';
-        await target.complete(greeting + reply + cutNote);
+        const offers: ReplyOffer[] = [];
+        if (greeting !== '' && turnSafety?.minor !== true) offers.push({ kind: 'under-18' });
+        const exchange: MemoryWriteJob = {
+          userId: turn.userId,
+          messages: [
+            { role: 'user', content: text },
+            { role: 'assistant', content: reply },
+          ],
+          origin: turn.origin,
+        };
+        // A crisis is kept for this conversation, and in long-term memory only if the person
+        // says so (a button under the answer).
+        if (answered && crisis !== undefined && !forgottenSince()) {
+          offers.push({ kind: 'remember-crisis', key: safety.withhold(exchange) });
+        }
+        await deliver(
+          { ...turn, ...(turnSafety === undefined ? {} : { safety: turnSafety }) },
+          target,
+          { greeting, body: undelivered + reply + cutNote, offers },
+        );
+        if (blockLines !== undefined) {
+          try {
+            safety.referrals.count(blockLines.region, 'safety-block');
+          } catch (error) {
+            logger.error({ err: error }, 'referral could not be counted');
+          }
+        }
         // Checked after the last wait, right before recording: nothing may yield in between.
         const forgotten = forgottenSince();
         if (forgotten) logger.info('exchange not remembered: the person asked to be forgotten');
         if (answered && !forgotten) {
           history.record(historyKey(turn), text, reply);
-          options.remember({
-            userId: turn.userId,
-            messages: [
-              { role: 'user', content: text },
-              { role: 'assistant', content: reply },
-            ],
-            origin: turn.origin,
-          });
+          if (crisis === undefined) options.remember(exchange);
         }
-        return { kind: answered ? 'answer' : 'notice', memoriesUsed: memories.length };
+        return {
+          kind: answered ? 'answer' : 'notice',
+          memoriesUsed: memories.length,
+          ...(crisis === undefined ? {} : { crisis: true }),
+        };
       } finally {
         stopTyping();
       }

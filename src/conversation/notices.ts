@@ -2,8 +2,9 @@ import type { ChatModelError } from '../llm/chat-model.js';
 
 /** The short, kind messages a person sees when no answer can be given. */
 export const notices = {
+  // Crisis lines follow it (see safetyBlockNote).
   refusedSafety:
-    "I'm not able to answer that one, but I'm still here. Could you put it another way? If you're in danger, please contact your local emergency number or a crisis line.",
+    "I'm not able to answer that one, but I'm still here. Could you put it another way?",
   refusedOther: "I couldn't find the words for that one. Could you say it another way?",
   invalidInput:
     "I can only read text for now, so I couldn't see what you sent. Could you tell me in words?",

@@ -111,12 +111,18 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
         const last = batch.at(-1);
         if (first === undefined || last === undefined) break;
         state.starts.push(now());
-        const turn: Turn = { ...first.turn, text: batch.map((p) => p.turn.text).join('\n') };
+        // A crisis in any of the messages puts the answer in crisis mode.
+        const crisis = batch.find((p) => p.turn.safety?.crisis.isCrisis)?.turn.safety;
+        const turn: Turn = {
+          ...first.turn,
+          text: batch.map((p) => p.turn.text).join('\n'),
+          ...(crisis === undefined ? {} : { safety: crisis }),
+        };
         let result: TurnResult;
         try {
           // Messages that arrive while the turn waits for the model join it, as a burst would.
           const responding = options.conversation.respond(turn, last.target, {
-            takeQueued: () => takeBatch(state, batch).map((p) => p.turn.text),
+            takeQueued: () => takeBatch(state, batch).map((p) => p.turn),
           });
           state.current = responding.catch(() => undefined);
           result = await responding;

@@ -1,4 +1,5 @@
 import type { MemoryStore } from '../memory/memory-store.js';
+import type { PersonSafety } from '../safety/safety-settings.js';
 import type { MemoryUserId } from '../memory/user-id.js';
 
 /** A button on a command's private reply; `action` and `arg` come back when the caller presses it. */
@@ -32,6 +33,24 @@ export interface CommandContext {
   remember(value: unknown): string;
   /** Takes back a value kept by `remember`, once. */
   recall(key: string): unknown;
+  /** The caller's safety settings and crisis lines (see SAFETY.md). */
+  safety: CommandSafety;
+}
+
+/** What a command may do about the caller's safety. */
+export interface CommandSafety {
+  settings(): PersonSafety;
+  update(change: Partial<Pick<PersonSafety, 'region' | 'minor'>>): void;
+  /** Deletes the caller's safety settings (with everything else they asked to forget). */
+  forget(): void;
+  /** The crisis lines for the caller, where the command was used, ready to show. */
+  lines(): { text: string; region: string | undefined };
+  /** Every region the bot has crisis lines for. */
+  regions(): Array<{ code: string; name: string }>;
+  /** Queues for long-term memory the crisis exchange held back under `key`; false if gone. */
+  rememberWithheld(key: string): boolean;
+  /** Where the operator published the safety protocol (SAFETY_POLICY_URL), if anywhere. */
+  policyUrl: string | undefined;
 }
 
 /** A slash command: the registration data Discord takes, and what it does. */

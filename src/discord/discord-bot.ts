@@ -1,4 +1,7 @@
 import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
   ChannelType,
   Client,
   Events,
@@ -11,9 +14,10 @@ import {
   Partials,
   SnowflakeUtil,
 } from 'discord.js';
-import type { ReplyTarget } from '../conversation/reply-target.js';
+import type { ReplyOffer, ReplyTarget } from '../conversation/reply-target.js';
 import type { KeyedPacer } from '../limits/keyed-pacer.js';
 import type { Logger } from '../logger.js';
+import { buttonId } from './interactions.js';
 import type { IncomingMessage } from './message-to-turn.js';
 import { createStreamingReply } from './streaming-reply.js';
 
@@ -57,9 +61,10 @@ export interface DiscordBot {
   replyTo(ref: {
     channelId: string;
     messageId: string;
+    authorId: string;
     guildId: string | undefined;
     replyMessageId: string | undefined;
-  }): Promise<{ reply: ReplyTarget; audienceChannelId: string }>;
+  }): Promise<{ reply: ReplyTarget; audienceChannelId: string; serverLocale: string | undefined }>;
 }
 
 // Discord shows "typing…" for about 10 seconds per request; refresh a little before it lapses.
@@ -130,17 +135,24 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       const incoming = toIncoming(message, client.user?.id ?? '');
       await options.onMessage(
         incoming,
-        replyTarget(message.channel, { messageId: message.id, inGuild: message.guildId !== null }),
+        replyTarget(message.channel, {
+          messageId: message.id,
+          authorId: message.author.id,
+          inGuild: message.guildId !== null,
+        }),
       );
     } catch (error) {
       logger.error({ err: error, messageId: message.id }, 'failed to handle a message');
     }
   }
 
-  /** A ReplyTarget that answers `messageId` in `channel`, continuing from `existingReply` if given. */
+  /**
+   * A ReplyTarget that answers `messageId` (by `authorId`, who alone may use its buttons) in
+   * `channel`, continuing from `existingReply` if given.
+   */
   function replyTarget(
     channel: Message['channel'],
-    ref: { messageId: string; inGuild: boolean; existingReply?: Message },
+    ref: { messageId: string; authorId: string; inGuild: boolean; existingReply?: Message },
   ): ReplyTarget {
     let stopTypingNow = () => {};
     let failedUpdates = 0;
@@ -220,8 +232,30 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       update(textSoFar) {
         reply.show(textSoFar);
       },
-      complete(text) {
-        return reply.finish(text);
+      async complete(text, offers = []) {
+        await reply.finish(text);
+        const last = reply.lastMessage();
+        if (offers.length === 0 || last === undefined) return;
+        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+          offers.map((offer) => offerButton(offer, ref.authorId)),
+        );
+        await paced(async () => {
+          await last.edit({ components: [row], allowedMentions: noPings });
+        });
+      },
+      async sendNow(text) {
+        if (!channel.isSendable()) throw new Error(`cannot send to channel ${channel.type}`);
+        // Not paced: the crisis lines never wait behind another reply's edits in this channel.
+        // Keyed like the answer (see `create`), so that a restart never posts them twice.
+        await channel.send({
+          content: text,
+          allowedMentions: noPings,
+          ...(ref.inGuild
+            ? { reply: { messageReference: ref.messageId, failIfNotExists: false } }
+            : {}),
+          nonce: `s${ref.messageId}`,
+          enforceNonce: true,
+        });
       },
     };
   }
@@ -238,10 +272,15 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
           : await channel.messages.fetch(ref.replyMessageId).catch(() => undefined);
       const reply = replyTarget(channel, {
         messageId: ref.messageId,
+        authorId: ref.authorId,
         inGuild: ref.guildId !== undefined,
         ...(existingReply ? { existingReply } : {}),
       });
-      return { reply, audienceChannelId: audienceChannelIdOf(channel) };
+      return {
+        reply,
+        audienceChannelId: audienceChannelIdOf(channel),
+        serverLocale: channel.isDMBased() ? undefined : channel.guild.preferredLocale,
+      };
     },
     async start() {
       const ready = new Promise<Client<true>>((resolve) =>
@@ -274,6 +313,7 @@ function toIncoming(message: Message, botUserId: string): IncomingMessage {
     channelId: message.channelId,
     channelKind,
     guildId: channelKind === 'guild' ? (message.guildId ?? undefined) : undefined,
+    serverLocale: channelKind === 'guild' ? message.guild?.preferredLocale : undefined,
     audienceChannelId: audienceChannelIdOf(message.channel),
     inThread: message.channel.isThread(),
     canReply: message.channel.isSendable(),
@@ -298,6 +338,22 @@ function channelKindOf(channel: Message['channel']): IncomingMessage['channelKin
 function audienceChannelIdOf(channel: Message['channel'] | TextBasedChannel): string {
   if (!channel.isThread() || channel.type === ChannelType.PrivateThread) return channel.id;
   return channel.parentId ?? channel.id;
+}
+
+/** The button for something offered with a reply; its presses are handled by `/safety`. */
+function offerButton(offer: ReplyOffer, ownerId: string): ButtonBuilder {
+  switch (offer.kind) {
+    case 'remember-crisis':
+      return new ButtonBuilder()
+        .setCustomId(buttonId('safety', 'remember', ownerId, offer.key))
+        .setLabel("You can remember that I'm going through this")
+        .setStyle(ButtonStyle.Secondary);
+    case 'under-18':
+      return new ButtonBuilder()
+        .setCustomId(buttonId('safety', 'under-18', ownerId))
+        .setLabel("I'm under 18")
+        .setStyle(ButtonStyle.Secondary);
+  }
 }
 
 function isConversational(type: MessageType): boolean {

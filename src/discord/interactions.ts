@@ -6,6 +6,7 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
+  ComponentType,
   type Interaction,
   MessageFlags,
 } from 'discord.js';
@@ -15,8 +16,11 @@ import type { CommandContext, CommandView, SlashCommand } from './command-view.j
 /** Options of the interaction handler. */
 export interface InteractionHandlerOptions {
   commands: readonly SlashCommand[];
-  /** The context for one caller, in one place. */
-  contextFor(discordUserId: string, guildId: string | undefined): CommandContext;
+  /**
+   * The context for one caller, in one place; `locale` is the language of the caller's Discord
+   * client (https://discord.com/developers/docs/reference#locales).
+   */
+  contextFor(discordUserId: string, guildId: string | undefined, locale: string): CommandContext;
   logger: Logger;
 }
 
@@ -96,7 +100,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     };
     collect(interaction.options.data);
     const view = await command.run(
-      options.contextFor(interaction.user.id, interaction.guildId ?? undefined),
+      options.contextFor(interaction.user.id, interaction.guildId ?? undefined, interaction.locale),
       values,
     );
     await interaction.editReply(render(view, command.data.name, interaction.user.id));
@@ -119,13 +123,42 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       });
       return;
     }
-    await interaction.deferUpdate();
+    // A button under one of the bot's conversation messages (not a command's private reply)
+    // is answered privately, and taken off the message once used: the message stays as it was.
+    const onConversation = interaction.message.interactionMetadata === null;
+    if (onConversation) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    else await interaction.deferUpdate();
     const view = await command.press(
-      options.contextFor(interaction.user.id, interaction.guildId ?? undefined),
+      options.contextFor(interaction.user.id, interaction.guildId ?? undefined, interaction.locale),
       parsed.action,
       parsed.arg,
     );
     await interaction.editReply(render(view, command.data.name, interaction.user.id));
+    if (onConversation) {
+      // Only the bot's own buttons are ever on its messages (one row, see `offerButton`).
+      const left = interaction.message.components.flatMap((row) =>
+        'components' in row
+          ? row.components.flatMap((c) =>
+              c.type === ComponentType.Button && c.customId !== interaction.customId
+                ? [ButtonBuilder.from(c)]
+                : [],
+            )
+          : [],
+      );
+      await interaction.message
+        .edit({
+          components:
+            left.length === 0 ? [] : [new ActionRowBuilder<ButtonBuilder>().addComponents(left)],
+          allowedMentions: noPings,
+        })
+        .catch((error: unknown) => {
+          // The press worked (and was answered); a used button left in place only says so again.
+          logger.warn(
+            { err: error, interactionId: interaction.id },
+            'could not remove a used button',
+          );
+        });
+    }
   }
 
   return async function handle(interaction: Interaction): Promise<void> {

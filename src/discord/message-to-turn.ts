@@ -17,6 +17,8 @@ export interface IncomingMessage {
   channelKind: 'dm' | 'guild' | 'private-channel';
   /** Absent outside a server. */
   guildId: string | undefined;
+  /** The server's preferred locale (such as `en-US`); absent outside a server. */
+  serverLocale?: string | undefined;
   /**
    * In a server, the channel whose audience can read the message: the channel itself, a public
    * thread's parent channel, or a private thread itself. Decides which memories may be recalled.
@@ -74,7 +76,13 @@ export function stripBotMention(content: string, botUserId: string): string {
 export function messageToTurn(
   message: Pick<
     IncomingMessage,
-    'authorId' | 'content' | 'channelId' | 'channelKind' | 'guildId' | 'audienceChannelId'
+    | 'authorId'
+    | 'content'
+    | 'channelId'
+    | 'channelKind'
+    | 'guildId'
+    | 'audienceChannelId'
+    | 'serverLocale'
   >,
   botUserId: string,
 ): Turn {
@@ -84,6 +92,7 @@ export function messageToTurn(
     text,
     placeId: message.channelId,
     origin: originOf(message),
+    ...(message.serverLocale ? { serverLocale: message.serverLocale } : {}),
   };
 }
 

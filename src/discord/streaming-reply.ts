@@ -9,11 +9,13 @@ export interface MessageSink<Handle> {
 }
 
 /** A reply that grows while the model writes, shown as one or more messages kept in sync with the text. */
-export interface StreamingReply {
+export interface StreamingReply<Handle> {
   /** Replaces what is shown with `text` soon (coalescing rapid calls). */
   show(text: string): void;
   /** Shows exactly `text`, then resolves; later `show` calls are ignored. */
   finish(text: string): Promise<void>;
+  /** The last message shown, if any. */
+  lastMessage(): Handle | undefined;
 }
 
 /**
@@ -34,7 +36,7 @@ export function createStreamingReply<Handle>(
     /** A message already on Discord to continue from (left by a run that stopped mid-answer). */
     initial?: { handle: Handle; content: string };
   },
-): StreamingReply {
+): StreamingReply<Handle> {
   const maxLength = options.maxLength ?? discordMessageLimit;
   const shown: Array<{ handle: Handle; content: string }> = options.initial
     ? [options.initial]
@@ -122,5 +124,6 @@ export function createStreamingReply<Handle>(
       while (syncing !== undefined) await syncing.catch(() => {});
       await kick();
     },
+    lastMessage: () => shown.at(-1)?.handle,
   };
 }

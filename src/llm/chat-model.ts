@@ -15,6 +15,8 @@ export interface ChatRequest {
   systemInstruction: string;
   /** Earlier turns, oldest first, ending with the user's new message. */
   messages: readonly ChatMessage[];
+  /** The person is under 18: sexual content is blocked at the model's strictest threshold. */
+  forMinor?: boolean;
 }
 
 /**

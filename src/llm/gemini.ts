@@ -43,6 +43,16 @@ export const companionSafetySettings: SafetySetting[] = [
 ].map((category) => ({ category, threshold: HarmBlockThreshold.BLOCK_ONLY_HIGH }));
 
 /**
+ * For someone under 18 (California's SB 243: no sexually explicit content for minors): the
+ * companion's settings, with sexual content blocked from low probability up.
+ */
+export const minorSafetySettings: SafetySetting[] = companionSafetySettings.map((setting) =>
+  setting.category === HarmCategory.HARM_CATEGORY_SEXUALLY_EXPLICIT
+    ? { ...setting, threshold: HarmBlockThreshold.BLOCK_LOW_AND_ABOVE }
+    : setting,
+);
+
+/**
  * Points every @google/genai client in this process at `baseUrl`, including the ones mem0 open
  * source builds itself (it ignores its own baseURL setting). Call before creating any client.
  */
@@ -74,7 +84,7 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
           })),
           config: {
             systemInstruction: request.systemInstruction,
-            safetySettings: companionSafetySettings,
+            safetySettings: request.forMinor ? minorSafetySettings : companionSafetySettings,
             ...(options.maxOutputTokens === undefined
               ? {}
               : { maxOutputTokens: options.maxOutputTokens }),

@@ -1,5 +1,6 @@
 import {
   crisisPhrases,
+  gameMarkers,
   jokeMarkers,
   killMyselfAbbreviations,
   sharedNegations,
@@ -44,7 +45,7 @@ const kindPriority: Readonly<Record<CrisisKind, number>> = {
 /** How many filler words may stand between a negation and the phrase it negates. */
 const maxFillersBeforePhrase = 4;
 
-/** How far before and after a phrase its guards look (negation, media, past, accident, condition). */
+/** How far before and after a phrase its guards look (negation, media, past, accident, condition, game, recovery). */
 const guardWindowChars = 80;
 
 /** One match of a phrase family, in the message's clauses (one per line). */
@@ -72,6 +73,7 @@ interface CompiledLanguage {
   /** The language's own negations plus the shared ones, for the words before a phrase. */
   negationsBefore: ReadonlySet<string>;
   negationsAfter: ReadonlySet<string>;
+  clauseStartsAfter: ReadonlySet<string>;
   fillers: ReadonlySet<string>;
 }
 
@@ -86,6 +88,7 @@ const compiled: readonly CompiledLanguage[] = Object.entries(crisisPhrases).map(
     negations: new Set(phrases.negations),
     negationsBefore: new Set([...phrases.negations, ...sharedNegations]),
     negationsAfter: new Set(phrases.negationsAfter),
+    clauseStartsAfter: new Set(phrases.clauseStartsAfter),
     fillers: new Set(phrases.fillers),
   }),
 );
@@ -217,6 +220,9 @@ function isGuarded(
   );
   const near = `${before}${matched}${after}`;
   if (phrases.past.test(near)) return true;
+  if (family.kind === 'self-harm' && phrases.recovery.test(near) && !phrases.relapse.test(near)) {
+    return true;
+  }
   if (phrases.media.test(near) && (quoting || phrases.quoting.test(near))) return true;
   if (negatedBefore(before, language)) return true;
   if (!family.negationIsPart && matched.split(' ').some((word) => language.negations.has(word))) {
@@ -225,6 +231,7 @@ function isGuarded(
   if (negatedAfter(after, language)) return true;
   const guards = family.guards ?? [];
   if (guards.includes('accident') && phrases.accident.test(near)) return true;
+  if (guards.includes('game') && gameMarkers.test(near)) return true;
   if (guards.includes('joke') && joking) return true;
   if (guards.includes('laughing-condition') && joking && phrases.conditionBefore.test(before)) {
     return true;
@@ -250,15 +257,21 @@ function negatedBefore(before: string, language: CompiledLanguage): boolean {
   return false;
 }
 
-/** A negation right after the phrase, where the language puts it ("je me scarifie plus"). */
+/** Words after a negation that make it no negation of the phrase: "plus que jamais", "plus rien". */
+const notNegatingNext: ReadonlySet<string> = new Set(['que', 'rien', 'personne']);
+
+/**
+ * A negation right after the phrase, where the language puts it ("je me scarifie plus"), and
+ * before the next clause starts ("ich will mich umbringen ich halt das nicht mehr aus").
+ */
 function negatedAfter(after: string, language: CompiledLanguage): boolean {
   const window = language.phrases.negationAfterWindow;
   if (window === 0) return false;
   const words = after.trim().split(' ');
   for (let i = 0; i < Math.min(window, words.length); i++) {
     const word = words[i] ?? '';
-    // "plus que jamais" is "more than ever", not a negation.
-    if (language.negationsAfter.has(word) && words[i + 1] !== 'que') return true;
+    if (language.clauseStartsAfter.has(word)) return false;
+    if (language.negationsAfter.has(word) && !notNegatingNext.has(words[i + 1] ?? '')) return true;
   }
   return false;
 }

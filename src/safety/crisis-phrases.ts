@@ -14,7 +14,9 @@ export type PhraseGuard =
   /** A conditional said laughing: "if i hear that song again ill kill myself lol". */
   | 'laughing-condition'
   /** A hurt said with its everyday cause: "cut myself shaving", "burned myself on the stove". */
-  | 'accident';
+  | 'accident'
+  /** Said of a video game: "i keep killing myself in minecraft", "je me suis tué sur ce boss". */
+  | 'game';
 
 /** Phrases of one kind and one statement form, in one language. */
 export interface PhraseFamily {
@@ -52,6 +54,18 @@ export interface LanguagePhrases {
   /** Everyday causes of a hurt, for the `accident` guard. */
   accident: RegExp;
   /**
+   * Recovery from self-harm ("2 years clean from sh", "un año sin cortarme"): a self-harm phrase
+   * near it is a milestone, not a crisis, unless `relapse` is near too ("relapsed after 200 days").
+   */
+  recovery: RegExp;
+  /** A relapse or a struggle that undoes `recovery`: "again", "relapsed", "no puedo". */
+  relapse: RegExp;
+  /**
+   * Words that start a new clause when people leave out the comma ("ich will mich umbringen ich
+   * halt das nicht mehr aus"): a `negationsAfter` word past one of them negates nothing.
+   */
+  clauseStartsAfter: readonly string[];
+  /**
    * For the `hyperbole` guard: a condition after the threat ("when she sees my grades"), except
    * the conditions real threats are made of ("if i leave", "if i tell anyone").
    */
@@ -67,7 +81,14 @@ export interface LanguagePhrases {
 
 /** Laughter and joke markers in every language, for the `hyperbole` and `joke` guards. */
 export const jokeMarkers =
-  /\b(?:lol|lmao|lmfao|haha\w*|hehe\w*|jaja\w*|jeje\w*|kk+|rs+|mdr|ptdr|xd|jk)\b/;
+  /\b(?:lo+l+|lmf?a+o+\w*|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|kk+|rs+|mdr+|ptdr+|xd+|jk)\b/;
+
+/**
+ * Video games, for the `game` guard: titles and the words of play, in any language, since
+ * players name their games the same way in all of them.
+ */
+export const gameMarkers =
+  /\b(?:minecraft|fortnite|roblox|terraria|elden ring|dark souls|bloodborne|sekiro|gta|valorant|league of legends|overwatch|apex|warzone|call of duty|cod|the sims|sims|super mario|mario kart|zelda|skyrim|hollow knight|celeste|among us|lethal company|dead by daylight|tarkov|pubg|subnautica|hardcore mode|hardcore world|respawn\w*|speedrun\w*|ingame|in game|no jogo|en el juego|dans le jeu|im spiel|in dem spiel|in lava|boss fight|final boss|same boss|meme boss|creepers?|pvp)\b/;
 
 const en: LanguagePhrases = {
   families: [
@@ -94,20 +115,29 @@ const en: LanguagePhrases = {
         /\b(?:dont|do not) (?:want|wanna) (?:to )?(?:exist|wake up|be here) (?:anymore|any more|tomorrow)\b/,
         /\b(?:dont|do not|no longer) have (?:the |any )?(?:strength|will) to (?:live|go on|keep going|keep living)\b/,
         /\b(?:better|easier|happier)(?: \w+){0,3} if i (?:didnt|did not|never) (?:exist|existed|wake up)\b/,
+        /\bif i (?:dont|do not|never|didnt|did not|wont) wake up(?: (?:tomorrow|again|ever|in the morning))?(?= *$| (?:thats|that would|itd|it would|id|i would|i wouldnt|so be it|whatever|who cares|good|fine|honestly|tbh|oh well|nobody|no one)\b)/,
+        /\bhow (?:high|tall|far)\b(?: \w+){0,8}? (?:(?:dont|not|wont|never) survive|die from the fall|to die|kill (?:you|me|a person|someone)|be fatal|is fatal)\b/,
+        /\b(?:wont|will not|will never|never) (?:have|need) to worry about me (?:anymore|any more|much longer|for much longer|soon|ever again)\b/,
+        /\b(?:wont|will not|will never) (?:have|need) to (?:deal with|put up with|take care of) me (?:much longer|for much longer|for long|soon)\b/,
+        /\b(?:wont|will not|dont|do not) need (?:it|them|this|that|these|those|any of (?:it|this|them|that)|my \w+|anything)(?: \w+){0,2}? where im going\b/,
       ],
     },
     {
       kind: 'suicidal-intent',
       statement: 'direct',
-      guards: ['laughing-condition'],
+      guards: ['laughing-condition', 'game'],
       patterns: [
         /\bkill(?:ing)? my ?self\b/,
+        /\b(?:gonna|wanna|to|will|ill|should|might) off my ?self\b|\boffing my ?self\b/,
         /\b(?:hang|hanging|shoot|shooting|drown|drowning|overdose|overdosing|od) my ?self\b/,
         /\b(?:slit|slitting|cut|cutting) my (?:wrists?|throat)\b/,
         /\bend(?:ing)? my (?:own )?life\b/,
         /\btak(?:e|ing) my (?:own )?life\b/,
         /\bend(?:ing)? it all\b/,
         /\bend(?:ing)? it (?:tonight|today|now|soon|for good)\b/,
+        /\bend(?:ing)? (?:things|everything)(?= (?:tonight|today|now|soon|for good|this weekend|rn|right now|once and for all)\b(?!(?: \w+){0,2} with\b))/,
+        /\b(?:plan|plans|planning|planned|plotting|picked a date for|set a date for) my (?:suicide|death)\b/,
+        /\bmy suicide (?:plan|date)\b/,
         /\b(?:want|wanna|going|gonna|ready|about|planning|plan|need|deserve|have) (?:to )?die\b(?! (?:of|from|laughing|inside|my hair|of laughter)\b)/,
         /\b(?:want|wanna|going|gonna|ready|about|planning|plan|need|trying) (?:to )?(?:overdose|od|hang myself|slit my wrists)\b(?! on (?:coffee|caffeine|sugar|chocolate|candy)\b)/,
         /\b(?:going to|gonna|will|ill|want to|wanna|about to|ready to|planning to) (?:take|swallow|down) (?:all (?:of )?(?:my|the)|every|a whole|the whole|the entire|an entire|a full|all)(?: \w+){0,2}? (?:pills|tablets|meds|medication|sleeping pills|painkillers|paracetamol|tylenol|insulin)\b/,
@@ -151,17 +181,29 @@ const en: LanguagePhrases = {
         /\bdisappear and (?:never|not) come back\b/,
         /\b(?:want|wanna|need|wish i could) (?:to )?(?:just )?(?:stop existing|cease to exist|sleep forever)\b/,
         /\b(?:whats|what is|wheres) the point (?:of|in) (?:being alive|living|life|staying alive|going on)\b/,
+        /\b(?:giving|gave|give|given|gonna give|started giving) away (?:all )?(?:of )?my (?:stuff|things|belongings|possessions)\b/,
+        /\bgave (?:all )?(?:of )?my (?:stuff|things|belongings|possessions) (?:away|to)\b/,
+        /\b(?:wrote|written|writing|left|leaving) (?:\w+ )?(?:letters?|notes?) (?:to|for) (?:my |everyone|all|each)(?: \w+){0,3} (?:just )?in case\b/,
+      ],
+    },
+    {
+      kind: 'suicidal-intent',
+      statement: 'indirect',
+      guards: ['joke'],
+      patterns: [
+        /\b(?:ill|i will|im gonna|im going to|i should|i might) (?:probably )?be (?:dead|gone) (?:soon|before long) anyway\b/,
       ],
     },
     {
       kind: 'self-harm',
       statement: 'direct',
-      guards: ['accident'],
+      guards: ['accident', 'game'],
       patterns: [
         /\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hurt|hurting|harm|harming|hit|hitting|punch|punching|scratch|scratching|bite|biting|starve|starving|carve|carving) (?:my ?self|my (?:arms?|wrists?|legs?|thighs?|skin|stomach))\b/,
         /\bself ?harm(?:ing|ed)?\b(?! (?:awareness|charity|resources)\b)/,
         /\b(?:started|start|been|keep|kept|back to|went back to|relapsed|relapsing) (?:and )?(?:started )?(?:cutting|burning|sh)(?: again)?\b(?= *$| (?:again|last night|tonight|today|rn|every|since|more)\b)/,
         /\brelapsed (?:on|with|into) (?:sh|self harm|cutting)\b/,
+        /(?:^|\b(?:i|ive|i just|just|and|so) )(?:cut|burned|burnt) (?:again|deep|deeper|last night|tonight|today)\b/,
       ],
     },
     {
@@ -173,6 +215,10 @@ const en: LanguagePhrases = {
         /\b(?:hid|hide|hiding|keep|keeping) (?:the |my )?(?:blades?|razors?) (?:in|under)\b/,
         /\bfresh (?:cuts|marks|wounds)\b/,
         /\b(?:cuts|burns) (?:all )?(?:on|over) my (?:arms?|wrists?|legs?|thighs?|stomach)\b/,
+        /\bwhat i (?:did|do|have done|ve done|been doing|keep doing) to my (?:arms?|wrists?|thighs?)\b/,
+        /\b(?:hide|hiding|cover|covering|covers) (?:up )?(?:the |my )?(?:fresh |new )?(?:cuts|wounds|self harm marks|sh marks)\b/,
+        /\b(?:blade|blades|razor blade|razor blades) (?:is |are |s )?(?:right )?(?:next to|beside|in front of|in) (?:me|my hand)\b/,
+        /\b(?:holding|grabbed|picked up) (?:the |a |my )?(?:blade|razor blade)s?\b/,
       ],
     },
     {
@@ -187,7 +233,8 @@ const en: LanguagePhrases = {
         /\bthreaten(?:s|ed|ing)? (?:me )?with (?:a |his |her )?(?:gun|knife|weapon)\b/,
         /\b(?:took|taken|swallowed|downed|popped|had|taking|swallowing) (?:a whole|an entire|the whole|the entire|a full|all (?:of )?(?:my|the)|every|like [1-9]\d+|[1-9]\d+|too many|a bunch of|a handful of|loads of|way too many|dozens of|a dozen|twenty|thirty|forty|fifty)(?: \w+){0,3}? (?:pills|tablets|meds|medication|medicine|sleeping pills|painkillers|paracetamol|tylenol|advil|ibuprofen|xanax|insulin|antidepressants|benzos)\b/,
         /\b(?:i|just|i just|ive) (?:overdosed|odd)\b(?! on (?:coffee|caffeine|sugar|chocolate|candy|netflix|tv|anime|love)\b)/,
-        /\b(?:im|i am) (?:standing |sitting )?(?:on|at) (?:the )?(?:edge of the |ledge of the )?(?:bridge|ledge|roof|rooftop|railing|tracks|train tracks|edge)\b/,
+        /\b(?:im|i am) (?:standing |sitting )?(?:on|at) (?:the )?(?:edge of the |ledge of the )?(?:bridge|ledge|roof|rooftop|railing|tracks|train tracks|edge)\b(?! of (?:the |my )?(?:bed|couch|sofa|seat|chair|bath|tub|pool)\b)/,
+        /\b(?:standing|sitting|stood|sat|climbed|climbing) (?:up )?(?:on|at|onto|over) (?:the )?(?:edge|ledge|railing|top) of (?:the |a |my |this )?(?:\w+ )?(?:bridge|roof|rooftop|building|garage|balcony|cliff|tower|overpass|skyscraper|car park|parking deck)\b/,
       ],
     },
     {
@@ -196,6 +243,7 @@ const en: LanguagePhrases = {
       guards: ['joke'],
       patterns: [
         /\b(?:hes|shes|he is|she is|they are|theyre|hes been|shes been|is|are|keeps|started) (?:hitting|beating|choking|strangling|hurting|attacking|kicking|stabbing) (?:me|us|my (?:mom|mum|mother|sister|brother|dad|little \w+|baby|kids?))\b/,
+        /\b(?:pointing|pointed|points|aiming|aimed|holding|held|waving|pressing|pressed|put) (?:a |his |her |the |their )?(?:gun|knife|pistol|rifle|weapon|blade) (?:at|to|against) (?:me|my (?:head|face|throat|neck|chest))\b/,
       ],
     },
     {
@@ -206,6 +254,7 @@ const en: LanguagePhrases = {
 
         /\b(?:hes|shes|he is|she is|they are|someone is) (?:banging|pounding|kicking|hammering) (?:on )?(?:the |my )?door\b/,
         /\b(?:im|i am) (?:being )?(?:followed|stalked) (?:right now|rn|home|by)\b/,
+        /\b(?:someone|somebody|some guy|a guy|a man|a stranger|my ex|he|she|they)(?: \w+){0,2}? (?:keeps|kept|is|are|s|has been|been) (?:trying|jiggling|rattling) (?:to open |to get in(?:to)? |to break (?:in(?:to)?|open) )?(?:my|the) (?:front |back |bedroom )?(?:door|window|doorknob|door handle|lock)\b/,
       ],
     },
   ],
@@ -271,9 +320,14 @@ const en: LanguagePhrases = {
   past: /\b(?:years? ago|months? ago|when i was|back when|back in|as a (?:kid|teen|teenager|child)|in (?:high school|middle school|college)|at (?:age )?1\d\b)/,
   accident:
     /\b(?:shaving|cooking|chopping|cutting (?:onions?|veggies|vegetables|bread|paper)|by accident|accidentally|accident|stove|oven|pan|iron|curling iron|kitchen|gym|playing|football|soccer|basketball|skating|slipped|fell|tripped|paper|cat|dog|workout|hiking|fixing|repairing)\b/,
+  recovery:
+    /\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several) (?:days?|weeks?|months?|years?) (?:clean|free|without (?:cutting|self harm(?:ing)?|sh|hurting myself|harming myself))\b|\b(?:clean|free) (?:from|of) (?:self harm(?:ing)?|sh|cutting)\b|\b(?:sh|self harm|cutting) free\b/,
+  relapse: /\b(?:relaps\w*|slipped|again|cant stop|cant go)\b/,
+  clauseStartsAfter: [],
   partner: /\b(?:husband|wife|boyfriend|bf|girlfriend|gf|partner|ex|fiance|fiancee)\b/,
+  // A condition, or what the person did, said right after: "when she sees my grades", "i broke it".
   hyperboleAfter:
-    /\b(?:if|when|once|unless|because|cuz|cause)\b(?! i (?:leave|left|try to leave|tell|told|call|called|report|go to the police|break up|talk to)\b)|\bfor (?!leaving|telling|calling|reporting|talking|breaking up)\w+/,
+    /\b(?:if|when|once|unless|because|cuz|cause)\b(?! i (?:leave|left|try to leave|tell|told|call|called|report|go to the police|break up|talk to)\b)|\bfor (?!leaving|telling|calling|reporting|talking|breaking up)\w+|\bi (?:broke|lost|forgot|failed|missed|crashed|spent|ate|dented|ruined|scratched|flunked|wrecked|spilled)\b/,
   hyperboleBefore:
     /\b(?:this|that|these|those|the) (?:exam|test|job|class|homework|heat|traffic|work|week|day|semester|course|project)\b/,
 };
@@ -291,7 +345,7 @@ const es: LanguagePhrases = {
     {
       kind: 'suicidal-intent',
       statement: 'direct',
-      guards: ['laughing-condition'],
+      guards: ['laughing-condition', 'game'],
       patterns: [
         /\b(?:quiero|voy a|vaya a|pienso en|ganas de|deseo|necesito|intentar|decidi|decidido|pensando en|pense en|tratar de|planeo|puedo|podria) (?:\w+ )?(?:matarme|suicidarme|quitarme la vida)\b/,
         /\b(?:matandome|suicidandome|quitandome la vida)\b/,
@@ -332,6 +386,8 @@ const es: LanguagePhrases = {
         /\bno (?:hay|tengo) (?:ninguna )?razon(?:es)? para (?:seguir|vivir)\b/,
         /\bdesaparecer y no volver (?:nunca|jamas)\b/,
         /\bno (?:tengo|me quedan) (?:mas )?fuerzas? (?:para|de) (?:seguir|vivir|seguir viviendo)\b/,
+        /\bno (?:\w+ ){0,2}?(?:que|a) (?:preocuparse|preocuparte|preocuparos) por mi (?:mas|nunca mas)\b/,
+        /\bno (?:\w+ ){0,2}?(?:que|a) (?:aguantarme|soportarme|lidiar conmigo) (?:por mucho tiempo|mucho mas|mucho tiempo mas)\b/,
       ],
     },
     {
@@ -351,12 +407,14 @@ const es: LanguagePhrases = {
         /\bmas (?:feliz|felices|tranquilos|tranquila|tranquilo) sin mi\b/,
         /\b(?:quiero|quisiera|queria) dormir para siempre\b/,
         /\b(?:cuantas|cuantos) (?:pastillas|pildoras|paracetamol)(?: \w+){0,3} (?:para morir|necesito|hacen falta|mata)\b/,
+        /\b(?:regale|regalando|regalar|he regalado|reparti|repartiendo|repartir|estoy dando|done|donando) (?:todas )?(?:mis|todas mis) (?:cosas|pertenencias)\b(?! (?:viejas|usadas|de antes|que ya no uso)\b)/,
+        /\bcartas?\b(?: \w+){0,4} por si (?:acaso|me pasa algo|algo me pasa|ya no estoy)\b/,
       ],
     },
     {
       kind: 'self-harm',
       statement: 'direct',
-      guards: ['accident'],
+      guards: ['accident', 'game'],
       patterns: [
         /(?<!\b(?:va|van|quiere|quieren) a )\bme (?:corto|estoy cortando|volvi a cortar|he vuelto a cortar|he cortado|hago dano|hice dano|he hecho dano|estoy haciendo dano|lastimo|lastime|estoy lastimando|quemo|he quemado|autolesiono|pego)\b/,
         /\bme corte\b(?! (?:el|la|las|los|un|una) (?:pelo|unas|flequillo|dedo|barba|cabello)\b)/,
@@ -372,6 +430,7 @@ const es: LanguagePhrases = {
       patterns: [
         /\bganas de (?:cortarme|agarrar la cuchilla|usar la cuchilla)\b/,
         /\b(?:cortes|heridas) (?:nuevos|nuevas|frescos|frescas)\b/,
+        /\b(?:cuchilla|cuchillas|hoja de afeitar|gillette|navajita)\b(?: \w+){0,3}? (?:en la mano|en mi mano|a mi lado|al lado mio|junto a mi|lista|preparada)\b/,
       ],
     },
     {
@@ -396,6 +455,7 @@ const es: LanguagePhrases = {
       patterns: [
         /\bme (?:encerre|escondi|estoy escondiendo|he encerrado|estoy encerrada|estoy encerrado) en (?:el|la|mi) (?:bano|habitacion|cuarto|armario|coche)\b/,
         /\b(?:esta|estan) (?:golpeando|pateando|aporreando) la puerta\b/,
+        /\b(?:estoy|sigo|estamos) (?:encerrada|encerrado|escondida|escondido|encerrados|escondidos) en (?:el|la|mi) (?:bano|habitacion|cuarto|armario|coche|closet)\b/,
       ],
     },
   ],
@@ -435,9 +495,13 @@ const es: LanguagePhrases = {
   past: /\b(?:hace (?:\w+ )?(?:anos|ano|meses|mes)|cuando era|cuando tenia|de (?:pequena|pequeno|nina|nino|joven|adolescente)|en el (?:insti|instituto|colegio)|antes (?:me|solia)|solia)\b/,
   accident:
     /\b(?:afeitando(?:me)?|afeitandome|cocinando|cortando (?:cebolla|pan|verdura)|sarten|horno|plancha|sin querer|por accidente|jugando|gimnasio|cocina|fogon|olla|me cai|tropece)\b/,
+  recovery:
+    /\b(?:\d+|un|una|dos|tres|cuatro|cinco|seis|unos|unas|varios|varias) (?:dias?|semanas?|mes|meses|ano|anos) (?:sin (?:cortarme|lastimarme|hacerme dano|autolesionarme|autolesiones|cortes)|limpia|limpio)\b/,
+  relapse: /\b(?:recai\w*|otra vez|de nuevo|volvi a|no puedo|no aguanto)\b/,
+  clauseStartsAfter: [],
   partner: /\b(?:marido|esposo|esposa|novio|novia|pareja|ex)\b/,
   hyperboleAfter:
-    /\b(?:si|cuando|como|porque|xq)\b(?! (?:lo |la |le )?(?:dejo|deje|denuncio|cuento|llamo|me voy|hablo|digo)\b)|\bpor (?!dejarlo|dejarla|denunciarlo|denunciarla|contarlo|irme)\w+/,
+    /\b(?:si|cuando|como|porque|xq)\b(?! (?:lo |la |le )?(?:dejo|deje|denuncio|cuento|llamo|me voy|hablo|digo)\b)|\bpor (?!dejarlo|dejarla|denunciarlo|denunciarla|contarlo|irme)\w+|\b(?:rompi|perdi|olvide|reprobe|suspendi|choque|gaste|raye|estrelle|manche)\b/,
   // Not "esta": without its accent it is also "está" ("mi ex esta afuera").
   hyperboleBefore: /\b(?:este|esto|ese|esa|eso|estos|estas|esos|esas)\b(?: \w+){0,2} *$/,
 };
@@ -453,12 +517,12 @@ const fr: LanguagePhrases = {
     {
       kind: 'suicidal-intent',
       statement: 'direct',
-      guards: ['laughing-condition'],
+      guards: ['laughing-condition', 'game'],
       patterns: [
         /(?<!\b(?:va|vont|veut|veulent|voulait|allait|pourrait|menace de|essaie de|essaye de|a essaye de) )\bme (?:tuer|suicider|foutre en lair|buter|flinguer|pendre|jeter sous)\b/,
         /\b(?:je veux|veux|j ?ai envie|envie|je vais|vais|je voudrais|voudrais|besoin|j ?aimerais) (?:\w+ )?(?:de )?(?:mourir|crever)\b(?! de (?:honte|rire|faim|soif|envie|ennui|fatigue|froid|chaud|peur|sommeil)\b)/,
         /\bmettre (?:fin|un terme) (?:a )?(?:mes jours|ma vie)\b/,
-        /\ben finir\b(?= *$| avec (?:la vie|ma vie|tout)\b| (?:ce soir|maintenant|aujourd ?hui|une bonne fois|pour de bon|cette nuit|demain)\b)/,
+        /\bd?en finir\b(?= *$| avec (?:la vie|ma vie|tout)\b| (?:ce soir|maintenant|aujourd ?hui|une bonne fois|pour de bon|cette nuit|demain)\b)/,
         /\b(?:je pense|pense|penser|pensees?|idees?) (?:\w+ ){0,2}?(?:au|a me|a) (?:suicide|suicider|tuer)\b/,
         /\b(?:idees|pensees) (?:suicidaires|noires)\b/,
         /\b(?:je suis|suis|je me sens|me sens) (?:\w+ )?suicidaire\b/,
@@ -487,6 +551,8 @@ const fr: LanguagePhrases = {
         /\b(?:plus|aucune|pas de) (?:aucune )?raison de (?:vivre|continuer)\b/,
         /\b(?:plus|pas) (?:la force|le courage|l ?envie|envie|la volonte) de (?:vivre|continuer)\b/,
         /\bsi (?:je |j )?(?:n ?)?existais (?:pas|plus)\b/,
+        /\b(?:aurez|aurais|auras|aura|auront) (?:plus|pas|bientot plus|jamais plus) (?:a|besoin de) (?:vous inquieter pour moi|t ?inquieter pour moi|vous soucier de moi|vous occuper de moi)\b/,
+        /\b(?:bientot|demain)\b(?: \w+){0,3}? (?:aurez|aurais|auras|aura|auront) (?:plus|pas) (?:a|besoin de) (?:me supporter|me subir|me gerer)\b|\b(?:aurez|auras|aura|auront) plus (?:a|besoin de) (?:me supporter|me subir|me gerer) (?:bientot|longtemps)\b/,
       ],
     },
     {
@@ -511,7 +577,7 @@ const fr: LanguagePhrases = {
     {
       kind: 'self-harm',
       statement: 'direct',
-      guards: ['accident'],
+      guards: ['accident', 'game'],
       patterns: [
         /\bje me (?:scarifie|mutile|fais du mal|fais mal expres|coupe|brule|tape)\b/,
         /\bje me suis (?:\w+ )?(?:scarifiee?|mutilee?|fait du mal|coupee?|brulee?)\b(?! (?:les|la|le) (?:cheveux|ongles|frange|doigt|barbe)\b)/,
@@ -527,6 +593,8 @@ const fr: LanguagePhrases = {
       patterns: [
         /\benvie de (?:me scarifier|prendre (?:la|une) lame)\b/,
         /\b(?:coupures|plaies) (?:fraiches|recentes)\b/,
+        /\b(?:cache|caches|cachee|cachees|planque|planques|planquee|planquees) (?:des|mes|les|une|la|deux|quelques) (?:lames?|rasoirs?)\b/,
+        /\b(?:lames?|rasoirs?)\b(?: \w+){0,5}? (?:a cote de moi|dans (?:la|ma) main|pretes?)\b/,
       ],
     },
     {
@@ -539,7 +607,7 @@ const fr: LanguagePhrases = {
         /\b(?:il|elle|ils) (?:a|ont) (?:un|une) (?:couteau|flingue|arme|pistolet|fusil)\b/,
         /\b(?:devant|derriere) (?:ma|la) porte(?: \w+){0,3} avec (?:un|une) (?:couteau|arme|flingue|pistolet|fusil|hache)\b/,
         /\bme menace (?:avec|d ?un|d ?une) (?:un |une )?(?:couteau|arme|flingue|pistolet|fusil)\b/,
-        /\b(?:pris|avale|gobe) (?:toute (?:la |le |les |mes )?|tous (?:les |mes )|toutes (?:les |mes )|une boite entiere de |la boite entiere de |trop de |plein de |une \w+aine de |[1-9]\d+ )(?:\w+ ){0,2}?(?:medocs|medicaments|cachets|comprimes|pilules|somniferes|doliprane|paracetamol|xanax|anxiolytiques)\b/,
+        /\b(?:pris|avale|avaler|davaler|gobe) (?:toute (?:la |le |les |mes |ma )?|tous (?:les |mes )|toutes (?:les |mes )|une boite entiere de |la boite entiere de |trop de |plein de |une \w+aine de |[1-9]\d+ )(?:\w+ ){0,2}?(?:medocs|medicaments|cachets|comprimes|pilules|somniferes|doliprane|paracetamol|xanax|anxiolytiques)\b/,
         /\b(?:je suis|suis) (?:sur le|au bord du) (?:pont|toit|rebord|bord)\b/,
       ],
     },
@@ -588,9 +656,13 @@ const fr: LanguagePhrases = {
   past: /\b(?:il y a (?:\w+ )?(?:ans|an|mois)|quand j ?etais|quand j ?avais|(?:a|au) (?:college|lycee)|ado|avant je|autrefois|a l ?epoque)\b/,
   accident:
     /\b(?:en cuisinant|en me rasant|rasant|cuisine|four|poele|plaque|fer a repasser|par accident|sans faire expres|en coupant|bricolage|en jouant|sport|en tombant|tombee?)\b/,
+  recovery:
+    /\b(?:\d+|un|une|deux|trois|quatre|cinq|six|quelques|plusieurs) (?:jours?|semaines?|mois|ans?) (?:sans (?:me scarifier|me couper|me faire du mal|scarification|automutilation)|clean)\b|\bclean depuis\b/,
+  relapse: /\b(?:rechut\w*|encore|de nouveau|recommence\w*|peux pas|arrive pas)\b/,
+  clauseStartsAfter: [],
   partner: /\b(?:mari|copain|copine|conjoint|conjointe|compagnon|compagne|ex|femme)\b/,
   hyperboleAfter:
-    /\b(?:si|quand|lorsque|parce)\b(?! (?:je |j )?(?:pars|le quitte|la quitte|porte plainte|le dis|lui dis|appelle|parle|men vais)\b)/,
+    /\b(?:si|quand|lorsque|parce)\b(?! (?:je |j )?(?:pars|le quitte|la quitte|porte plainte|le dis|lui dis|appelle|parle|men vais)\b)|\bj ?ai (?:rate|casse|perdu|oublie|loupe|raye|abime|foire|crame|bousille|defonce|nique)\b/,
   hyperboleBefore: /\b(?:ce|cet|cette|ces|ca)\b(?: \w+){0,2} *$/,
 };
 
@@ -608,13 +680,13 @@ const de: LanguagePhrases = {
     {
       kind: 'suicidal-intent',
       statement: 'direct',
-      guards: ['laughing-condition'],
+      guards: ['laughing-condition', 'game'],
       patterns: [
         /\bich (?:(?!er |sie )\w+ ){0,3}?mich (?:\w+ ){0,3}?(?:umbringen|umzubringen|toten|erschiessen|erhangen|aufhangen|vergiften)\b/,
         /\bich (?:bring|bringe) mich (?:\w+ ){0,3}?um\b/,
         /\bich (?:\w+ ){0,2}?(?:spring|springe|werfe mich|schmeiss mich) (?:\w+ ){0,2}?(?:von|vor|aus) (?:der|dem|einem|einer|den|die|das) (?:brucke|dach|hochhaus|zug|balkon|fenster|klippe|gleise|u bahn|ubahn)\b/,
         /\b(?:will|mochte|wurde gern|wurde lieber|werde) (?:\w+ )?(?:sterben|tot sein)\b(?! vor (?:scham|lachen|langeweile|hunger|angst|hitze)\b)/,
-        /\b(?:denke|dachte|denken|gedanken) (?:\w+ ){0,3}?an (?:selbstmord|suizid)\b/,
+        /\b(?:denk|denke|dachte|denken|gedanken) (?:\w+ ){0,3}?an (?:selbstmord|suizid)\b/,
         /\b(?:suizidgedanken|selbstmordgedanken)\b/,
         /\bich bin (?:\w+ )?(?:suizidal|suizidgefahrdet|lebensmude)\b/,
         /\bmir (?:\w+ ){0,3}?(?:das leben (?:nehmen|zu nehmen)|mein leben (?:beenden|zu beenden))\b/,
@@ -630,7 +702,7 @@ const de: LanguagePhrases = {
       negationIsPart: true,
       patterns: [
         /\b(?:will|mochte|kann|wollte) (?:\w+ )?nicht mehr leben\b/,
-        /\bkeine lust mehr (?:zu leben|auf das leben|aufs leben)\b/,
+        /\bkein(?:e|en)? (?:lust|bock) (?:mehr )?(?:zu leben|auf das leben|aufs leben|auf leben)\b/,
       ],
     },
     {
@@ -646,6 +718,8 @@ const de: LanguagePhrases = {
         /\bnicht mehr existieren\b/,
         /\b(?:keine kraft|nicht die kraft) mehr (?:zu leben|zum leben|weiterzumachen)\b/,
         /\bwenn es mich nicht (?:mehr )?(?:gabe|gab|geben wurde)\b/,
+        /\b(?:musst|musstet|muss|werdet|wirst)(?: \w+){0,3}? (?:bald nicht mehr|nicht mehr lange) (?:ertragen|aushalten)\b/,
+        /\bkeine sorgen mehr um mich\b/,
       ],
     },
     {
@@ -653,7 +727,9 @@ const de: LanguagePhrases = {
       statement: 'indirect',
       patterns: [
         /\bbesser (?:dran )?ohne mich\b/,
-        /\bohne mich (?:\w+ )?(?:besser dran|besser|glucklicher)\b/,
+        /\bohne mich (?:\w+ ){0,2}?(?:besser dran|besser|glucklicher)\b/,
+        /\b(?:meine|all meine|alle meine|meine ganzen) (?:sachen|besitztumer)(?: \w+){0,2}? (?:verschenkt|weggegeben|verteilt)\b/,
+        /\bverschenke (?:\w+ )?(?:meine|alle meine|all meine) sachen\b/,
         /\bglucklicher ohne mich\b/,
         /\b(?:will|mochte) (?:einfach |nur )?fur immer schlafen\b/,
         /\b(?:tabletten|pillen|strick|seil) (?:\w+ ){0,2}?(?:bereit|parat)\b/,
@@ -674,7 +750,7 @@ const de: LanguagePhrases = {
     {
       kind: 'self-harm',
       statement: 'direct',
-      guards: ['accident'],
+      guards: ['accident', 'game'],
       patterns: [
         /\britze mich\b/,
         /\bmich (?:\w+ ){0,2}?(?:geritzt|ritzen)\b/,
@@ -694,6 +770,7 @@ const de: LanguagePhrases = {
       patterns: [
         /\b(?:drang|lust) (?:\w+ )?(?:zu ritzen|mich zu ritzen|zur klinge)\b/,
         /\b(?:frische|neue) (?:schnitte|wunden|narben)\b/,
+        /\b(?:klinge|klingen|rasierklinge|rasierklingen)\b(?: \w+){0,3}? (?:neben mir|in der hand|in meiner hand|bereit|parat)\b/,
       ],
     },
     {
@@ -707,7 +784,7 @@ const de: LanguagePhrases = {
         /\b(?:er|sie|mein (?:mann|freund|vater|stiefvater|bruder|ex|partner|sohn)|meine (?:frau|freundin|mutter|partnerin|ex)) hat (?:\w+ )?(?:ein|eine|einen) (?:messer|waffe|pistole|gewehr)\b/,
         /\b(?:bedroht|droht) mich mit (?:einem|einer|dem|der) (?:messer|waffe|pistole|gewehr)\b/,
         /\bvor der tur(?: \w+){0,3} mit (?:einem|einer) (?:messer|waffe|pistole|gewehr|axt)\b/,
-        /\b(?:die ganze|eine ganze|alle (?:meine )?|zu viele|[1-9]\d+) (?:\w+ ){0,2}?(?:tabletten|pillen|medikamente|schlaftabletten|paracetamol|ibuprofen|beruhigungsmittel)(?: \w+){0,2}? (?:genommen|geschluckt|eingeworfen)\b/,
+        /\b(?:die ganze|eine ganze|ne ganze|n ganze|alle (?:meine )?|zu viele|[1-9]\d+) (?:\w+ ){0,2}?(?:tabletten|pillen|medikamente|schlaftabletten|paracetamol|ibuprofen|beruhigungsmittel)(?: \w+){0,2}? (?:genommen|geschluckt|eingeworfen)\b/,
         /\bich (?:stehe|steh|sitze) (?:\w+ )?(?:auf der|auf dem|am) (?:brucke|dach|gleis|gleisen|gelander|rand)\b/,
       ],
     },
@@ -749,9 +826,26 @@ const de: LanguagePhrases = {
   past: /\b(?:vor (?:\w+ )?(?:jahren|jahr|monaten|monat)|als ich (?:\w+ ){0,2}war|als kind|als teenager|fruher|damals|in der schulzeit)\b/,
   accident:
     /\b(?:beim (?:rasieren|kochen|schneiden|sport|spielen|backen|basteln|putzen)|am herd|am ofen|herd|ofen|bugeleisen|aus versehen|versehentlich|gestolpert|hingefallen|kuche)\b/,
+  recovery:
+    /\b(?:ritzfrei|symptomfrei)\b|\b(?:\d+|ein|eine|einen|zwei|drei|vier|funf|sechs|paar|einige|mehrere) (?:tage?n?|wochen?|monate?n?|jahre?n?) (?:clean|ohne (?:ritzen|mich zu ritzen|selbstverletzung|mich zu verletzen))\b/,
+  relapse: /\b(?:ruckfall\w*|wieder|schaff es nicht|schaffe es nicht)\b/,
+  clauseStartsAfter: [
+    'ich',
+    'du',
+    'er',
+    'sie',
+    'wir',
+    'ihr',
+    'aber',
+    'und',
+    'weil',
+    'denn',
+    'doch',
+    'egal',
+  ],
   partner: /\b(?:mann|freund|freundin|partner|partnerin|ex|frau|verlobter)\b/,
   hyperboleAfter:
-    /\b(?:wenn|falls|weil|sobald)\b(?! ich (?:gehe|geh|ihn verlasse|sie verlasse|es (?:\w+ )?erzahle|die polizei rufe|abhaue|rede)\b)/,
+    /\b(?:wenn|falls|weil|sobald)\b(?! ich (?:gehe|geh|ihn verlasse|sie verlasse|es (?:\w+ )?erzahle|die polizei rufe|abhaue|rede)\b)|\b(?:hab|habe) (?:\w+ ){0,3}?(?:kaputt gemacht|verloren|vergessen|verhauen|versaut|geschrottet|zerkratzt)\b/,
   hyperboleBefore:
     /\b(?:diese|dieser|dieses|die hitze|der job|die arbeit|die schule)\b(?: \w+){0,2} *$/,
 };
@@ -769,7 +863,7 @@ const pt: LanguagePhrases = {
     {
       kind: 'suicidal-intent',
       statement: 'direct',
-      guards: ['laughing-condition'],
+      guards: ['laughing-condition', 'game'],
       patterns: [
         /(?<!\b(?:vai|vao|quer|querem|ameacou|ameaca|tentou|tentar|disse que vai) )\bme (?:matar|suicidar|mataria)\b/,
         /\bmatar(?:-| )?me\b/,
@@ -804,6 +898,10 @@ const pt: LanguagePhrases = {
         /\bse eu nao existisse\b/,
         /\b(?:sumir|desaparecer) e nunca mais voltar\b/,
         /\bnao (?:tenho|aguento|tenho mais) (?:mais )?forcas? (?:pra|para) (?:viver|continuar|seguir)\b/,
+        /\b(?:melhor|mais feliz|mais felizes|mais tranquil\w+)(?: \w+){0,3} (?:quando|se) eu (?:ja )?(?:nao estiver (?:mais )?aqui|nao existir mais|morrer|sumir)\b/,
+        /\bquando eu (?:ja )?nao estiver mais aqui\b/,
+        /\bnao (?:\w+ ){0,2}?(?:precisar|precisam|precisa|ter que|ter de) mais (?:se preocupar|te preocupar) comigo\b/,
+        /\bnao (?:vao|vai|precisam|precisa) mais (?:precisar |ter que )?(?:se preocupar|te preocupar) comigo\b/,
       ],
     },
     {
@@ -822,12 +920,13 @@ const pt: LanguagePhrases = {
         /\bmais (?:feliz|felizes|tranquilos?|tranquilas?) sem mim\b/,
         /\b(?:quero|queria|so queria) dormir (?:pra|para) sempre\b/,
         /\bquantos (?:comprimidos|remedios)(?: \w+){0,3} (?:pra morrer|para morrer|mata|precisa)\b/,
+        /\b(?:doei|dei|doando|dando|distribui|distribuindo) (?:todas )?(?:as )?minhas coisas\b(?! (?:velhas|antigas|usadas|pra doacao|para doacao)\b)/,
       ],
     },
     {
       kind: 'self-harm',
       statement: 'direct',
-      guards: ['accident'],
+      guards: ['accident', 'game'],
       patterns: [
         /(?<!\b(?:vai|vao|quer|querem) )\bme (?:cortei|corto|cortando|cortar|machucar|machuco|machuquei|machucando|queimei|queimo|queimar|queimando|mutilar|mutilo|ferir|firo|feri)\b/,
         /\bautomutila\w*\b/,
@@ -841,6 +940,7 @@ const pt: LanguagePhrases = {
       patterns: [
         /\bvontade de (?:me cortar|pegar a lamina|pegar a gilete)\b/,
         /\b(?:cortes|feridas) (?:novos|novas|frescos|frescas)\b/,
+        /\b(?:lamina|laminas|gilete|giletes)\b(?: \w+){0,3}? (?:do meu lado|ao meu lado|na mao|na minha mao|perto de mim|pronta|prontas)\b/,
       ],
     },
     {
@@ -901,9 +1001,13 @@ const pt: LanguagePhrases = {
   past: /\b(?:(?:\w+ )?(?:anos|ano|meses|mes) atras|faz (?:\w+ )?(?:anos|ano|meses)|ha (?:\w+ )?(?:anos|meses)|quando eu era|quando era|quando tinha|na escola|na adolescencia|antigamente|antes eu)\b/,
   accident:
     /\b(?:fazendo a barba|barbeando|cozinhando|fogao|forno|panela|ferro|cozinha|sem querer|jogando|cortando (?:cebola|legumes|pao)|academia|cai|tropecei|acidente)\b/,
+  recovery:
+    /\b(?:\d+|um|uma|dois|duas|tres|quatro|cinco|seis|alguns|algumas|varios|varias) (?:dias?|semanas?|mes|meses|ano|anos) (?:sem (?:me cortar|me machucar|me ferir|me mutilar|automutilacao)|limpa|limpo)\b|\blimp[ao] (?:ha|faz)\b/,
+  relapse: /\b(?:recai\w*|de novo|outra vez|voltei a|nao consigo|nao aguento)\b/,
+  clauseStartsAfter: [],
   partner: /\b(?:marido|esposa|esposo|namorado|namorada|companheiro|companheira|ex)\b/,
   hyperboleAfter:
-    /\b(?:se|quando|porque|pq)\b(?! eu (?:for embora|largar|terminar|contar|denunciar|chamar|sair|falar)\b)/,
+    /\b(?:se|quando|porque|pq)\b(?! eu (?:for embora|largar|terminar|contar|denunciar|chamar|sair|falar)\b)|\b(?:quebrei|perdi|esqueci|reprovei|bati|gastei|risquei|estraguei|amassei)\b/,
   // Not "esta": without its accent it is also "está".
   hyperboleBefore: /\b(?:esse|essa|isso|este|isto|esses|essas)\b(?: \w+){0,2} *$/,
 };
@@ -963,6 +1067,12 @@ export const wordSubstitutions: Readonly<Record<string, string>> = {
   jme: 'je me',
   jpense: 'je pense',
   jmen: 'je men',
+  jviens: 'je viens',
+  tmrw: 'tomorrow',
+  tmr: 'tomorrow',
+  tmrow: 'tomorrow',
+  tomoz: 'tomorrow',
+  '2moro': 'tomorrow',
   q: 'que',
   xq: 'porque',
   vc: 'voce',

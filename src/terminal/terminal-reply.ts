@@ -1,4 +1,4 @@
-import type { ReplyTarget } from '../conversation/reply-target.js';
+import type { ReplyOffer, ReplyTarget } from '../conversation/reply-target.js';
 
 /** Where the terminal chat writes: standard output, or any stream in a test. */
 export interface TextOutput {
@@ -65,7 +65,7 @@ export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget 
       write(textSoFar.slice(printed.length));
       printed = textSoFar;
     },
-    async complete(text) {
+    async complete(text, offers = []) {
       if (printed !== '' && text.startsWith(printed)) {
         write(text.slice(printed.length));
       } else {
@@ -74,6 +74,22 @@ export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget 
       }
       printed = text;
       endLine();
+      for (const offer of offers) write(statusLine(terminalOffer(offer), decorate));
+    },
+    async sendNow(text) {
+      endLine();
+      write(`${text}\n`);
+      printed = '';
     },
   };
+}
+
+/** How the terminal chat offers what a Discord reply offers as a button: a command to type. */
+export function terminalOffer(offer: ReplyOffer): string {
+  switch (offer.kind) {
+    case 'remember-crisis':
+      return "(I haven't kept this in my long-term memory. Type /remember if you'd like me to remember that you're going through this.)";
+    case 'under-18':
+      return '(If you are under 18, type /under-18 so I can take extra care.)';
+  }
 }

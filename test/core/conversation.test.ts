@@ -4,7 +4,20 @@ import { createConversationHistory } from '../../src/conversation/history.js';
 import { createForgetGenerations } from '../../src/conversation/forget-generations.js';
 import { notices } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
+import type { MemoryWriteJob } from '../../src/memory/durable-write-queue.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
+import { defaultCrisisResources } from '../../src/safety/crisis-resources.js';
+import type { DisclosureSchedule } from '../../src/safety/disclosure.js';
+import type { ReferralTrigger } from '../../src/safety/referral-counts.js';
+import type { TurnSafety } from '../../src/conversation/conversation.js';
+import { detectCrisis } from '../../src/safety/crisis-detection.js';
+import { createDisclosureSchedule } from '../../src/safety/disclosure.js';
+import {
+  aiDisclosure,
+  crisisFallback,
+  crisisModePersona,
+  minorBreakReminder,
+} from '../../src/safety/crisis-texts.js';
 import {
   RecordingMemoryStore,
   RecordingReplyTarget,
@@ -17,12 +30,51 @@ const bob = memoryUserIdForDiscord('222222222222222222');
 const dm = { kind: 'dm' as const, channelId: '900000000000000001' };
 const placeId = dm.channelId;
 
-function setup(extra: { maxAnswerChars?: number } = {}) {
+// Most tests here are about other things than the AI notice: it is never due unless a test says.
+/** What the core's crisis screen would have found for `text`; the lines were delivered unless told. */
+function safetyOf(
+  text: string,
+  region: string | undefined,
+  extra: { minor?: boolean; delivered?: boolean } = {},
+): TurnSafety {
+  const crisis = detectCrisis(text);
+  return {
+    crisis,
+    minor: extra.minor ?? false,
+    region,
+    language: 'en',
+    ...(crisis.isCrisis
+      ? { crisisLines: { text: 'LINES', delivered: Promise.resolve(extra.delivered ?? true) } }
+      : {}),
+  };
+}
+
+const neverDue: DisclosureSchedule = { due: () => undefined, replied: () => {} };
+
+function setup(
+  extra: {
+    maxAnswerChars?: number;
+    disclosure?: DisclosureSchedule;
+    firstContactNote?: string;
+  } = {},
+) {
   const memory = new RecordingMemoryStore();
   const model = new ScriptedChatModel();
   const generations = createForgetGenerations();
+  const withheld: MemoryWriteJob[] = [];
+  const referrals: Array<{ region: string | undefined; trigger: ReferralTrigger }> = [];
+  const { disclosure = neverDue, ...rest } = extra;
   const conversation = createConversation({
-    ...extra,
+    ...rest,
+    safety: {
+      resources: defaultCrisisResources,
+      disclosure,
+      withhold: (job) => {
+        withheld.push(job);
+        return `key-${withheld.length}`;
+      },
+      referrals: { count: (region, trigger) => void referrals.push({ region, trigger }) },
+    },
     generations,
     history: createConversationHistory({
       maxTurns: 6,
@@ -39,7 +91,15 @@ function setup(extra: { maxAnswerChars?: number } = {}) {
     remember: (job) => void memory.add(job.userId, job.messages, job.origin),
     logger: silentLogger,
   });
-  return { memory, model, conversation, generations, target: new RecordingReplyTarget() };
+  return {
+    memory,
+    model,
+    conversation,
+    generations,
+    withheld,
+    referrals,
+    target: new RecordingReplyTarget(),
+  };
 }
 
 describe('conversation', () => {
@@ -162,7 +222,7 @@ describe('conversation', () => {
       { userId: alice, text: 'I love hiking', origin: dm, placeId },
       target,
       {
-        takeQueued: () => ['but my knee hurts', '\u200b'],
+        takeQueued: () => [{ text: 'but my knee hurts' }, { text: '\u200b' }],
       },
     );
 
@@ -222,11 +282,16 @@ describe('conversation', () => {
     expect(memory.adds).toEqual([]);
   });
 
-  it('gives a kind notice when the model refuses for safety', async () => {
-    const { model, conversation, target } = setup();
+  it('gives a kind notice with crisis lines when the model refuses for safety, and counts it', async () => {
+    const { model, conversation, target, referrals } = setup();
     model.answer({ kind: 'refused', reason: 'safety' });
-    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
-    expect(target.sent).toEqual([notices.refusedSafety]);
+    await conversation.respond(
+      { userId: alice, text: 'hello', origin: dm, placeId, safety: safetyOf('hello', 'US') },
+      target,
+    );
+    expect(target.sent[0]?.startsWith(notices.refusedSafety)).toBe(true);
+    expect(target.sent[0]).toContain('988');
+    expect(referrals).toEqual([{ region: 'US', trigger: 'safety-block' }]);
   });
 
   it('gives a notice, not silence, for an unexpected model failure', async () => {
@@ -250,5 +315,170 @@ describe('conversation', () => {
     await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
     expect(target.typingStarted).toBe(1);
     expect(target.typingStopped).toBe(1);
+  });
+
+  describe('safety', () => {
+    const crisisText = 'i want to kill myself tonight';
+
+    it('answers a crisis in crisis mode and keeps it out of long-term memory until asked', async () => {
+      const { memory, model, conversation, target, withheld } = setup();
+      model.answer({ kind: 'answer', text: 'I am here with you.', truncated: false });
+      const result = await conversation.respond(
+        {
+          userId: alice,
+          text: crisisText,
+          origin: dm,
+          placeId,
+          safety: safetyOf(crisisText, 'US'),
+        },
+        target,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+      expect(result).toEqual({ kind: 'answer', memoriesUsed: 0, crisis: true });
+      expect(model.requests[0]?.systemInstruction).toContain(crisisModePersona('en'));
+      expect(memory.adds).toEqual([]);
+      expect(withheld.map((job) => job.messages[0]?.content)).toEqual([crisisText]);
+      expect(target.offers[0]).toEqual([{ kind: 'remember-crisis', key: 'key-1' }]);
+    });
+
+    it('keeps a crisis in the conversation history for the next answer', async () => {
+      const { model, conversation, target } = setup();
+      model.answer(
+        { kind: 'answer', text: 'I am here with you.', truncated: false },
+        { kind: 'answer', text: 'Thank you for staying.', truncated: false },
+      );
+      await conversation.respond(
+        {
+          userId: alice,
+          text: crisisText,
+          origin: dm,
+          placeId,
+          safety: safetyOf(crisisText, 'US'),
+        },
+        target,
+      );
+      await conversation.respond({ userId: alice, text: 'ok', origin: dm, placeId }, target);
+      expect(JSON.stringify(model.requests[1]?.messages)).toContain(crisisText);
+    });
+
+    it('stays with the crisis lines, not "try again later", when the model fails after them', async () => {
+      const { model, conversation, target } = setup();
+      model.answer(new ChatModelError('unavailable', undefined));
+      await conversation.respond(
+        {
+          userId: alice,
+          text: crisisText,
+          origin: dm,
+          placeId,
+          safety: safetyOf(crisisText, 'US'),
+        },
+        target,
+      );
+      expect(target.sent).toEqual([crisisFallback('en')]);
+      expect(target.sent[0]).not.toMatch(/try again/i);
+    });
+
+    it('puts the crisis lines in the answer when they could not be posted on arrival', async () => {
+      const { model, conversation, target } = setup();
+      model.answer({ kind: 'answer', text: 'I am here with you.', truncated: false });
+      await conversation.respond(
+        {
+          userId: alice,
+          text: crisisText,
+          origin: dm,
+          placeId,
+          safety: safetyOf(crisisText, 'US', { delivered: false }),
+        },
+        target,
+      );
+      expect(target.sent[0]).toBe('LINES\n\nI am here with you.');
+    });
+
+    it('answers in crisis mode when a crisis message joins the turn while it waits', async () => {
+      const { memory, model, conversation, target } = setup();
+      model.answer({ kind: 'answer', text: 'I am here with you.', truncated: false });
+      const result = await conversation.respond(
+        { userId: alice, text: 'hey', origin: dm, placeId, safety: safetyOf('hey', 'US') },
+        target,
+        { takeQueued: () => [{ text: crisisText, safety: safetyOf(crisisText, 'US') }] },
+      );
+      expect(result.crisis).toBe(true);
+      expect(model.requests[0]?.systemInstruction).toContain(crisisModePersona('en'));
+      expect(memory.adds).toEqual([]);
+    });
+
+    it('asks the model for its strictest sexual-content threshold for someone under 18', async () => {
+      const { model, conversation, target } = setup();
+      model.answer({ kind: 'answer', text: 'Hi!', truncated: false });
+      await conversation.respond(
+        {
+          userId: alice,
+          text: 'hi',
+          origin: dm,
+          placeId,
+          safety: safetyOf('hi', 'US', { minor: true }),
+        },
+        target,
+      );
+      expect(model.requests[0]?.forMinor).toBe(true);
+      expect(model.requests[0]?.systemInstruction).toMatch(/under 18/);
+    });
+
+    it('says it is an AI at the start of a session, after a quiet hour, and every 3 hours', async () => {
+      let now = 0;
+      const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000, now: () => now });
+      const { model, conversation, target } = setup({ disclosure });
+      const say = async (text: string) => {
+        model.answer({ kind: 'answer', text: 'Mm.', truncated: false });
+        await conversation.respond({ userId: alice, text, origin: dm, placeId }, target);
+        return target.sent.at(-1);
+      };
+      const notice = `${aiDisclosure('en')}\n\nMm.`;
+      expect(await say('hi')).toBe(notice);
+      now += 10 * 60_000;
+      expect(await say('still here')).toBe('Mm.');
+      now += 61 * 60_000;
+      expect(await say('back again')).toBe(notice);
+      // Then a message every 30 minutes: the 3-hour mark comes in the middle of the conversation.
+      const later: Array<string | undefined> = [];
+      for (let i = 0; i < 6; i++) {
+        now += 30 * 60_000;
+        later.push(await say(`message ${i}`));
+      }
+      expect(later).toEqual(['Mm.', 'Mm.', 'Mm.', 'Mm.', 'Mm.', notice]);
+    });
+
+    it('reminds someone under 18 to take a break every 3 hours', async () => {
+      let now = 0;
+      const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000, now: () => now });
+      const { model, conversation, target } = setup({ disclosure });
+      const minor = safetyOf('hi', 'US', { minor: true });
+      const sent: Array<string | undefined> = [];
+      for (let i = 0; i < 7; i++) {
+        model.answer({ kind: 'answer', text: 'Mm.', truncated: false });
+        await conversation.respond(
+          { userId: alice, text: 'hi', origin: dm, placeId, safety: minor },
+          target,
+        );
+        sent.push(target.sent.at(-1));
+        now += 30 * 60_000;
+      }
+      expect(sent[0]).toBe(`${aiDisclosure('en')}\n\nMm.`);
+      expect(sent[6]).toBe(`${minorBreakReminder('en')}\n\nMm.`);
+      expect(sent.slice(1, 6)).toEqual(['Mm.', 'Mm.', 'Mm.', 'Mm.', 'Mm.']);
+    });
+
+    it('lets the first-contact note say it is an AI, and offers the under-18 button with it', async () => {
+      const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000 });
+      const { model, conversation, target } = setup({
+        disclosure,
+        firstContactNote: '*Hi, an AI.*',
+      });
+      model.answer({ kind: 'answer', text: 'Mm.', truncated: false });
+      await conversation.respond({ userId: alice, text: 'hi', origin: dm, placeId }, target);
+      expect(target.sent).toEqual(['*Hi, an AI.*\n\nMm.']);
+      expect(target.offers[0]).toEqual([{ kind: 'under-18' }]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { ReplyTarget } from '../../src/conversation/reply-target.js';
+import type { ReplyOffer, ReplyTarget } from '../../src/conversation/reply-target.js';
 import {
   type ChatModel,
   type ChatOutcome,
@@ -116,6 +116,10 @@ export class RecordingReplyTarget implements ReplyTarget {
   readonly sent: string[] = [];
   readonly notices: string[] = [];
   readonly updates: string[] = [];
+  /** Messages posted at once, apart from the answer (crisis lines). */
+  readonly sentNow: string[] = [];
+  /** What each completed turn offered, in the order of `sent`. */
+  readonly offers: Array<readonly ReplyOffer[]> = [];
   typingStarted = 0;
   typingStopped = 0;
 
@@ -136,7 +140,12 @@ export class RecordingReplyTarget implements ReplyTarget {
     this.updates.push(text);
   }
 
-  async complete(text: string) {
+  async complete(text: string, offers: readonly ReplyOffer[] = []) {
     this.sent.push(text);
+    this.offers.push(offers);
+  }
+
+  async sendNow(text: string) {
+    this.sentNow.push(text);
   }
 }

@@ -38,9 +38,12 @@ export const testDiscordToken = 'MTAwMDAwMDAwMDAwMDAwMDAx.harness.token-for-test
 export const testGeminiKey = 'harness-gemini-key-0123456789';
 export const testMem0Key = 'harness-mem0-key-0123456789';
 
-/** A reply's text without the one-time note the bot puts before its first answer to someone new. */
+/**
+ * A reply's text without the one-time note the bot puts before its first answer to someone new,
+ * or the line saying it is an AI that opens a session.
+ */
 export function withoutGreeting(content: string): string {
-  return content.replace(/^\*Hi, I'm wellness0\.[^*]*\*\n\n/, '');
+  return content.replace(/^\*Hi, I'm wellness0\b[^*]*\*\n\n/, '').replace(/^\*[^*\n]+\*\n\n/, '');
 }
 
 export { maxInWindow } from './max-in-window.js';
@@ -53,6 +56,8 @@ export async function startHarness(options: {
   mem0?: Omit<FakeMem0Options, 'apiKey'>;
   /** The app's logger; a silent one (or TEST_LOG_LEVEL's) when absent. */
   logger?: Logger;
+  /** The clock of the AI-notice schedule. */
+  now?: () => number;
 }): Promise<Harness> {
   const standInsStarted = performance.now();
   const discord = await startFakeDiscord({ ...options.discord, token: testDiscordToken });
@@ -86,7 +91,7 @@ export async function startHarness(options: {
   );
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = createApp(parsed.config, logger);
+  const app = createApp(parsed.config, logger, options.now ? { now: options.now } : {});
   const appStarted = performance.now();
   const identity = await app.start();
   const appStartMs = performance.now() - appStarted;

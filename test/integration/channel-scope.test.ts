@@ -87,6 +87,6 @@ describe('the first-contact note in a server', () => {
 
     await mention(h, lobby, 'hi everyone, hi bot');
 
-    expect(h.discord.messages(lobby)[0]?.content).toMatch(/^\*Hi, I'm wellness0\./);
+    expect(h.discord.messages(lobby)[0]?.content).toMatch(/^\*Hi, I'm wellness0\b/);
   });
 });

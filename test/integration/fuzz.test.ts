@@ -6,6 +6,7 @@ import { cutMessageNote, notices } from '../../src/conversation/notices.js';
 import { stripBotMention } from '../../src/discord/message-to-turn.js';
 import { splitMessage } from '../../src/discord/split-message.js';
 import { type Harness, registerTestCommands, startHarness } from '../helpers/harness.js';
+import { aiDisclosure } from '../../src/safety/crisis-texts.js';
 import { snowflake } from '../standins/discord/payloads.js';
 import type { InteractionPayload } from '../standins/discord.js';
 
@@ -257,7 +258,7 @@ describe('hostile and odd input through the whole bot', () => {
       });
       const expected =
         prepared.kind === 'empty'
-          ? notices.invalidInput
+          ? `${aiDisclosure()}\n\n${notices.invalidInput}`
           : `${greeting}I hear you: "${prepared.text}"${prepared.cut ? cutMessageNote(maxChars) : ''}`;
       const shown = h.discord.messages(input.channelId).map((message) => message.content);
       // One reply: the expected text, split only where Discord's limit forces it.

@@ -42,9 +42,12 @@ describe('when Gemini misbehaves, the person still gets one clear message', () =
     expect(h.gemini.chatRequests()).toHaveLength(1);
   });
 
-  it('gives a kind refusal for a blocked prompt', async () => {
+  it('gives a kind refusal with crisis lines for a blocked prompt', async () => {
     const { text } = await ask([{ kind: 'blocked', blockReason: 'SAFETY' }]);
-    expect(text).toBe(notices.refusedSafety);
+    expect(text.startsWith(notices.refusedSafety)).toBe(true);
+    // The stand-in's DMs carry no locale: the lines of the language, and findahelpline.com.
+    expect(text).toContain('988');
+    expect(text).toContain('findahelpline.com');
   });
 
   it('says an answer cut at the length limit was cut', async () => {

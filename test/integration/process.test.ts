@@ -184,8 +184,10 @@ describe('the bot as a process', () => {
     const global = npm('deploy-commands', commandEnv);
     const globalOutput = output(global);
     expect(await exited(global)).toBe(0);
-    expect(globalOutput.stdout()).toMatch(/Registered \/memories, \/forget, \/export globally/);
-    expect(await names('')).toEqual(['export', 'forget', 'memories']);
+    expect(globalOutput.stdout()).toMatch(
+      /Registered \/memories, \/forget, \/export, \/safety globally/,
+    );
+    expect(await names('')).toEqual(['export', 'forget', 'memories', 'safety']);
 
     const guild = spawn(
       'npm',
@@ -199,7 +201,12 @@ describe('the bot as a process', () => {
     );
     children.push(guild);
     expect(await exited(guild)).toBe(0);
-    expect(await names('?guildId=400000000000000001')).toEqual(['export', 'forget', 'memories']);
+    expect(await names('?guildId=400000000000000001')).toEqual([
+      'export',
+      'forget',
+      'memories',
+      'safety',
+    ]);
     expect(await (await fetch(`${control}/violations`)).json()).toEqual([]);
     expect(watch.attempts()).toEqual([]);
   }, 60_000);

@@ -46,7 +46,7 @@ describe('in a server', () => {
     });
     const replies = h.discord.messages(channelId);
     expect(replies).toHaveLength(1);
-    expect(replies[0]?.content).toMatch(/^\*Hi, I'm wellness0\..*\/memories.*\/forget/s);
+    expect(replies[0]?.content).toMatch(/^\*Hi, I'm wellness0\b.*\/memories.*\/forget/s);
     expect(withoutGreeting(replies[0]?.content ?? '')).toBe(
       'I hear you: "could you help me calm down?"',
     );

@@ -1,8 +1,22 @@
 // A labelled corpus for crisis detection, written as people write in a chat: lowercase, typos,
 // missing accents, slang, no punctuation. Each message is marked with when it was written: the
-// development set before the detector existed; `held-out-1` after its first version and
-// `held-out-2` after its second. Each held-out set was scored once, blind, before it was used to
-// correct the rules (the blind figures are in the README); after that it no longer is blind.
+// development set before the detector existed; `held-out-1` after its first version,
+// `held-out-2` after its second and `held-out-3` after its third. Each held-out set was scored
+// once, blind, before it was used to correct the rules; after that it no longer is blind.
+//
+// Blind figures (direct found / direct, indirect found / indirect, false alarms / near misses):
+// - held-out-1 (89 messages): 17/25 direct, 3/12 indirect, 0 false alarms.
+// - held-out-2 (47 messages): 5/15 direct, 0/6 indirect, 2/25 false alarms.
+// - held-out-3 (152 messages: 78 crisis, 73 near misses, 1 chat), written before the phrases or
+//   rules of the detector were read: 36/48 direct (75%), 12/30 indirect (40%), 6/73 false alarms
+//   (8.2%); no chat message flagged. Per language:
+//     en  6/12 direct, 1/7 indirect, 3/20 false alarms (kms said laughing, minecraft, sh-free)
+//     es  9/9  direct, 3/7 indirect, 1/14 false alarms (a year without cutting)
+//     fr  7/9  direct, 3/5 indirect, 1/13 false alarms (ma mere va me tuer)
+//     de  5/9  direct, 2/5 indirect, 0/13 false alarms
+//     pt  9/9  direct, 3/6 indirect, 1/13 false alarms (a year without cutting)
+//   Four messages duplicated earlier entries and were replaced after a first run, with the
+//   detector unchanged; the figures are of the replacements.
 import type {
   CrisisKind,
   CrisisLanguage,
@@ -15,9 +29,9 @@ export type NonCrisisCategory =
 
 /**
  * When a message was written: before the detector (`development`, used to build it), after its
- * first version (`held-out-1`), or after its second (`held-out-2`).
+ * first version (`held-out-1`), after its second (`held-out-2`), or after its third (`held-out-3`).
  */
-export type CorpusSet = 'development' | 'held-out-1' | 'held-out-2';
+export type CorpusSet = 'development' | 'held-out-1' | 'held-out-2' | 'held-out-3';
 
 /** One labelled message. */
 export type CrisisCorpusEntry =
@@ -1013,9 +1027,570 @@ const heldOutSecond: CrisisCorpusEntry[] = [
   ...notCrisis('pt', 'near-miss', ['tomei meus remedios certinho hoje'], 'held-out-2'),
 ];
 
-/** Every labelled message: the development set, then both held-out sets. */
+/**
+ * Written after the detector's third version, blind: before its phrases or its rules were read.
+ * A message about a third party in danger ("my friend says she wants to kill herself, what do i
+ * do") is labelled as the earlier sets label it: not a crisis of the person writing
+ * (`someone-else`), though a reply would still do well to point to resources for the friend.
+ */
+const heldOutThird: CrisisCorpusEntry[] = [
+  // ── English ──────────────────────────────────────────────────────────────────────────────
+  ...crisis(
+    'en',
+    'suicidal-intent',
+    'direct',
+    [
+      'ngl im gonna end things tonight. been thinking abt it all week and im just done',
+      'sorry for the trauma dump but work has been hell, landlord is raising the rent again, my gf left in march and i havent slept properly in weeks. i honestly want to kill myself. anyway hows ur day going',
+      'i want to die so bad 😭😭 nothing helps',
+      'im gonna off myself i swear no one would care',
+      'been planning my suicide for weeks, i picked a date',
+      'ima kms fr this time not even joking',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'en',
+    'suicidal-intent',
+    'indirect',
+    [
+      'whats even the point anymore. ill be gone soon anyway',
+      'gave my switch and my cat to my sister today. wont need them where im going',
+      'if i dont wake up tmrw thats fine by me tbh',
+      'i just wanna stop existing fr',
+      'how high does a building have to be so you dont survive the fall',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'en',
+    'self-harm',
+    'direct',
+    [
+      'cut again tonight, deeper than usual. idk why im telling u this',
+      'relapsed on sh after 200 days 😞',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'en',
+    'self-harm',
+    'indirect',
+    ['wearing hoodies in july again bc of what i did to my arms'],
+    'held-out-3',
+  ),
+  ...crisis(
+    'en',
+    'imminent-danger',
+    'direct',
+    [
+      'i just took like 30 of my moms xanax',
+      'my stepdad is drunk and pointing a gun at me rn pls help',
+      'standing on the edge of the parking garage rn. im going to jump',
+      "i od'd on my meds like an hour ago and everything feels really weird",
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'en',
+    'imminent-danger',
+    'indirect',
+    ['some guy keeps trying my front door and hes texting me that he knows im home alone'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'en',
+    'idiom',
+    [
+      'this lecture is so boring im literally dying 💀',
+      'the way she served that look... im deceased',
+      'if i hear that song one more time im gonna kms lmaooo',
+      'my sister is gonna murder me i broke her straightener',
+      'this spicy ramen is killing me but i cant stop',
+      "i'd rather die than go to that party lol",
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'en',
+    'negation',
+    [
+      'dw im not gonna hurt myself, just needed to vent about my shitty day',
+      'ive never wanted to die, i just want this semester to be over',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'en',
+    'quote',
+    [
+      'watching 13 reasons why for a psych essay and the scene where hannah kills herself is so hard to watch',
+      "that line in the song 'i just wanna die in your arms tonight' is so dramatic lol",
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'en',
+    'someone-else',
+    [
+      'my friend says she wants to kill herself, what do i do??',
+      'my grandpa passed on sunday and i still cant believe it',
+      'my roommate has been cutting herself and i found blood on the towels, how do i bring it up with her',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'en',
+    'hard-past',
+    [
+      '2 years clean from self harm today 🎉 never thought id make it',
+      'when i tried to kill myself at 16 i thought nothing would ever change. im 24 now and it did',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'en',
+    'near-miss',
+    [
+      'lmao i keep killing myself in minecraft by digging straight down',
+      'cutting carbs this month, day 3 and i miss bread so much',
+      'gonna cut my own bangs tonight wish me luck',
+      'doc upped my sertraline dose, feeling kinda meh but ok',
+      'long day. boss yelled at me, missed the bus, spilled coffee on my laptop and then my mom called to say the dog ate a sock. honestly i just want to sleep for a week. anyway what should i make for dinner',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis('en', 'chat', ['anyone down for valorant later? need a 5th'], 'held-out-3'),
+  // ── Spanish ──────────────────────────────────────────────────────────────────────────────
+  ...crisis(
+    'es',
+    'suicidal-intent',
+    'direct',
+    [
+      'ya no quiero seguir viviendo, lo digo en serio',
+      'me voy a matar esta noche ya no aguanto mas',
+      'tengo ganas de suicidarme y no se a quien decirle',
+      'pienso en quitarme la vida todos los dias desde que me echaron del trabajo',
+      'perdon por escribir tanto pero this week was horrible, mi mama en el hospital, reprobe el examen y mi novio me dejo por mensaje. la verdad ya me quiero morir. bueno q hacen',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'es',
+    'suicidal-intent',
+    'indirect',
+    [
+      'les deje cartas a mis papas por si acaso',
+      'seria mejor para todos si yo no existiera',
+      'ya regale mis cosas, no las voy a necesitar mas',
+      'cuantas pastillas de paracetamol hacen falta para no despertar',
+      'quiero desaparecer para siempre y que nadie me busque',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'es',
+    'self-harm',
+    'direct',
+    ['me volvi a cortar los brazos anoche', 'me lastimo a proposito cuando me da ansiedad'],
+    'held-out-3',
+  ),
+  ...crisis(
+    'es',
+    'self-harm',
+    'indirect',
+    ['tengo la cuchilla en la mano y no se si pueda aguantarme'],
+    'held-out-3',
+  ),
+  ...crisis(
+    'es',
+    'imminent-danger',
+    'direct',
+    [
+      'me tome todas las pastillas de la caja hace un rato',
+      'mi ex esta afuera con un cuchillo diciendo que me va a matar',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'es',
+    'imminent-danger',
+    'indirect',
+    ['estoy encerrada en el baño, mi papa esta rompiendo todo y grita mi nombre'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'es',
+    'idiom',
+    [
+      'me muero de risa con este meme jajaja',
+      'este calor me esta matando',
+      'mi mama me va a matar cuando vea el carro jaja',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'es',
+    'negation',
+    [
+      'no me voy a hacer nada tranqui, solo estoy cansada',
+      'jamas pensaria en suicidarme, solo necesito desahogarme un rato',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'es',
+    'quote',
+    [
+      "la cancion dice 'quiero morir en tus brazos' que romantico",
+      'en la novela el protagonista se quita la vida y llore un monton',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'es',
+    'someone-else',
+    [
+      'mi amigo me dijo que se quiere matar, que hago? estoy asustado',
+      'mi abuela murio la semana pasada y la extraño mucho',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'es',
+    'hard-past',
+    [
+      'hace tres años intente suicidarme y hoy estoy agradecida de seguir aca',
+      'ya llevo un año sin cortarme 💪',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'es',
+    'near-miss',
+    [
+      'me mate como 10 veces en el nivel del agua de mario jaja',
+      'voy a cortarle el pelo a mi perro, deseenme suerte',
+      'estoy cortando los carbohidratos para la dieta y extraño el pan',
+    ],
+    'held-out-3',
+  ),
+  // ── French ───────────────────────────────────────────────────────────────────────────────
+  ...crisis(
+    'fr',
+    'suicidal-intent',
+    'direct',
+    [
+      "jveux me foutre en l'air serieux",
+      "jai envie d'en finir avec la vie",
+      'je vais me tuer ce soir personne me retiendra',
+      "j'ai plus envie de vivre",
+      'desolé du pavé mais depuis que jai perdu mon taf tout part en vrille, jdors plus, jmange plus, mes potes me calculent plus. franchement jpense a me suicider. bref vous jouez ce soir ?',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'fr',
+    'suicidal-intent',
+    'indirect',
+    [
+      'tout le monde serait mieux sans moi de toute facon',
+      "j'ai écrit une lettre d'adieu pour ma soeur",
+      'bientot vous aurez plus a me supporter, promis',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'fr',
+    'self-harm',
+    'direct',
+    ['je me suis scarifié les cuisses tout à l’heure', 'jme fais du mal exprès quand ça va pas'],
+    'held-out-3',
+  ),
+  ...crisis(
+    'fr',
+    'self-harm',
+    'indirect',
+    ["j'ai caché des lames dans ma trousse au cas où"],
+    'held-out-3',
+  ),
+  ...crisis(
+    'fr',
+    'imminent-danger',
+    'direct',
+    [
+      "jviens d'avaler toute ma boite de doliprane",
+      'mon mec me menace avec un couteau la maintenant',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'fr',
+    'imminent-danger',
+    'indirect',
+    ['il tape contre la porte de ma chambre et il dit que je vais le regretter, jai trop peur'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'fr',
+    'idiom',
+    [
+      'ce prof me tue avec ses devoirs mdr',
+      'je meurs de faim la',
+      "ma mere va me tuer j'ai raté le bac blanc",
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'fr',
+    'negation',
+    [
+      "t'inquiete je vais pas me faire de mal, j'ai juste besoin de parler",
+      "j'ai jamais voulu mourir, je suis juste epuisé",
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'fr',
+    'quote',
+    [
+      "dans la chanson il dit qu'il veut mourir, elle est trop triste",
+      'le perso principal se suicide a la fin du manga jsuis choqué',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'fr',
+    'someone-else',
+    [
+      "ma pote m'a dit qu'elle voulait se tuer, je fais quoi ?",
+      'mon grand-pere est mort hier, jsuis triste',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'fr',
+    'hard-past',
+    [
+      'ça fait 5 ans depuis ma tentative, aujourd’hui ça va beaucoup mieux',
+      "avant je me scarifiais mais j'ai arrêté depuis longtemps",
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'fr',
+    'near-miss',
+    [
+      'je me suis tué 15 fois sur le même boss de elden ring',
+      'je coupe les glucides ce mois-ci pour perdre un peu',
+    ],
+    'held-out-3',
+  ),
+  // ── German ───────────────────────────────────────────────────────────────────────────────
+  ...crisis(
+    'de',
+    'suicidal-intent',
+    'direct',
+    [
+      'ich will mich umbringen ich halt das nicht mehr aus',
+      'ich will einfach nicht mehr leben',
+      'hab beschlossen mir heute nacht das leben zu nehmen',
+      'ich denk dauernd an selbstmord',
+      'sorry für die wall of text aber seit der trennung läuft gar nix mehr, job weg, wohnung bald weg, meine eltern reden nicht mit mir. ich hab echt keinen bock mehr zu leben. egal, was zockt ihr grad',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'de',
+    'suicidal-intent',
+    'indirect',
+    [
+      'ohne mich wären alle besser dran',
+      'hab heute meine sachen verschenkt, brauch ich eh bald nicht mehr',
+      'ich will einfach einschlafen und nie wieder aufwachen',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'de',
+    'self-harm',
+    'direct',
+    ['hab mich gestern wieder geritzt', 'ich verletze mich selbst wenn es zu viel wird'],
+    'held-out-3',
+  ),
+  ...crisis('de', 'self-harm', 'indirect', ['die klinge liegt schon neben mir'], 'held-out-3'),
+  ...crisis(
+    'de',
+    'imminent-danger',
+    'direct',
+    [
+      'hab grad ne ganze packung tabletten genommen',
+      'mein stiefvater hat ein messer und sagt er bringt mich um',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'de',
+    'imminent-danger',
+    'indirect',
+    ['ich hab mich im bad eingeschlossen, er tritt gegen die tür'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'de',
+    'idiom',
+    [
+      'diese hitze bringt mich um',
+      'das video is zu gut ich lieg am boden 😂😂',
+      'meine mutter bringt mich um wenn sie das sieht haha',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'de',
+    'negation',
+    [
+      'keine sorge ich tu mir nix an, war nur ein scheiß tag',
+      'ich hab nie an selbstmord gedacht, bin nur gestresst',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'de',
+    'quote',
+    [
+      'in dem film bringt sich der vater am ende um, krass',
+      "das lied heißt irgendwie 'ich will sterben', voll traurig",
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'de',
+    'someone-else',
+    [
+      'meine freundin sagt sie will sich umbringen, was soll ich tun?',
+      'mein hund ist gestern gestorben 😢',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'de',
+    'hard-past',
+    [
+      'vor zwei jahren hab ich versucht mich umzubringen, heute gehts mir viel besser',
+      'bin jetzt ein jahr ritzfrei',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'de',
+    'near-miss',
+    [
+      'hab mich in minecraft schon wieder in lava umgebracht lol',
+      'ich schneide mir heute selbst die haare',
+    ],
+    'held-out-3',
+  ),
+  // ── Portuguese ───────────────────────────────────────────────────────────────────────────
+  ...crisis(
+    'pt',
+    'suicidal-intent',
+    'direct',
+    [
+      'eu quero me matar, nao aguento mais',
+      'to pensando em suicidio todo dia',
+      'nao quero mais viver sério',
+      'vou acabar com a minha vida hoje',
+      'gente desculpa o textão mas minha vida ta um caos, perdi o emprego, meu namorado terminou cmg e minha familia nem fala comigo. sinceramente queria morrer. enfim alguem vai jogar hj',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'pt',
+    'suicidal-intent',
+    'indirect',
+    [
+      'minha familia vai ficar melhor quando eu nao estiver mais aqui',
+      'escrevi uma carta de despedida pra minha mae',
+      'logo logo vcs nao vao precisar mais se preocupar comigo',
+      'quero sumir pra sempre',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'pt',
+    'self-harm',
+    'direct',
+    ['me cortei de novo ontem a noite', 'to me machucando de proposito'],
+    'held-out-3',
+  ),
+  ...crisis('pt', 'self-harm', 'indirect', ['a lamina ta do meu lado agora'], 'held-out-3'),
+  ...crisis(
+    'pt',
+    'imminent-danger',
+    'direct',
+    [
+      'tomei a cartela inteira de remedio agora',
+      'meu padrasto ta com uma faca dizendo que vai me matar',
+    ],
+    'held-out-3',
+  ),
+  ...crisis(
+    'pt',
+    'imminent-danger',
+    'indirect',
+    ['me tranquei no quarto, ele ta chutando a porta e gritando'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'pt',
+    'idiom',
+    [
+      'morri de rir com esse video kkkkk',
+      'esse transito ta me matando aff',
+      'minha mae vai me matar quando ver a conta de luz kkk',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'pt',
+    'negation',
+    ['relaxa nao vou me machucar, so precisava desabafar', 'nunca quis morrer, so to cansado'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'pt',
+    'quote',
+    [
+      'na musica ele fala que quer morrer, mt triste',
+      'no anime o personagem se mata no final, chorei',
+    ],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'pt',
+    'someone-else',
+    ['minha amiga disse que quer se matar, o que eu faço?', 'meu avo faleceu semana passada'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'pt',
+    'hard-past',
+    ['faz 3 anos que tentei suicidio e hoje to bem', 'um ano sem me cortar hoje 🙏'],
+    'held-out-3',
+  ),
+  ...notCrisis(
+    'pt',
+    'near-miss',
+    ['morri umas 20 vezes no minecraft kkk', 'to cortando carboidrato essa semana'],
+    'held-out-3',
+  ),
+];
+
+/** Every labelled message: the development set, then the three held-out sets. */
 export const crisisCorpus: readonly CrisisCorpusEntry[] = [
   ...development,
   ...heldOut,
   ...heldOutSecond,
+  ...heldOutThird,
 ];

@@ -38,6 +38,27 @@ describe('crisis detection on the labelled corpus', () => {
     }
   });
 
+  it('has a third held-out set of at least 100 messages across every language and kind', () => {
+    const third = crisisCorpus.filter((entry) => entry.set === 'held-out-3');
+    const crisis = third.filter((entry) => entry.crisis);
+    expect(third.length).toBeGreaterThanOrEqual(100);
+    expect(crisis.length).toBeGreaterThanOrEqual(50);
+    expect(third.length - crisis.length).toBeGreaterThanOrEqual(50);
+    for (const language of languages) {
+      const inThird = crisis.filter((entry) => entry.language === language);
+      expect(inThird.length, language).toBeGreaterThanOrEqual(8);
+      expect(new Set(inThird.map((entry) => entry.statement)).size, language).toBe(2);
+    }
+    expect(new Set(crisis.map((entry) => entry.kind))).toEqual(
+      new Set(['suicidal-intent', 'self-harm', 'imminent-danger']),
+    );
+  });
+
+  it('holds no message twice', () => {
+    const texts = crisisCorpus.map((entry) => entry.text.toLowerCase().trim());
+    expect(texts.filter((text, i) => texts.indexOf(text) !== i)).toEqual([]);
+  });
+
   it.each(languages)('detects every direct crisis statement in %s', (language) => {
     const direct = inLanguage(language).filter(
       (entry) => entry.crisis && entry.statement === 'direct',
@@ -133,6 +154,22 @@ describe('detectCrisis', () => {
 
   it("does not treat someone else's suicide long ago as the person's own crisis", () => {
     expect(detectCrisis('my uncle died by suicide years ago').isCrisis).toBe(false);
+  });
+
+  it('does not treat a milestone of recovery from self-harm as a crisis, unless it relapsed', () => {
+    expect(detectCrisis('6 months clean from self harm today').isCrisis).toBe(false);
+    expect(detectCrisis('ya llevo dos meses sin cortarme').isCrisis).toBe(false);
+    expect(detectCrisis('relapsed after 2 years clean, cut myself last night').isCrisis).toBe(true);
+  });
+
+  it('does not treat dying in a video game as a crisis', () => {
+    expect(detectCrisis('i keep killing myself in minecraft with tnt').isCrisis).toBe(false);
+    expect(detectCrisis('i want to kill myself').isCrisis).toBe(true);
+  });
+
+  it('does not let a negation in a clause run on without a comma cancel the crisis before it', () => {
+    expect(detectCrisis('ich will mich umbringen ich schaff das nicht mehr').isCrisis).toBe(true);
+    expect(detectCrisis('ich ritze mich nicht mehr').isCrisis).toBe(false);
   });
 
   it('does not treat trauma by itself as a crisis', () => {

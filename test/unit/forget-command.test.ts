@@ -25,6 +25,15 @@ function contextKeeping(entities: string[]): CommandContext {
     forgetShortTerm: async () => {},
     remember: unscripted,
     recall: unscripted,
+    safety: {
+      settings: unscripted,
+      update: unscripted,
+      forget: () => {},
+      lines: unscripted,
+      regions: unscripted,
+      rememberWithheld: unscripted,
+      policyUrl: undefined,
+    },
   };
 }
 

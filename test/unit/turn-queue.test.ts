@@ -26,7 +26,7 @@ class ControlledConversation implements Conversation {
   respond(
     turn: Turn,
     target: RecordingReplyTarget,
-    extras?: { takeQueued?: () => string[] },
+    extras?: { takeQueued?: () => Array<Pick<Turn, 'text' | 'safety'>> },
   ): Promise<TurnResult> {
     this.running++;
     this.mostRunning = Math.max(this.mostRunning, this.running);
@@ -41,7 +41,7 @@ class ControlledConversation implements Conversation {
       this.calls.push({
         turn,
         target,
-        takeQueued: () => extras?.takeQueued?.() ?? [],
+        takeQueued: () => (extras?.takeQueued?.() ?? []).map((queued) => queued.text),
         end: (result = { kind: 'answer', memoriesUsed: 0 }) => {
           if (settle()) resolve(result);
         },

@@ -299,12 +299,22 @@ class FakeDiscordServer implements FakeDiscord {
     } else {
       const channelId =
         input.channelId ?? this.defaultChannelId('sendButton', user.id, input.guildId);
+      // Stands in for a command's private reply: ephemeral, and made by an interaction.
       message = {
         payload: messagePayload({
           id: input.messageId,
           channelId,
           author: this.state.botPayload(),
           content: '',
+          flags: 64,
+          extra: {
+            interaction_metadata: {
+              id: snowflake(),
+              type: 2,
+              user: userPayload(user),
+              authorizing_integration_owners: {},
+            },
+          },
           components: [
             {
               type: 1,

@@ -1,0 +1,104 @@
+import type { Turn, TurnSafety } from '../conversation/conversation.js';
+import type { ReplyTarget } from '../conversation/reply-target.js';
+import type { Logger } from '../logger.js';
+import { detectCrisis } from './crisis-detection.js';
+import { type CrisisResources, linesFor, regionFor } from './crisis-resources.js';
+import { crisisMessage, safetyTextLanguage } from './crisis-texts.js';
+import type { ReferralCounts } from './referral-counts.js';
+import type { PersonSafety, SafetySettings } from './safety-settings.js';
+
+/** Collaborators of the crisis screen. */
+export interface CrisisFirstOptions {
+  resources: CrisisResources;
+  settings: SafetySettings;
+  referrals: ReferralCounts;
+  /** The region for people whom nothing else places (CRISIS_DEFAULT_REGION). */
+  defaultRegion: string | undefined;
+  logger: Logger;
+}
+
+/** Screens every message as it arrives, before any queue, limit, memory or model. */
+export interface CrisisFirst {
+  /**
+   * Classifies the turn's text and, for a crisis, posts the crisis lines to `target` at once
+   * (not awaited here); returns what the rest of the turn needs to know.
+   */
+  screen(turn: Turn, target: ReplyTarget): TurnSafety;
+}
+
+const nobody: PersonSafety = { region: undefined, locale: undefined, minor: false };
+
+/**
+ * The region whose crisis lines a person gets: their own choice, else their Discord client's
+ * locale, else the server's, else the operator's default.
+ */
+export function personRegion(input: {
+  person: PersonSafety;
+  serverLocale: string | undefined;
+  resources: CrisisResources;
+  defaultRegion: string | undefined;
+}): string | undefined {
+  const { person, serverLocale } = input;
+  return (
+    regionFor(
+      {
+        ...(person.region === undefined ? {} : { setting: person.region }),
+        ...(person.locale === undefined ? {} : { personLocale: person.locale }),
+        ...(serverLocale === undefined ? {} : { serverLocale }),
+      },
+      input.resources,
+    ) ?? input.defaultRegion
+  );
+}
+
+/** Builds the crisis screen: pure detection, then the lines, sent outside everything else. */
+export function createCrisisFirst(options: CrisisFirstOptions): CrisisFirst {
+  const { resources, logger } = options;
+  return {
+    screen(turn, target) {
+      const crisis = detectCrisis(turn.text);
+      let person = nobody;
+      try {
+        person = options.settings.get(turn.userId);
+      } catch (error) {
+        // Without the settings file the lines are still sent, for the region Discord suggests.
+        logger.error({ err: error }, 'safety settings could not be read');
+      }
+      const region = personRegion({
+        person,
+        serverLocale: turn.serverLocale,
+        resources,
+        defaultRegion: options.defaultRegion,
+      });
+      const safety: TurnSafety = {
+        crisis,
+        minor: person.minor,
+        region,
+        language: safetyTextLanguage(person.locale ?? turn.serverLocale),
+      };
+      if (!crisis.isCrisis) return safety;
+      const lines = linesFor({ region, language: crisis.language }, resources);
+      const text = crisisMessage({ language: crisis.language, kind: crisis.kind, lines });
+      const started = performance.now();
+      const delivered = (async () => {
+        try {
+          await target.sendNow(text);
+        } catch (error) {
+          logger.error({ err: error }, 'crisis lines could not be posted; they go with the answer');
+          return false;
+        }
+        logger.info(
+          { deliveredInMs: Math.round(performance.now() - started) },
+          'crisis lines sent',
+        );
+        try {
+          options.referrals.count(lines.region, 'detected');
+        } catch (error) {
+          logger.error({ err: error }, 'referral could not be counted');
+        }
+        return true;
+      })();
+      return { ...safety, crisisLines: { text, delivered } };
+    },
+  };
+}
