@@ -190,6 +190,8 @@ export interface FakeGuild {
   joinedAt: string;
   channelIds: string[];
   memberIds: Set<string>;
+  /** The server's preferred locale (Discord's `preferred_locale`). */
+  preferredLocale: string;
 }
 
 /** The @everyone role of a guild: its id is the guild id. */
@@ -252,7 +254,7 @@ export function guildCreatePayload(options: {
     vanity_url_code: null,
     premium_tier: 0,
     premium_subscription_count: 0,
-    preferred_locale: 'en-US',
+    preferred_locale: guild.preferredLocale,
     max_video_channel_users: 25,
     max_stage_video_channel_users: 50,
     nsfw: false,

@@ -87,6 +87,7 @@ export class DiscordState {
         joinedAt,
         channelIds: [],
         memberIds: new Set(),
+        preferredLocale: input.preferredLocale ?? 'en-US',
       };
       this.guilds.set(guild.id, guild);
       for (const [position, channel] of (input.channels ?? []).entries()) {

@@ -32,6 +32,8 @@ export interface FakeGuildInput {
   id: string;
   name?: string;
   channels?: FakeChannelInput[];
+  /** The server's preferred locale; `en-US` unless given. */
+  preferredLocale?: string;
 }
 
 /** A channel of a {@link FakeGuildInput}; `type` defaults to 0 (GUILD_TEXT). */
