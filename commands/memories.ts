@@ -13,7 +13,7 @@ async function page(ctx: CommandContext, pageIndex: number, note?: string): Prom
   const all = await ctx.memory.list(ctx.userId);
   if (all.length === 0) {
     return {
-      content: `${note ? `${note}\n\n` : ''}I don't remember anything about you yet. What you tell me from now on is kept so I can support you better; \`/forget\` deletes it.`,
+      content: `${note ? `${note}\n\n` : ''}I don't remember anything about you yet. What you tell me from now on is kept so I can support you better; \`/forget\` deletes it.\n\n*I'm an AI, not a person and not a therapist.*`,
     };
   }
   const pages = Math.ceil(all.length / pageSize);
