@@ -6,8 +6,17 @@ import { createInterface } from 'node:readline';
 import { describeConfigProblems } from './config.js';
 import { loadSettings } from './settings.js';
 import { type MemoryUserId, memoryUserIdForTerminal } from './memory/user-id.js';
+import { personRegion } from './safety/crisis-first.js';
+import { linesFor } from './safety/crisis-resources.js';
+import { safetyBlockNote, safetyTextLanguage } from './safety/crisis-texts.js';
+import type { PersonSafety } from './safety/safety-settings.js';
 import { terminalNameFromAccount } from './terminal/chat-user.js';
-import { createTerminalReply, statusLine } from './terminal/terminal-reply.js';
+import { localeFromPosix } from './terminal/posix-locale.js';
+import {
+  createTerminalReply,
+  statusLine,
+  terminalCommandReplies,
+} from './terminal/terminal-reply.js';
 import { makePrivateDir, openPrivateFile } from './storage/private-files.js';
 
 // Whatever this process creates (mem0's own files in MEM0_DIR too) is readable by this user only.
@@ -31,6 +40,10 @@ if (!parsed.ok || userId === undefined) {
 const config = parsed.config;
 const memoryUserId = userId;
 const dataDir = config.dataDir;
+// The terminal's language and region, the way a Discord client's locale places its person.
+const terminalLocale = localeFromPosix(
+  process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG,
+);
 
 // mem0 reads these when its module loads, so they are settled before the app is imported.
 // Telemetry is on only when MEM0_TELEMETRY is exactly `true`; mem0 counts anything but `false`
@@ -66,6 +79,17 @@ logger.info(
   { memoryBackend: config.memory.backend, model: config.geminiModel, userId: memoryUserId },
   'starting wellness0 terminal chat',
 );
+
+// The person's locale is the terminal's, so that crisis lines follow its region.
+let person: PersonSafety = { region: undefined, locale: terminalLocale, minor: false };
+try {
+  person = core.safety.get(memoryUserId);
+  if (terminalLocale !== undefined && person.locale !== terminalLocale) {
+    core.safety.update(memoryUserId, { locale: terminalLocale });
+  }
+} catch (error) {
+  logger.error({ err: error }, 'safety settings could not be read or written');
+}
 
 const interactive = process.stdin.isTTY === true;
 const decorate = process.stdout.isTTY === true;
@@ -119,8 +143,73 @@ rl.on('SIGINT', () => interrupt('SIGINT'));
 process.on('SIGINT', () => interrupt('SIGINT'));
 process.on('SIGTERM', () => void leave());
 
-say(`Hi, I'm wellness0, a supportive companion. I remember what you tell me between chats.\n`);
-say(`Type exit to leave.\n`);
+say(
+  `Hi, I'm wellness0, an AI companion: not a person, and not a therapist. I remember what you tell me between chats.\n`,
+);
+say(
+  `Type /safety for crisis lines${person.minor ? '' : ', /under-18 if you are under 18'}, or exit to leave.\n`,
+);
+
+// The crisis exchange most recently held back from long-term memory, which /remember keeps.
+let withheldKey: string | undefined;
+
+/** Runs a command the chat offers, if `text` is one; returns whether it was. */
+function runCommand(text: string): boolean {
+  switch (text.toLowerCase()) {
+    case '/remember': {
+      const key = withheldKey;
+      withheldKey = undefined;
+      try {
+        const kept = key !== undefined && core.rememberWithheld(memoryUserId, key);
+        if (kept) logger.info("crisis exchange remembered at the person's request");
+        say(
+          statusLine(
+            kept ? terminalCommandReplies.remembered : terminalCommandReplies.nothingToRemember,
+            decorate,
+          ),
+        );
+      } catch (error) {
+        logger.error({ err: error }, 'a crisis exchange could not be queued for memory');
+        say(statusLine(terminalCommandReplies.notSaved, decorate));
+      }
+      return true;
+    }
+    case '/under-18':
+      try {
+        core.safety.update(memoryUserId, { minor: true });
+        say(statusLine(terminalCommandReplies.under18, decorate));
+      } catch (error) {
+        logger.error({ err: error }, 'safety settings could not be written');
+        say(statusLine(terminalCommandReplies.notSaved, decorate));
+      }
+      return true;
+    case '/safety':
+      say(`${crisisLinesText()}\n`);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The crisis lines for the chat's person, in the terminal's language. */
+function crisisLinesText(): string {
+  let known: PersonSafety = { region: undefined, locale: terminalLocale, minor: false };
+  try {
+    known = core.safety.get(memoryUserId);
+  } catch (error) {
+    // The lines are shown all the same, for the terminal's region.
+    logger.error({ err: error }, 'safety settings could not be read');
+  }
+  const { resources, defaultRegion } = config.crisis;
+  const region = personRegion({
+    person: known,
+    serverLocale: terminalLocale,
+    resources,
+    defaultRegion,
+  });
+  const language = safetyTextLanguage(terminalLocale ?? known.locale);
+  return safetyBlockNote({ language, lines: linesFor({ region, language }, resources) });
+}
 
 let exitCode = 0;
 try {
@@ -129,10 +218,16 @@ try {
     atPrompt = false;
     const text = line.trim();
     if (/^(exit|quit)$/i.test(text)) break;
-    if (text !== '') {
+    if (text !== '' && !runCommand(text)) {
       const result = await core.submit(
         { userId: memoryUserId, text, origin: { kind: 'terminal' }, placeId: 'terminal' },
-        createTerminalReply({ output: process.stdout, decorate }),
+        createTerminalReply({
+          output: process.stdout,
+          decorate,
+          onOffer: (offer) => {
+            if (offer.kind === 'remember-crisis') withheldKey = offer.key;
+          },
+        }),
       );
       logger.info({ outcome: result.kind, memoriesUsed: result.memoriesUsed }, 'turn answered');
       if (result.kind === 'answer' && result.memoriesUsed > 0) {

@@ -177,23 +177,28 @@ export function createConversation(options: ConversationOptions): Conversation {
   }
 
   /**
-   * Shows the turn's one outcome, opening with the note that the bot is an AI when the session
-   * calls for it (a greeting says it already).
+   * What opens the turn's reply, decided before the answer streams so that the text only grows:
+   * the greeting for someone new, or the session's line saying the bot is an AI when it is due.
+   * The greeting and the crisis lines (posted just before) say it already.
    */
-  async function deliver(
-    turn: Turn,
-    target: ReplyTarget,
-    parts: { greeting: string; body: string; offers: ReplyOffer[] },
-  ): Promise<void> {
-    const key = historyKey(turn);
-    const due = parts.greeting === '' ? safety.disclosure.due(key) : undefined;
+  function openingOf(turn: Turn, greeting: string): string {
+    if (greeting !== '' || turn.safety?.crisisLines !== undefined) return greeting;
+    const due = safety.disclosure.due(historyKey(turn));
+    if (due === undefined) return '';
     const language = turn.safety?.language ?? 'en';
-    const disclosure =
-      due === undefined
-        ? ''
-        : `${due === 'three-hours' && turn.safety?.minor ? minorBreakReminder(language) : aiDisclosure(language)}\n\n`;
-    await target.complete(parts.greeting + disclosure + parts.body, parts.offers);
-    safety.disclosure.replied(key, parts.greeting !== '' || disclosure !== '');
+    const line =
+      due === 'three-hours' && turn.safety?.minor
+        ? minorBreakReminder(language)
+        : aiDisclosure(language);
+    return `${line}\n\n`;
+  }
+
+  /** Records that the turn's reply was sent, and whether it (or the crisis lines) said it is an AI. */
+  function replied(turn: Turn, opening: string): void {
+    safety.disclosure.replied(
+      historyKey(turn),
+      opening !== '' || turn.safety?.crisisLines !== undefined,
+    );
   }
 
   return {
@@ -202,7 +207,9 @@ export function createConversation(options: ConversationOptions): Conversation {
       const maxAnswerChars = options.maxAnswerChars ?? 6_000;
       const incoming = prepareIncomingText(turn.text, { maxChars });
       if (incoming.kind === 'empty') {
-        await deliver(turn, target, { greeting: '', body: notices.invalidInput, offers: [] });
+        const opening = openingOf(turn, '');
+        await target.complete(opening + notices.invalidInput);
+        replied(turn, opening);
         return { kind: 'notice', memoriesUsed: 0 };
       }
       let text = incoming.text;
@@ -219,6 +226,10 @@ export function createConversation(options: ConversationOptions): Conversation {
         const firstContact = isFirstContact(turn);
         const recalled = forgottenSince() ? [] : await recall({ ...turn, text });
         const memories = forgottenSince() ? [] : recalled;
+        // Looked up beside the search, so it is known by now (both are bounded by its timeout).
+        const isNew = await firstContact;
+        const greeting = isNew && memories.length === 0 ? `${options.firstContactNote}\n\n` : '';
+        const opening = openingOf(turn, greeting);
         let reply: string;
         let answered = false;
         let safetyBlocked = false;
@@ -255,7 +266,7 @@ export function createConversation(options: ConversationOptions): Conversation {
             },
             onText: (textSoFar) => {
               stopTyping();
-              target.update(cutAnswer(textSoFar, maxAnswerChars).text);
+              target.update(opening + cutAnswer(textSoFar, maxAnswerChars).text);
             },
           });
           if (outcome.kind === 'answer') {
@@ -294,8 +305,6 @@ export function createConversation(options: ConversationOptions): Conversation {
           turnSafety?.crisisLines !== undefined && !(await turnSafety.crisisLines.delivered)
             ? `${turnSafety.crisisLines.text}\n\n`
             : '';
-        const isNew = await firstContact;
-        const greeting = isNew && memories.length === 0 ? `${options.firstContactNote}\n\n` : '';
         const cutNote = answered && incoming.cut ? cutMessageNote(maxChars) : '';
         const offers: ReplyOffer[] = [];
         if (greeting !== '' && turnSafety?.minor !== true) offers.push({ kind: 'under-18' });
@@ -312,11 +321,8 @@ export function createConversation(options: ConversationOptions): Conversation {
         if (answered && crisis !== undefined && !forgottenSince()) {
           offers.push({ kind: 'remember-crisis', key: safety.withhold(exchange) });
         }
-        await deliver(
-          { ...turn, ...(turnSafety === undefined ? {} : { safety: turnSafety }) },
-          target,
-          { greeting, body: undelivered + reply + cutNote, offers },
-        );
+        await target.complete(undelivered + opening + reply + cutNote, offers);
+        replied(turn, opening);
         if (blockLines !== undefined) {
           try {
             safety.referrals.count(blockLines.region, 'safety-block');

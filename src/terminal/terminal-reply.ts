@@ -10,6 +10,8 @@ export interface TerminalReplyOptions {
   output: TextOutput;
   /** Dim status lines and show a typing mark; only for a terminal, so piped output stays plain. */
   decorate: boolean;
+  /** Told of each offer printed with an answer, so that the chat can take up the command it names. */
+  onOffer?: (offer: ReplyOffer) => void;
 }
 
 const dim = (text: string) => `\x1b[2m${text}\x1b[22m`;
@@ -74,7 +76,10 @@ export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget 
       }
       printed = text;
       endLine();
-      for (const offer of offers) write(statusLine(terminalOffer(offer), decorate));
+      for (const offer of offers) {
+        write(statusLine(terminalOffer(offer), decorate));
+        options.onOffer?.(offer);
+      }
     },
     async sendNow(text) {
       endLine();
@@ -93,3 +98,13 @@ export function terminalOffer(offer: ReplyOffer): string {
       return '(If you are under 18, type /under-18 so I can take extra care.)';
   }
 }
+
+/** What the terminal chat says when the person types one of the commands it offers. */
+export const terminalCommandReplies = {
+  remembered:
+    "(Thank you for trusting me with this. I'll remember that you're going through it, so I can support you better.)",
+  nothingToRemember: "(There's nothing waiting for me to remember right now.)",
+  under18:
+    "(Thank you for telling me. I'll keep our conversations suitable for your age, and remind you to take a break every 3 hours we talk.)",
+  notSaved: "(I couldn't save that just now. Please try again in a moment.)",
+} as const;

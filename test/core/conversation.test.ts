@@ -469,6 +469,36 @@ describe('conversation', () => {
       expect(sent.slice(1, 6)).toEqual(['Mm.', 'Mm.', 'Mm.', 'Mm.', 'Mm.']);
     });
 
+    it('opens the streamed text with the AI line too, so that what is shown only grows', async () => {
+      const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000 });
+      const { model, conversation, target } = setup({ disclosure });
+      model.answer({ kind: 'answer', text: 'Mm, tell me more.', truncated: false });
+      await conversation.respond({ userId: alice, text: 'hi', origin: dm, placeId }, target);
+      expect(target.updates.length).toBeGreaterThan(0);
+      for (const update of target.updates) expect(update.startsWith(aiDisclosure('en'))).toBe(true);
+    });
+
+    it('does not repeat the AI line under crisis lines, which say it already', async () => {
+      const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000 });
+      const { model, conversation, target } = setup({ disclosure });
+      model.answer(
+        { kind: 'answer', text: 'I am here with you.', truncated: false },
+        { kind: 'answer', text: 'Mm.', truncated: false },
+      );
+      await conversation.respond(
+        {
+          userId: alice,
+          text: crisisText,
+          origin: dm,
+          placeId,
+          safety: safetyOf(crisisText, 'US'),
+        },
+        target,
+      );
+      await conversation.respond({ userId: alice, text: 'ok', origin: dm, placeId }, target);
+      expect(target.sent).toEqual(['I am here with you.', 'Mm.']);
+    });
+
     it('lets the first-contact note say it is an AI, and offers the under-18 button with it', async () => {
       const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000 });
       const { model, conversation, target } = setup({

@@ -163,6 +163,59 @@ describe('the terminal chat (npm run chat)', () => {
     ).toEqual([]);
   }, 30_000);
 
+  it('posts the crisis lines before the answer, and keeps a crisis in memory only after /remember', async () => {
+    const env = { ...(await start()), LANG: 'en_GB.UTF-8' };
+    const crisisText = 'I want to kill myself tonight';
+    const extractions = () => gemini.requests.filter((r) => r.kind === 'memory-extraction');
+
+    const first = await chat(env, [crisisText, 'exit'], { closeInput: false });
+    expect(first.code).toBe(0);
+    // The lines for the terminal's region (en_GB: the United Kingdom), then the answer.
+    const lines = first.stdout.indexOf('Samaritans: call 116 123');
+    const answer = first.stdout.indexOf(`I hear you: "${crisisText}"`);
+    expect(lines).toBeGreaterThan(-1);
+    expect(answer).toBeGreaterThan(lines);
+    expect(first.stdout).not.toContain('988');
+    expect(first.stdout).toContain('Type /remember');
+    // Not remembered: mem0 was never asked to extract memories from it.
+    expect(extractions()).toEqual([]);
+
+    const second = await chat(env, [crisisText, '/remember', '/remember', 'exit'], {
+      closeInput: false,
+    });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("I'll remember that you're going through it");
+    expect(second.stdout).toContain("There's nothing waiting for me to remember");
+    // /remember is the chat's own command, never a message to the model.
+    expect(gemini.chatRequests()).toHaveLength(2);
+    expect(extractions()).toHaveLength(1);
+    expect(JSON.stringify(extractions()[0]?.body)).toContain(`user: ${crisisText}`);
+    expect(gemini.violations).toEqual([]);
+  }, 30_000);
+
+  it('takes /under-18 and /safety as commands, and answers someone under 18 as one', async () => {
+    const env = { ...(await start()), LANG: 'de_DE.UTF-8' };
+
+    const run = await chat(env, ['/safety', '/under-18', 'I adopted a cat named Miso', 'exit'], {
+      closeInput: false,
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('AI companion: not a person, and not a therapist');
+    expect(run.stdout).toContain('/safety');
+    // /safety: the lines for the terminal's region (de_DE: Germany), in German.
+    expect(run.stdout).toContain('musst du da nicht allein durch');
+    expect(run.stdout).toContain('TelefonSeelsorge');
+    expect(run.stdout).toContain('remind you to take a break every 3 hours');
+    // Only the message went to the model, with the rules for people under 18.
+    const asked = gemini.chatRequests();
+    expect(asked).toHaveLength(1);
+    expect(JSON.stringify(asked[0]?.body.contents)).toContain('I adopted a cat named Miso');
+    expect(JSON.stringify(asked[0]?.body.systemInstruction)).toContain(
+      'The person you are talking with is under 18.',
+    );
+  }, 30_000);
+
   it('needs no Discord token, and without GEMINI_API_KEY exits 1 with one message naming it', async () => {
     const run = await chat({}, []);
     expect(run.code).toBe(1);
