@@ -37,7 +37,15 @@ import { prepareDataDir } from './storage/data-dir.js';
 
 /** The parts of the app shared by the Discord bot and the terminal chat. */
 export interface Core {
-  /** Queues one message for an answer: per person in order, within the rate limits. */
+  /**
+   * Checks a message for a crisis the moment it is read and, for one, posts the crisis lines to
+   * `target` at once; returns the turn to submit (with what the safety rules need).
+   */
+  screen(turn: Turn, target: ReplyTarget): Turn;
+  /**
+   * Queues one message for an answer: per person in order, within the rate limits. A turn not
+   * screened yet is screened first.
+   */
   submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
   memory: MemoryStore;
   /** Resolves when turns in flight and their memory writes (flushed, not waiting for a batch) have settled, or after `timeoutMs`; returns how many are left. */
@@ -164,9 +172,10 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     return turnsInFlight.size + (emptied ? 0 : writes.stats().depth);
   }
   return {
+    screen: (turn, target) => ({ ...turn, safety: crisisFirst.screen(turn, target) }),
     submit(turn, target) {
       // Before the queue, the limits, memory and the model: the crisis lines go out at once.
-      const safety = crisisFirst.screen(turn, target);
+      const safety = turn.safety ?? crisisFirst.screen(turn, target);
       const turnDone = queue.submit(
         { ...turn, generation: generations.current(turn.userId), safety },
         target,
