@@ -22,7 +22,7 @@ import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
 import { withRetries } from './llm/retrying-chat-model.js';
 import type { Logger } from './logger.js';
 import { createMem0OpenSourceStore } from './memory/mem0-open-source.js';
-import { createDurableWriteQueue, type MemoryWriteJob } from './memory/durable-write-queue.js';
+import { createDurableWriteQueue } from './memory/durable-write-queue.js';
 import { createMem0PlatformStore } from './memory/mem0-platform.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import { type MemoryUserId, memoryUserIdForDiscord } from './memory/user-id.js';
@@ -31,6 +31,7 @@ import { createCrisisFirst, personRegion } from './safety/crisis-first.js';
 import { linesFor } from './safety/crisis-resources.js';
 import { safetyBlockNote, safetyTextLanguage } from './safety/crisis-texts.js';
 import { createDisclosureSchedule } from './safety/disclosure.js';
+import { createHeldExchanges } from './safety/held-exchanges.js';
 import { createReferralCounts } from './safety/referral-counts.js';
 import { createSafetySettings, type SafetySettings } from './safety/safety-settings.js';
 import { prepareDataDir } from './storage/data-dir.js';
@@ -77,8 +78,6 @@ export interface CoreExtras {
 
 // How long /forget waits for the person's turn in flight to end; it records nothing either way.
 const forgetWaitsForTurnMs = 30_000;
-// How long a crisis exchange waits, in this process's memory only, for its person's consent.
-const withheldForMs = 24 * 60 * 60_000;
 
 /** Builds memory, model and conversation from Config; performs no I/O until used. */
 export function createCore(config: Config, logger: Logger, extras: CoreExtras = {}): Core {
@@ -123,7 +122,10 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
   const generations = createForgetGenerations();
   const safetySettings = createSafetySettings({ path: join(config.dataDir, 'safety-settings.db') });
   const referrals = createReferralCounts({ path: join(config.dataDir, 'crisis-referrals.json') });
-  const withheld = createConfirmations({ ttlMs: withheldForMs });
+  const held = createHeldExchanges({
+    sessionIdleMs: config.history.idleExpiryMs,
+    ...(extras.now === undefined ? {} : { now: extras.now }),
+  });
   const crisisFirst = createCrisisFirst({
     resources: config.crisis.resources,
     settings: safetySettings,
@@ -149,7 +151,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
         idleMs: config.history.idleExpiryMs,
         ...(extras.now === undefined ? {} : { now: extras.now }),
       }),
-      withhold: (job) => withheld.remember(job.userId, job),
+      held,
       referrals,
     },
   });
@@ -191,7 +193,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     whenIdle,
     safety: safetySettings,
     rememberWithheld(userId, key) {
-      const job = withheld.take(userId, key) as MemoryWriteJob | undefined;
+      const job = held.release(userId, key);
       if (job === undefined) return false;
       writes.enqueue(job);
       return true;
@@ -206,7 +208,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
         new Promise((resolve) => setTimeout(resolve, forgetWaitsForTurnMs).unref()),
       ]);
       history.forget(`${userId}|`);
-      withheld.forgetOwner(userId);
+      held.forget(userId);
       await writes.discard(userId);
     },
     async close(timeoutMs) {
@@ -220,6 +222,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       }
       await writes.stop(Math.max(1_000, timeoutMs - (Date.now() - started)));
       safetySettings.close();
+      held.close();
       await memory.close();
     },
   };

@@ -15,6 +15,7 @@ import {
   safetyBlockNote,
 } from '../safety/crisis-texts.js';
 import type { DisclosureSchedule } from '../safety/disclosure.js';
+import type { HeldExchanges } from '../safety/held-exchanges.js';
 import type { ReferralCounts } from '../safety/referral-counts.js';
 import type { ForgetGenerations } from './forget-generations.js';
 import type { ConversationHistory } from './history.js';
@@ -53,8 +54,11 @@ export interface TurnSafety {
   region: string | undefined;
   /** The language of notices for this person (their Discord client's, else the server's, else English). */
   language: CrisisLanguage;
-  /** For a crisis: the lines posted when it arrived, and whether they reached the person. */
-  crisisLines?: { text: string; delivered: Promise<boolean> };
+  /**
+   * For a crisis: the lines posted when it arrived (for `region`, as counted), and whether they
+   * reached the person.
+   */
+  crisisLines?: { text: string; region: string | undefined; delivered: Promise<boolean> };
 }
 
 /** The parts of the safety protocol that the conversation applies (see SAFETY.md). */
@@ -62,8 +66,8 @@ export interface ConversationSafety {
   resources: CrisisResources;
   /** When a reply must say that the bot is an AI. */
   disclosure: DisclosureSchedule;
-  /** Holds a crisis exchange back from long-term memory until its person agrees; returns its key. */
-  withhold(job: MemoryWriteJob): string;
+  /** Crisis conversations held back from long-term memory until their person agrees. */
+  held: Pick<HeldExchanges, 'hold' | 'inCrisis'>;
   referrals: Pick<ReferralCounts, 'count'>;
 }
 
@@ -316,16 +320,27 @@ export function createConversation(options: ConversationOptions): Conversation {
           ],
           origin: turn.origin,
         };
-        // A crisis is kept for this conversation, and in long-term memory only if the person
-        // says so (a button under the answer).
-        if (answered && crisis !== undefined && !forgottenSince()) {
-          offers.push({ kind: 'remember-crisis', key: safety.withhold(exchange) });
+        // A crisis, and what follows it in the same session (which often restates it in words
+        // no rule catches), is kept for this conversation, and in long-term memory only if the
+        // person says so (a button under each answer, for the whole session).
+        const heldBack = crisis !== undefined || safety.held.inCrisis(historyKey(turn));
+        if (answered && heldBack && !forgottenSince()) {
+          offers.push({
+            kind: 'remember-crisis',
+            key: safety.held.hold(historyKey(turn), exchange),
+          });
         }
         await target.complete(undelivered + opening + reply + cutNote, offers);
         replied(turn, opening);
-        if (blockLines !== undefined) {
+        const referral =
+          blockLines !== undefined
+            ? { region: blockLines.region, trigger: 'safety-block' as const }
+            : undelivered !== ''
+              ? { region: turnSafety?.crisisLines?.region, trigger: 'detected' as const }
+              : undefined;
+        if (referral !== undefined) {
           try {
-            safety.referrals.count(blockLines.region, 'safety-block');
+            safety.referrals.count(referral.region, referral.trigger);
           } catch (error) {
             logger.error({ err: error }, 'referral could not be counted');
           }
@@ -335,7 +350,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         if (forgotten) logger.info('exchange not remembered: the person asked to be forgotten');
         if (answered && !forgotten) {
           history.record(historyKey(turn), text, reply);
-          if (crisis === undefined) options.remember(exchange);
+          if (!heldBack) options.remember(exchange);
         }
         return {
           kind: answered ? 'answer' : 'notice',

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Conversation, Turn, TurnResult } from './conversation.js';
+import { crisisFallback } from '../safety/crisis-texts.js';
 import { notices, slowDownNotice } from './notices.js';
 import type { ReplyTarget } from './reply-target.js';
 
@@ -128,7 +129,17 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
           result = await responding;
         } catch (error) {
           options.logger.error({ err: error }, 'turn failed');
-          await last.target.complete(notices.unexpected).catch(() => {});
+          // After a crisis, never "try again later": the lines were posted (or go with this).
+          const crisis = turn.safety?.crisis.isCrisis ? turn.safety : undefined;
+          const lines =
+            crisis?.crisisLines !== undefined && !(await crisis.crisisLines.delivered)
+              ? `${crisis.crisisLines.text}\n\n`
+              : '';
+          const notice =
+            crisis?.crisis.isCrisis === true
+              ? lines + crisisFallback(crisis.crisis.language)
+              : notices.unexpected;
+          await last.target.complete(notice).catch(() => {});
           result = { kind: 'notice', memoriesUsed: 0 };
         }
         // A status shown on a message that was answered through another one is taken away.

@@ -6,8 +6,6 @@ export interface Confirmations {
   remember(ownerId: string, value: unknown): string;
   /** Takes back, once, a value kept for `ownerId`; undefined when expired, unknown or someone else's. */
   take(ownerId: string, key: string): unknown;
-  /** Drops every value kept for `ownerId`. */
-  forgetOwner(ownerId: string): void;
 }
 
 /** Limits of {@link createConfirmations}. */
@@ -57,9 +55,6 @@ export function createConfirmations(options: ConfirmationsOptions = {}): Confirm
       if (entry === undefined || entry.ownerId !== ownerId) return undefined;
       entries.delete(key);
       return now() - entry.at < ttlMs ? entry.value : undefined;
-    },
-    forgetOwner(ownerId) {
-      for (const [key, entry] of entries) if (entry.ownerId === ownerId) entries.delete(key);
     },
   };
 }

@@ -239,8 +239,11 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
         const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
           offers.map((offer) => offerButton(offer, ref.authorId)),
         );
+        // The answer is on Discord already: a button that cannot be added is logged, not a failure.
         await paced(async () => {
           await last.edit({ components: [row], allowedMentions: noPings });
+        }).catch((error: unknown) => {
+          logger.warn({ err: error, channelId: channel.id }, 'could not add buttons to a reply');
         });
       },
       async sendNow(text) {

@@ -98,7 +98,7 @@ export function createCrisisFirst(options: CrisisFirstOptions): CrisisFirst {
         }
         return true;
       })();
-      return { ...safety, crisisLines: { text, delivered } };
+      return { ...safety, crisisLines: { text, region: lines.region, delivered } };
     },
   };
 }

@@ -4,7 +4,6 @@ import { createConversationHistory } from '../../src/conversation/history.js';
 import { createForgetGenerations } from '../../src/conversation/forget-generations.js';
 import { notices } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
-import type { MemoryWriteJob } from '../../src/memory/durable-write-queue.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import { defaultCrisisResources } from '../../src/safety/crisis-resources.js';
 import type { DisclosureSchedule } from '../../src/safety/disclosure.js';
@@ -12,6 +11,7 @@ import type { ReferralTrigger } from '../../src/safety/referral-counts.js';
 import type { TurnSafety } from '../../src/conversation/conversation.js';
 import { detectCrisis } from '../../src/safety/crisis-detection.js';
 import { createDisclosureSchedule } from '../../src/safety/disclosure.js';
+import { createHeldExchanges } from '../../src/safety/held-exchanges.js';
 import {
   aiDisclosure,
   crisisFallback,
@@ -44,7 +44,13 @@ function safetyOf(
     region,
     language: 'en',
     ...(crisis.isCrisis
-      ? { crisisLines: { text: 'LINES', delivered: Promise.resolve(extra.delivered ?? true) } }
+      ? {
+          crisisLines: {
+            text: 'LINES',
+            region,
+            delivered: Promise.resolve(extra.delivered ?? true),
+          },
+        }
       : {}),
   };
 }
@@ -61,7 +67,7 @@ function setup(
   const memory = new RecordingMemoryStore();
   const model = new ScriptedChatModel();
   const generations = createForgetGenerations();
-  const withheld: MemoryWriteJob[] = [];
+  const held = createHeldExchanges({ sessionIdleMs: 60 * 60_000 });
   const referrals: Array<{ region: string | undefined; trigger: ReferralTrigger }> = [];
   const { disclosure = neverDue, ...rest } = extra;
   const conversation = createConversation({
@@ -69,10 +75,7 @@ function setup(
     safety: {
       resources: defaultCrisisResources,
       disclosure,
-      withhold: (job) => {
-        withheld.push(job);
-        return `key-${withheld.length}`;
-      },
+      held,
       referrals: { count: (region, trigger) => void referrals.push({ region, trigger }) },
     },
     generations,
@@ -96,7 +99,7 @@ function setup(
     model,
     conversation,
     generations,
-    withheld,
+    held,
     referrals,
     target: new RecordingReplyTarget(),
   };
@@ -321,7 +324,7 @@ describe('conversation', () => {
     const crisisText = 'i want to kill myself tonight';
 
     it('answers a crisis in crisis mode and keeps it out of long-term memory until asked', async () => {
-      const { memory, model, conversation, target, withheld } = setup();
+      const { memory, model, conversation, target, held } = setup();
       model.answer({ kind: 'answer', text: 'I am here with you.', truncated: false });
       const result = await conversation.respond(
         {
@@ -338,8 +341,60 @@ describe('conversation', () => {
       expect(result).toEqual({ kind: 'answer', memoriesUsed: 0, crisis: true });
       expect(model.requests[0]?.systemInstruction).toContain(crisisModePersona('en'));
       expect(memory.adds).toEqual([]);
-      expect(withheld.map((job) => job.messages[0]?.content)).toEqual([crisisText]);
-      expect(target.offers[0]).toEqual([{ kind: 'remember-crisis', key: 'key-1' }]);
+      const [offer] = target.offers[0] ?? [];
+      expect(offer?.kind).toBe('remember-crisis');
+      const job = held.release(alice, offer?.kind === 'remember-crisis' ? offer.key : '');
+      expect(job?.messages.map((m) => m.content)).toEqual([crisisText, 'I am here with you.']);
+    });
+
+    it('holds back the rest of a crisis session too, under the same button', async () => {
+      const { memory, model, conversation, target, held } = setup();
+      model.answer(
+        { kind: 'answer', text: 'I am here with you.', truncated: false },
+        { kind: 'answer', text: 'That sounds so heavy.', truncated: false },
+      );
+      await conversation.respond(
+        {
+          userId: alice,
+          text: crisisText,
+          origin: dm,
+          placeId,
+          safety: safetyOf(crisisText, 'US'),
+        },
+        target,
+      );
+      await conversation.respond(
+        { userId: alice, text: 'nobody would even notice', origin: dm, placeId },
+        target,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+      expect(memory.adds).toEqual([]);
+      expect(target.offers[1]).toEqual(target.offers[0]);
+      const [offer] = target.offers[1] ?? [];
+      const job = held.release(alice, offer?.kind === 'remember-crisis' ? offer.key : '');
+      expect(job?.messages.map((m) => m.content)).toEqual([
+        crisisText,
+        'I am here with you.',
+        'nobody would even notice',
+        'That sounds so heavy.',
+      ]);
+    });
+
+    it('counts the crisis lines it had to put in the answer', async () => {
+      const { model, conversation, target, referrals } = setup();
+      model.answer({ kind: 'answer', text: 'I am here with you.', truncated: false });
+      await conversation.respond(
+        {
+          userId: alice,
+          text: crisisText,
+          origin: dm,
+          placeId,
+          safety: safetyOf(crisisText, 'US', { delivered: false }),
+        },
+        target,
+      );
+      expect(referrals).toEqual([{ region: 'US', trigger: 'detected' }]);
     });
 
     it('keeps a crisis in the conversation history for the next answer', async () => {

@@ -1,8 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Conversation, Turn, TurnResult } from '../../src/conversation/conversation.js';
+import type {
+  Conversation,
+  Turn,
+  TurnResult,
+  TurnSafety,
+} from '../../src/conversation/conversation.js';
 import { notices, slowDownNotice } from '../../src/conversation/notices.js';
 import { createTurnQueue, type TurnQueueOptions } from '../../src/conversation/turn-queue.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
+import { detectCrisis } from '../../src/safety/crisis-detection.js';
+import { crisisFallback } from '../../src/safety/crisis-texts.js';
 import { RecordingReplyTarget, silentLogger } from '../fakes/core-fakes.js';
 
 interface Call {
@@ -349,6 +356,46 @@ describe('createTurnQueue', () => {
 
     await expect(done).resolves.toEqual({ kind: 'notice', memoriesUsed: 0 });
     expect(target.sent).toEqual([notices.unexpected]);
+  });
+
+  it('stays with the crisis lines, not "try again", when a crisis turn throws', async () => {
+    const turns = queue();
+    const target = new RecordingReplyTarget();
+    const safety: TurnSafety = {
+      crisis: detectCrisis('i want to kill myself tonight'),
+      minor: false,
+      region: 'US',
+      language: 'en',
+      crisisLines: { text: 'LINES', region: 'US', delivered: Promise.resolve(true) },
+    };
+
+    const done = turns.submit({ ...turn('i want to kill myself tonight'), safety }, target);
+    await settle();
+    conversation.call(0).fail(new Error('boom'));
+
+    await expect(done).resolves.toEqual({ kind: 'notice', memoriesUsed: 0 });
+    expect(target.sent).toEqual([crisisFallback('en')]);
+  });
+
+  it('answers a batch in crisis mode when any of its messages is a crisis', async () => {
+    const turns = queue();
+    const crisis: TurnSafety = {
+      crisis: detectCrisis('i want to kill myself tonight'),
+      minor: false,
+      region: 'US',
+      language: 'en',
+    };
+    void turns.submit(turn('first'), new RecordingReplyTarget());
+    await settle();
+    void turns.submit(turn('hey'), new RecordingReplyTarget());
+    void turns.submit(
+      { ...turn('i want to kill myself tonight'), safety: crisis },
+      new RecordingReplyTarget(),
+    );
+    conversation.call(0).end();
+    await settle();
+
+    expect(conversation.call(1).turn.safety).toBe(crisis);
   });
 
   it('keeps answering a person after one of their turns failed', async () => {
