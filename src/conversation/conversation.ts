@@ -182,27 +182,28 @@ export function createConversation(options: ConversationOptions): Conversation {
 
   /**
    * What opens the turn's reply, decided before the answer streams so that the text only grows:
-   * the greeting for someone new, or the session's line saying the bot is an AI when it is due.
-   * The greeting and the crisis lines (posted just before) say it already.
+   * the greeting for someone new, or the session's line saying the bot is an AI when it is due
+   * (the greeting and the crisis lines posted just before say it already), or a minor's break
+   * reminder (held over a crisis answer to the next reply).
    */
-  function openingOf(turn: Turn, greeting: string): string {
-    if (greeting !== '' || turn.safety?.crisisLines !== undefined) return greeting;
-    const due = safety.disclosure.due(historyKey(turn));
-    if (due === undefined) return '';
+  function openingOf(turn: Turn, greeting: string): { text: string; breakReminder: boolean } {
+    const none = { text: greeting, breakReminder: false };
+    if (greeting !== '') return none;
+    const minor = turn.safety?.minor === true;
+    const due = safety.disclosure.due(historyKey(turn), { minor });
+    if (due === undefined || turn.safety?.crisisLines !== undefined) return none;
     const language = turn.safety?.language ?? 'en';
-    const line =
-      due === 'three-hours' && turn.safety?.minor
-        ? minorBreakReminder(language)
-        : aiDisclosure(language);
-    return `${line}\n\n`;
+    return due === 'break-reminder'
+      ? { text: `${minorBreakReminder(language)}\n\n`, breakReminder: true }
+      : { text: `${aiDisclosure(language)}\n\n`, breakReminder: false };
   }
 
-  /** Records that the turn's reply was sent, and whether it (or the crisis lines) said it is an AI. */
-  function replied(turn: Turn, opening: string): void {
-    safety.disclosure.replied(
-      historyKey(turn),
-      opening !== '' || turn.safety?.crisisLines !== undefined,
-    );
+  /** Records that the turn's reply was sent, and what it (or the crisis lines) told the person. */
+  function replied(turn: Turn, opening: { text: string; breakReminder: boolean }): void {
+    safety.disclosure.replied(historyKey(turn), {
+      disclosed: opening.text !== '' || turn.safety?.crisisLines !== undefined,
+      breakReminded: opening.breakReminder,
+    });
   }
 
   return {
@@ -212,7 +213,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       const incoming = prepareIncomingText(turn.text, { maxChars });
       if (incoming.kind === 'empty') {
         const opening = openingOf(turn, '');
-        await target.complete(opening + notices.invalidInput);
+        await target.complete(opening.text + notices.invalidInput);
         replied(turn, opening);
         return { kind: 'notice', memoriesUsed: 0 };
       }
@@ -270,7 +271,7 @@ export function createConversation(options: ConversationOptions): Conversation {
             },
             onText: (textSoFar) => {
               stopTyping();
-              target.update(opening + cutAnswer(textSoFar, maxAnswerChars).text);
+              target.update(opening.text + cutAnswer(textSoFar, maxAnswerChars).text);
             },
           });
           if (outcome.kind === 'answer') {
@@ -330,7 +331,7 @@ export function createConversation(options: ConversationOptions): Conversation {
             key: safety.held.hold(historyKey(turn), exchange),
           });
         }
-        await target.complete(undelivered + opening + reply + cutNote, offers);
+        await target.complete(undelivered + opening.text + reply + cutNote, offers);
         replied(turn, opening);
         const referral =
           blockLines !== undefined

@@ -1,20 +1,27 @@
-/** Why a reply must say that the bot is an AI. */
-export type DisclosureReason = 'session-start' | 'three-hours';
+/** Why a reply must open with a notice: the AI notice, or a minor's break reminder. */
+export type DisclosureReason = 'session-start' | 'three-hours' | 'break-reminder';
 
-/** When each conversation is next told that the bot is an AI, not a person. */
+/** When each conversation is next told that the bot is an AI (and a minor to take a break). */
 export interface DisclosureSchedule {
   /**
-   * Whether the reply about to be sent in conversation `key` must carry the notice: at the start
-   * of a session (first reply since start, or after `idleMs` of quiet) and every `everyMs` of
-   * continued conversation. Undefined when not due.
+   * The notice the reply about to be sent in conversation `key` must carry, if any: at the start
+   * of a session (the first reply since start, or after `idleMs` of quiet), after `everyMs` of
+   * continued conversation since the last notice, and for a minor a break reminder `everyMs`
+   * after the last one (or the session's start), whatever else said it is an AI meanwhile.
    */
-  due(key: string): DisclosureReason | undefined;
-  /** Records a reply sent in `key`, carrying the notice or not. */
-  replied(key: string, disclosed: boolean): void;
+  due(key: string, person: { minor: boolean }): DisclosureReason | undefined;
+  /** Records a reply sent in `key`: whether it said it is an AI, and whether it reminded of a break. */
+  replied(key: string, said: { disclosed: boolean; breakReminded: boolean }): void;
 }
 
 // New York's AI-companion law and California's SB 243 (for minors): at least every three hours.
 export const disclosureEveryMs = 3 * 60 * 60_000;
+
+interface Conversation {
+  lastReplyAt: number;
+  lastDisclosedAt: number;
+  lastBreakReminderAt: number;
+}
 
 /** An in-memory schedule, bounded to `maxConversations` (the least recently used go first). */
 export function createDisclosureSchedule(options: {
@@ -27,22 +34,34 @@ export function createDisclosureSchedule(options: {
   const now = options.now ?? Date.now;
   const everyMs = options.everyMs ?? disclosureEveryMs;
   const maxConversations = options.maxConversations ?? 100_000;
-  const seen = new Map<string, { lastReplyAt: number; lastDisclosedAt: number }>();
+  const seen = new Map<string, Conversation>();
+  /** The conversation's entry, unless its session is over. */
+  const live = (key: string, at: number) => {
+    const entry = seen.get(key);
+    return entry !== undefined && at - entry.lastReplyAt < options.idleMs ? entry : undefined;
+  };
   return {
-    due(key) {
-      const entry = seen.get(key);
+    due(key, person) {
       const at = now();
-      if (entry === undefined || at - entry.lastReplyAt >= options.idleMs) return 'session-start';
+      const entry = live(key, at);
+      if (entry === undefined) return 'session-start';
+      if (person.minor && at - entry.lastBreakReminderAt >= everyMs) return 'break-reminder';
       if (at - entry.lastDisclosedAt >= everyMs) return 'three-hours';
       return undefined;
     },
-    replied(key, disclosed) {
+    replied(key, said) {
       const at = now();
-      const entry = seen.get(key);
+      // A new session starts the three hours of continued conversation.
+      const entry = live(key, at) ?? {
+        lastReplyAt: at,
+        lastDisclosedAt: -Infinity,
+        lastBreakReminderAt: at,
+      };
       seen.delete(key);
       seen.set(key, {
         lastReplyAt: at,
-        lastDisclosedAt: disclosed ? at : (entry?.lastDisclosedAt ?? -Infinity),
+        lastDisclosedAt: said.disclosed ? at : entry.lastDisclosedAt,
+        lastBreakReminderAt: said.breakReminded ? at : entry.lastBreakReminderAt,
       });
       if (seen.size > maxConversations) seen.delete(seen.keys().next().value ?? '');
     },

@@ -554,6 +554,35 @@ describe('conversation', () => {
       expect(target.sent).toEqual(['I am here with you.', 'Mm.']);
     });
 
+    it('does not let crisis lines put off a minor’s break reminder', async () => {
+      let now = 0;
+      const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000, now: () => now });
+      const { model, conversation, target } = setup({ disclosure });
+      const say = async (text: string) => {
+        model.answer({ kind: 'answer', text: 'Mm.', truncated: false });
+        await conversation.respond(
+          {
+            userId: alice,
+            text,
+            origin: dm,
+            placeId,
+            safety: safetyOf(text, 'US', { minor: true }),
+          },
+          target,
+        );
+        return target.sent.at(-1);
+      };
+      await say('hi');
+      for (const minutes of [35, 70, 105, 140]) {
+        now = minutes * 60_000;
+        await say('ok');
+      }
+      now = 175 * 60_000;
+      await say(crisisText);
+      now = 185 * 60_000;
+      expect(await say('ok')).toBe(`${minorBreakReminder('en')}\n\nMm.`);
+    });
+
     it('lets the first-contact note say it is an AI, and offers the under-18 button with it', async () => {
       const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000 });
       const { model, conversation, target } = setup({
