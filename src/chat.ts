@@ -14,9 +14,12 @@ import { terminalNameFromAccount } from './terminal/chat-user.js';
 import { localeFromPosix } from './terminal/posix-locale.js';
 import {
   createTerminalReply,
+  createTerminalScreen,
   statusLine,
   terminalCommandReplies,
 } from './terminal/terminal-reply.js';
+import type { Turn } from './conversation/conversation.js';
+import type { ReplyTarget } from './conversation/reply-target.js';
 import { makePrivateDir, openPrivateFile } from './storage/private-files.js';
 
 // Whatever this process creates (mem0's own files in MEM0_DIR too) is readable by this user only.
@@ -93,7 +96,9 @@ try {
 
 const interactive = process.stdin.isTTY === true;
 const decorate = process.stdout.isTTY === true;
-const say = (text: string) => process.stdout.write(text);
+// Shared by every reply, so that crisis lines printed while an answer streams start a line of their own.
+const screen = createTerminalScreen({ output: process.stdout, decorate });
+const say = (text: string) => screen.write(text);
 const rl = createInterface({
   input: process.stdin,
   output: interactive ? process.stdout : undefined,
@@ -153,41 +158,45 @@ say(
 // The crisis exchange most recently held back from long-term memory, which /remember keeps.
 let withheldKey: string | undefined;
 
-/** Runs a command the chat offers, if `text` is one; returns whether it was. */
-function runCommand(text: string): boolean {
+/**
+ * Reads a command the chat offers, if `text` is one, and returns what it does in its turn, after
+ * the answers to the messages before it; undefined when `text` is not a command.
+ */
+function readCommand(text: string): (() => void) | undefined {
   switch (text.toLowerCase()) {
-    case '/remember': {
-      const key = withheldKey;
-      withheldKey = undefined;
-      try {
-        const kept = key !== undefined && core.rememberWithheld(memoryUserId, key);
-        if (kept) logger.info("crisis exchange remembered at the person's request");
-        say(
-          statusLine(
-            kept ? terminalCommandReplies.remembered : terminalCommandReplies.nothingToRemember,
-            decorate,
-          ),
-        );
-      } catch (error) {
-        logger.error({ err: error }, 'a crisis exchange could not be queued for memory');
-        say(statusLine(terminalCommandReplies.notSaved, decorate));
-      }
-      return true;
-    }
-    case '/under-18':
+    case '/remember':
+      // In its turn: the crisis exchange it keeps is the one answered just before it.
+      return () => {
+        const key = withheldKey;
+        withheldKey = undefined;
+        try {
+          const kept = key !== undefined && core.rememberWithheld(memoryUserId, key);
+          say(
+            statusLine(
+              kept ? terminalCommandReplies.remembered : terminalCommandReplies.nothingToRemember,
+              decorate,
+            ),
+          );
+        } catch (error) {
+          logger.error({ err: error }, 'a crisis exchange could not be queued for memory');
+          say(statusLine(terminalCommandReplies.notSaved, decorate));
+        }
+      };
+    case '/under-18': {
+      // Taken at once, because the messages read after it are screened (and so answered) with it.
+      let reply: string = terminalCommandReplies.under18;
       try {
         core.safety.update(memoryUserId, { minor: true });
-        say(statusLine(terminalCommandReplies.under18, decorate));
       } catch (error) {
         logger.error({ err: error }, 'safety settings could not be written');
-        say(statusLine(terminalCommandReplies.notSaved, decorate));
+        reply = terminalCommandReplies.notSaved;
       }
-      return true;
+      return () => say(statusLine(reply, decorate));
+    }
     case '/safety':
-      say(`${crisisLinesText()}\n`);
-      return true;
+      return () => say(`${crisisLinesText()}\n`);
     default:
-      return false;
+      return undefined;
   }
 }
 
@@ -211,24 +220,79 @@ function crisisLinesText(): string {
   return safetyBlockNote({ language, lines: linesFor({ region, language }, resources) });
 }
 
+/** A line read from standard input, screened when read and waiting for its turn. */
+type ReadLine =
+  | { kind: 'message'; turn: Turn; reply: ReplyTarget }
+  | { kind: 'command'; run: () => void }
+  | { kind: 'blank' }
+  | { kind: 'end' };
+
+const waiting: ReadLine[] = [];
+let wake: (() => void) | undefined;
+let reading = true;
+function enqueue(line: ReadLine): void {
+  waiting.push(line);
+  wake?.();
+  wake = undefined;
+}
+async function nextLine(): Promise<ReadLine> {
+  for (;;) {
+    const line = waiting.shift();
+    if (line !== undefined) return line;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+// Each line is screened for a crisis the moment it is read, so that its crisis lines are printed
+// at once, even while an earlier answer is still being written; it is answered in its turn.
+rl.on('line', (line) => {
+  if (!reading) return;
+  atPrompt = false;
+  // In a terminal, readline has echoed the line and its Enter.
+  if (interactive) screen.movedToLineStart();
+  const text = line.trim();
+  if (/^(exit|quit)$/i.test(text)) {
+    reading = false;
+    enqueue({ kind: 'end' });
+    return;
+  }
+  if (text === '') return enqueue({ kind: 'blank' });
+  const run = readCommand(text);
+  if (run !== undefined) return enqueue({ kind: 'command', run });
+  const reply = createTerminalReply({
+    screen,
+    onOffer: (offer) => {
+      if (offer.kind === 'remember-crisis') withheldKey = offer.key;
+    },
+  });
+  let turn: Turn = {
+    userId: memoryUserId,
+    text,
+    origin: { kind: 'terminal' },
+    placeId: 'terminal',
+  };
+  try {
+    turn = core.screen(turn, reply);
+  } catch (error) {
+    // `core.submit` screens it again in its turn.
+    logger.error({ err: error }, 'a message could not be screened when read');
+  }
+  enqueue({ kind: 'message', turn, reply });
+});
+rl.on('close', () => {
+  reading = false;
+  enqueue({ kind: 'end' });
+});
+
 let exitCode = 0;
 try {
   prompt();
-  for await (const line of rl) {
-    atPrompt = false;
-    const text = line.trim();
-    if (/^(exit|quit)$/i.test(text)) break;
-    if (text !== '' && !runCommand(text)) {
-      const result = await core.submit(
-        { userId: memoryUserId, text, origin: { kind: 'terminal' }, placeId: 'terminal' },
-        createTerminalReply({
-          output: process.stdout,
-          decorate,
-          onOffer: (offer) => {
-            if (offer.kind === 'remember-crisis') withheldKey = offer.key;
-          },
-        }),
-      );
+  for (;;) {
+    const line = await nextLine();
+    if (line.kind === 'end' || leaving !== undefined) break;
+    if (line.kind === 'command') line.run();
+    if (line.kind === 'message') {
+      const result = await core.submit(line.turn, line.reply);
       logger.info({ outcome: result.kind, memoriesUsed: result.memoriesUsed }, 'turn answered');
       if (result.kind === 'answer' && result.memoriesUsed > 0) {
         const count = result.memoriesUsed;
@@ -236,7 +300,7 @@ try {
       }
     }
     if (leaving !== undefined) break;
-    prompt();
+    if (waiting.length === 0) prompt();
   }
 } catch (error) {
   logger.fatal({ err: error }, 'the chat failed');

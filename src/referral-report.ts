@@ -18,10 +18,14 @@ if (!existsSync(path)) {
 const totals = referralTotals(createReferralCounts({ path }).snapshot(), year);
 const regions = Object.keys(totals).sort();
 let all = 0;
-console.log(`Crisis referrals in ${year}, by region (detected crisis / answer blocked for safety):`);
+console.log(
+  `Crisis referrals in ${year}, by region (detected crisis / answer blocked for safety):`,
+);
 for (const region of regions) {
   const { detected = 0, 'safety-block': blocked = 0 } = totals[region] ?? {};
   all += detected + blocked;
-  console.log(`  ${region.padEnd(8)} ${String(detected).padStart(6)} / ${String(blocked).padStart(6)}`);
+  console.log(
+    `  ${region.padEnd(8)} ${String(detected).padStart(6)} / ${String(blocked).padStart(6)}`,
+  );
 }
 console.log(`  total    ${String(all).padStart(6)}`);

@@ -142,12 +142,13 @@ export function createConversation(options: ConversationOptions): Conversation {
     try {
       const key = `${turn.userId}|${recallSession(turn.origin) ?? 'private'}`;
       if (greeted.has(key)) return false;
-      greeted.add(key);
-      if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
       const known = await withTimeout(
         memory.list(turn.userId, { origin: turn.origin }),
         options.memorySearchTimeoutMs,
       );
+      // Only once the lookup answered: a slow memory store must not cost someone the note.
+      greeted.add(key);
+      if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
       return known.length === 0;
     } catch {
       return false;

@@ -5,11 +5,37 @@ export interface TextOutput {
   write(text: string): unknown;
 }
 
-/** Options for `createTerminalReply`. */
-export interface TerminalReplyOptions {
+/**
+ * The terminal as the replies of one chat share it: it knows whether the cursor is at the start
+ * of a line and whose text ends that line, so that a reply printed while another one streams (the
+ * crisis lines of a message read meanwhile) starts on a line of its own.
+ */
+export interface TerminalScreen {
+  /** Dim status lines and show a typing mark; only for a terminal, so piped output stays plain. */
+  readonly decorate: boolean;
+  /** Writes `text` for `writer` (a reply; none for the chat's own lines), first removing any typing mark. */
+  write(text: string, writer?: object): void;
+  /** Ends the current line unless the cursor is at the start of one. */
+  endLine(writer?: object): void;
+  /** Whether the text on the current line, or just before the cursor, is `writer`'s. */
+  continues(writer: object): boolean;
+  /** Shows a typing mark for `writer` if the cursor is at the start of a line; returns what removes it. */
+  showTyping(writer: object): () => void;
+  /** Notes that the cursor moved to a new line without this screen (the person's typing, echoed by readline). */
+  movedToLineStart(): void;
+}
+
+/** Options for `createTerminalScreen`. */
+export interface TerminalScreenOptions {
   output: TextOutput;
   /** Dim status lines and show a typing mark; only for a terminal, so piped output stays plain. */
   decorate: boolean;
+}
+
+/** Options for `createTerminalReply`. */
+export interface TerminalReplyOptions {
+  /** The chat's screen, shared with its other replies. */
+  screen: TerminalScreen;
   /** Told of each offer printed with an answer, so that the chat can take up the command it names. */
   onOffer?: (offer: ReplyOffer) => void;
 }
@@ -22,52 +48,87 @@ export function statusLine(text: string, decorate: boolean): string {
   return `${decorate ? dim(text) : text}\n`;
 }
 
-/**
- * One answer printed as it streams: each update prints only what is new, so the text grows in
- * place, and the final text is printed whole on a fresh line when it does not continue the partial.
- */
-export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget {
+/** The screen of one chat, on `output`. */
+export function createTerminalScreen(options: TerminalScreenOptions): TerminalScreen {
   const { output, decorate } = options;
-  let printed = '';
   let atLineStart = true;
-  let typingShown = false;
+  // Whose text the cursor follows; undefined for the chat's own lines and for the person's typing.
+  let lastWriter: object | undefined;
+  let typingBy: object | undefined;
 
-  function write(text: string): void {
+  function write(text: string, writer?: object): void {
     if (text === '') return;
-    if (typingShown) {
+    if (typingBy !== undefined) {
       output.write(eraseLine);
-      typingShown = false;
+      typingBy = undefined;
     }
     output.write(text);
     atLineStart = text.endsWith('\n');
-  }
-
-  function endLine(): void {
-    if (!atLineStart) write('\n');
+    lastWriter = writer;
   }
 
   return {
-    startTyping() {
-      if (!decorate || !atLineStart) return () => {};
+    decorate,
+    write,
+    endLine(writer) {
+      if (!atLineStart) write('\n', writer);
+    },
+    continues: (writer) => lastWriter === writer,
+    showTyping(writer) {
+      if (!decorate || !atLineStart || typingBy !== undefined) return () => {};
       output.write(dim('…'));
-      typingShown = true;
+      typingBy = writer;
       return () => {
-        if (!typingShown) return;
+        if (typingBy !== writer) return;
         output.write(eraseLine);
-        typingShown = false;
+        typingBy = undefined;
       };
     },
+    movedToLineStart() {
+      atLineStart = true;
+      lastWriter = undefined;
+      // The typing mark, if any, is on the line above now, where erasing cannot reach it.
+      typingBy = undefined;
+    },
+  };
+}
+
+/**
+ * One answer printed as it streams: each update prints only what is new, so the text grows in
+ * place, and the final text is printed whole on a fresh line when it does not continue the partial.
+ * When something else was printed since its last text (another reply's crisis lines), the answer
+ * starts again whole on a fresh line, so that no part of it is left in pieces around the other.
+ */
+export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget {
+  const { screen } = options;
+  const self = {};
+  let printed = '';
+
+  const write = (text: string) => screen.write(text, self);
+  const endLine = () => screen.endLine(self);
+  /** Forgets the partial text when the cursor no longer follows it. */
+  function resumeAfterOthers(): void {
+    if (printed !== '' && !screen.continues(self)) {
+      endLine();
+      printed = '';
+    }
+  }
+
+  return {
+    startTyping: () => screen.showTyping(self),
     async notice(text) {
       endLine();
-      write(statusLine(text, decorate));
+      write(statusLine(text, screen.decorate));
       printed = '';
     },
     update(textSoFar) {
+      resumeAfterOthers();
       if (!textSoFar.startsWith(printed)) return;
       write(textSoFar.slice(printed.length));
       printed = textSoFar;
     },
     async complete(text, offers = []) {
+      resumeAfterOthers();
       if (printed !== '' && text.startsWith(printed)) {
         write(text.slice(printed.length));
       } else {
@@ -77,7 +138,7 @@ export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget 
       printed = text;
       endLine();
       for (const offer of offers) {
-        write(statusLine(terminalOffer(offer), decorate));
+        write(statusLine(terminalOffer(offer), screen.decorate));
         options.onOffer?.(offer);
       }
     },

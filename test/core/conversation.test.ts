@@ -583,6 +583,23 @@ describe('conversation', () => {
       expect(await say('ok')).toBe(`${minorBreakReminder('en')}\n\nMm.`);
     });
 
+    it('greets someone new on their next message when the memory store was too slow to tell', async () => {
+      const { memory, model, conversation, target } = setup({ firstContactNote: '*Hi, an AI.*' });
+      model.answer(
+        { kind: 'answer', text: 'Mm.', truncated: false },
+        { kind: 'answer', text: 'Mm.', truncated: false },
+      );
+      const list = memory.list.bind(memory);
+      memory.list = async (userId) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return list(userId);
+      };
+      await conversation.respond({ userId: alice, text: 'hi', origin: dm, placeId }, target);
+      memory.list = list;
+      await conversation.respond({ userId: alice, text: 'hi', origin: dm, placeId }, target);
+      expect(target.sent).toEqual(['Mm.', '*Hi, an AI.*\n\nMm.']);
+    });
+
     it('lets the first-contact note say it is an AI, and offers the under-18 button with it', async () => {
       const disclosure = createDisclosureSchedule({ idleMs: 60 * 60_000 });
       const { model, conversation, target } = setup({

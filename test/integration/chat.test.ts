@@ -49,12 +49,16 @@ interface ChatRun {
   stderr: string;
 }
 
-/** Runs `npm run chat` in its own process group, types `lines` into it, then closes stdin unless told not to. */
-function chat(
-  env: Record<string, string>,
-  lines: readonly string[],
-  options: { closeInput: boolean } = { closeInput: true },
-): Promise<ChatRun> {
+/** A chat still running: what it printed so far, a way to type more, and how it ended. */
+interface RunningChat {
+  stdout(): string;
+  type(line: string): void;
+  closeInput(): void;
+  done: Promise<ChatRun>;
+}
+
+/** Starts `npm run chat` in its own process group. */
+function startChat(env: Record<string, string>): RunningChat {
   const child = spawn('npm', ['run', '--silent', 'chat'], {
     cwd: repo,
     env: {
@@ -74,11 +78,35 @@ function chat(
   child.stderr.on('data', (chunk) => (stderr += String(chunk)));
   // The chat may exit before it reads everything (after `exit`); that is not an error here.
   child.stdin.on('error', () => {});
-  for (const line of lines) child.stdin.write(`${line}\n`);
-  if (options.closeInput) child.stdin.end();
-  return new Promise((resolve) => {
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return {
+    stdout: () => stdout,
+    type: (line) => child.stdin.write(`${line}\n`),
+    closeInput: () => child.stdin.end(),
+    done: new Promise((resolve) => {
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    }),
+  };
+}
+
+/** Runs `npm run chat`, types `lines` into it, then closes stdin unless told not to. */
+function chat(
+  env: Record<string, string>,
+  lines: readonly string[],
+  options: { closeInput: boolean } = { closeInput: true },
+): Promise<ChatRun> {
+  const running = startChat(env);
+  for (const line of lines) running.type(line);
+  if (options.closeInput) running.closeInput();
+  return running.done;
+}
+
+/** Resolves once `predicate` holds, checking every 20 ms; rejects after `timeoutMs`. */
+async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('the terminal chat (npm run chat)', () => {
@@ -192,6 +220,43 @@ describe('the terminal chat (npm run chat)', () => {
     expect(JSON.stringify(extractions()[0]?.body)).toContain(`user: ${crisisText}`);
     expect(gemini.violations).toEqual([]);
   }, 30_000);
+
+  it('prints the crisis lines of a message typed while an answer is still being written at once, on a line of their own', async () => {
+    const env = { ...(await start()), LANG: 'en_GB.UTF-8' };
+    const first = 'I adopted a cat named Miso';
+    const crisisText = 'i want to kill myself tonight';
+    const firstAnswer = `I hear you: "${first}"`;
+    // The first answer streams slowly: its four pieces come over about six seconds.
+    gemini.setLatency({ timeToFirstTokenMs: 100, totalMs: 6_000 });
+    const running = startChat(env);
+    running.type(first);
+    await until(() => running.stdout().includes('I hear you'), 'the first answer to start');
+    // Only the first answer is slow.
+    gemini.setLatency({ timeToFirstTokenMs: 0, totalMs: 0 });
+    running.type(crisisText);
+    running.closeInput();
+
+    await until(() => running.stdout().includes('Samaritans: call 116 123'), 'the crisis lines');
+    // The lines came while the first answer was still being written.
+    expect(running.stdout()).not.toContain(firstAnswer);
+
+    const run = await running.done;
+    expect(run.code).toBe(0);
+    const opening = run.stdout.indexOf("I'm really glad you told me.");
+    const firstEnd = run.stdout.indexOf(firstAnswer);
+    const secondAnswer = run.stdout.indexOf(`I hear you: "${crisisText}"`);
+    expect(opening).toBeGreaterThan(-1);
+    // The crisis lines start a line of their own, not the middle of the partial answer's line.
+    expect(run.stdout[opening - 1]).toBe('\n');
+    // The first answer, printed whole after the lines, then the answer to the crisis message.
+    expect(firstEnd).toBeGreaterThan(opening);
+    expect(secondAnswer).toBeGreaterThan(firstEnd);
+    expect(run.stdout.slice(firstEnd - 1, firstEnd + firstAnswer.length + 1)).toBe(
+      `\n${firstAnswer}\n`,
+    );
+    expect(gemini.chatRequests()).toHaveLength(2);
+    expect(gemini.violations).toEqual([]);
+  }, 40_000);
 
   it('takes /under-18 and /safety as commands, and answers someone under 18 as one', async () => {
     const env = { ...(await start()), LANG: 'de_DE.UTF-8' };
