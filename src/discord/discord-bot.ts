@@ -249,16 +249,28 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       async sendNow(text) {
         if (!channel.isSendable()) throw new Error(`cannot send to channel ${channel.type}`);
         // Not paced: the crisis lines never wait behind another reply's edits in this channel.
-        // Keyed like the answer (see `create`), so that a restart never posts them twice.
-        await channel.send({
+        // Keyed like the answer (see `create`), so that a restart soon after never posts them twice.
+        const message = {
           content: text,
           allowedMentions: noPings,
-          ...(ref.inGuild
-            ? { reply: { messageReference: ref.messageId, failIfNotExists: false } }
-            : {}),
           nonce: `s${ref.messageId}`,
           enforceNonce: true,
-        });
+        };
+        if (!ref.inGuild) {
+          await channel.send(message);
+          return;
+        }
+        try {
+          await channel.send({
+            ...message,
+            reply: { messageReference: ref.messageId, failIfNotExists: false },
+          });
+        } catch (error) {
+          // Discord refuses a reply where the bot may not read the channel's history: the lines
+          // go as a plain message instead.
+          logger.warn({ err: error, channelId: channel.id }, 'crisis lines sent without the reply');
+          await channel.send(message);
+        }
       },
     };
   }

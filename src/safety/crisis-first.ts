@@ -85,6 +85,8 @@ export function createCrisisFirst(options: CrisisFirstOptions): CrisisFirst {
           await target.sendNow(text);
         } catch (error) {
           logger.error({ err: error }, 'crisis lines could not be posted; they go with the answer');
+          // Shown at once as the answer's status, which the answer (opening with them) replaces.
+          await target.notice(text).catch(() => {});
           return false;
         }
         logger.info(

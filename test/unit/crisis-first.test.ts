@@ -208,6 +208,17 @@ describe('createCrisisFirst', () => {
     expect(referrals.counted).toEqual([]);
   });
 
+  it('shows the lines at once as the status of the answer when they cannot be posted', async () => {
+    const { screen } = setup({ person: { region: 'US' } });
+    const target = new UnreachableReplyTarget();
+
+    const safety = screen.screen(turnOf(crisisText), target);
+    await safety.crisisLines?.delivered;
+
+    expect(target.notices).toHaveLength(1);
+    expect(target.notices[0]).toContain('988');
+  });
+
   it('still reports the lines delivered when the referral cannot be counted', async () => {
     const { screen, referrals } = setup({ person: { region: 'US' } });
     referrals.failure = new Error('EACCES: permission denied');
