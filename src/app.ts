@@ -27,6 +27,7 @@ import { createMem0PlatformStore } from './memory/mem0-platform.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import { type MemoryUserId, memoryUserIdForDiscord } from './memory/user-id.js';
 import { clearingDeletedText } from './memory/clearing-deleted-text.js';
+import { detectCrisis } from './safety/crisis-detection.js';
 import { createCrisisFirst, personRegion } from './safety/crisis-first.js';
 import { linesFor } from './safety/crisis-resources.js';
 import { safetyBlockNote, safetyTextLanguage } from './safety/crisis-texts.js';
@@ -303,7 +304,13 @@ export function createApp(
 
   /** Answers the messages a run that died had received but not answered. */
   async function recoverUnanswered(): Promise<void> {
-    for (const message of inbox.unanswered(recoverWithinMs)) {
+    // Crisis messages first: their lines must not wait behind the others' Discord lookups.
+    const waiting = inbox
+      .unanswered(recoverWithinMs)
+      .map((message) => ({ message, crisis: detectCrisis(message.content).isCrisis }))
+      .sort((a, b) => Number(b.crisis) - Number(a.crisis))
+      .map(({ message }) => message);
+    for (const message of waiting) {
       try {
         const { reply, audienceChannelId, serverLocale } = await bot.replyTo({
           channelId: message.channelId,
@@ -355,12 +362,12 @@ export function createApp(
     }),
     onReplyStarted: (messageId, replyMessageId) => inbox.replyStarted(messageId, replyMessageId),
     async onMessage(message, reply) {
-      if (!accepting) return;
       const why = addressedBy(message, botUserId, (thread) =>
         followedThreads.has(followKey(thread)),
       );
       if (why === undefined) return;
       if (why === 'private-channel') {
+        if (!accepting) return;
         // Never answered as a DM would be (with every memory of the person): declined, where
         // Discord lets the bot post at all.
         if (message.canReply) await reply.complete(notices.privateChannel);
@@ -383,6 +390,13 @@ export function createApp(
       } catch (error) {
         // Answered all the same (a crisis above all); only recovery after a crash is lost.
         logger.error({ err: error, messageId: message.id }, 'inbox could not record a message');
+      }
+      if (fresh && !accepting) {
+        // Stopping: the message waits in the inbox for the next start, but a crisis gets its
+        // lines now.
+        core.screen(messageToTurn(message, botUserId), reply);
+        logger.info({ messageId: message.id }, 'message kept for the next start: stopping');
+        return;
       }
       if (!fresh) {
         logger.info({ messageId: message.id }, 'ignored a message already received (a replay)');

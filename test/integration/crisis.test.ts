@@ -116,6 +116,19 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('the crisis protocol (
     expect(linesAfterMs).toBeLessThan(secondMs);
   });
 
+  it('posts the crisis lines for a message that comes while the bot is stopping', async () => {
+    const h = await startHarness({ backend });
+    h.gemini.setLatency({ timeToFirstTokenMs: 2_000 });
+    h.discord.sendDm({ userId: others[0] ?? '', content: 'hello there' });
+    await h.discord.waitFor(() => h.gemini.chatRequests().length >= 1, 5_000);
+    // The stop waits for the answer in flight; meanwhile a crisis comes in.
+    const stopping = h.app.stop(5_000);
+
+    const { linesAfterMs } = await sendCrisis(h, alice);
+    expect(linesAfterMs).toBeLessThan(secondMs);
+    await stopping;
+  });
+
   it('keeps a crisis out of long-term memory until the person presses the button', async () => {
     const h = await startHarness({ backend });
     const userId = memoryUserIdForDiscord(alice);
