@@ -122,7 +122,11 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
   const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
   const generations = createForgetGenerations();
   const safetySettings = createSafetySettings({ path: join(config.dataDir, 'safety-settings.db') });
-  const referrals = createReferralCounts({ path: join(config.dataDir, 'crisis-referrals.json') });
+  const referrals = createReferralCounts({
+    path: join(config.dataDir, 'crisis-referrals.json'),
+    onUnreadable: (movedTo, error) =>
+      logger.error({ err: error, movedTo }, 'referral counts file unreadable; moved aside'),
+  });
   const held = createHeldExchanges({
     sessionIdleMs: config.history.idleExpiryMs,
     ...(extras.now === undefined ? {} : { now: extras.now }),

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
-import { createReferralCounts, referralTotals } from './safety/referral-counts.js';
+import { readReferralDays, referralTotals } from './safety/referral-counts.js';
 
 dotenv.config({ quiet: true, path: process.env.DOTENV_CONFIG_PATH ?? '.env' });
 const year = process.argv[2] ?? String(new Date().getUTCFullYear() - 1);
@@ -15,7 +15,7 @@ if (!existsSync(path)) {
   console.log(`No referrals counted yet (${path} does not exist).`);
   process.exit(0);
 }
-const totals = referralTotals(createReferralCounts({ path }).snapshot(), year);
+const totals = referralTotals(readReferralDays(path), year);
 const regions = Object.keys(totals).sort();
 let all = 0;
 console.log(

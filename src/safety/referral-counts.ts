@@ -30,15 +30,32 @@ interface ReferralFile {
 /**
  * Referral counts kept in a JSON file (0600), rewritten whole on each count through a temporary
  * file and a rename, so that a crash leaves the old counts or the new ones, never half a file.
+ * The file is read on first use; one that cannot be read is moved aside (kept, for the operator
+ * to look at) and counting starts again, so a statistics file can never stop the crisis protocol.
  */
 export function createReferralCounts(options: {
   path: string;
   now?: () => number;
+  /** Told where an unreadable file was moved. */
+  onUnreadable?: (movedTo: string, error: unknown) => void;
 }): ReferralCounts {
   const now = options.now ?? Date.now;
-  const days = readCounts(options.path);
+  let loaded: ReferralDays | undefined;
+  const load = (): ReferralDays => {
+    if (loaded !== undefined) return loaded;
+    try {
+      loaded = readReferralDays(options.path);
+    } catch (error) {
+      const movedTo = `${options.path}.unreadable-${now()}`;
+      renameSync(options.path, movedTo);
+      options.onUnreadable?.(movedTo, error);
+      loaded = {};
+    }
+    return loaded;
+  };
   return {
     count(region, trigger) {
+      const days = load();
       const day = new Date(now()).toISOString().slice(0, 10);
       const counts = ((days[day] ??= {})[region ?? 'unknown'] ??= {});
       counts[trigger] = (counts[trigger] ?? 0) + 1;
@@ -47,12 +64,12 @@ export function createReferralCounts(options: {
       writeFileSync(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
       renameSync(temporary, options.path);
     },
-    snapshot: () => structuredClone(days),
+    snapshot: () => structuredClone(load()),
   };
 }
 
 /** The counts in `path`; none when it does not exist yet. A file that cannot be read is an error. */
-function readCounts(path: string): ReferralDays {
+export function readReferralDays(path: string): ReferralDays {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

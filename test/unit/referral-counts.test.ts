@@ -76,16 +76,36 @@ describe('createReferralCounts', () => {
     expect(() => statSync(path)).toThrow(/ENOENT/);
   });
 
-  it('refuses a file that is not JSON rather than starting again from zero', () => {
+  it('moves a file that is not JSON aside, keeping it, and counts on', () => {
     writeFileSync(path, '{"version": 1, "days": {');
+    const moved: string[] = [];
+    const counts = createReferralCounts({
+      path,
+      now: clockAt('2027-07-01T10:00:00Z').now,
+      onUnreadable: (movedTo) => moved.push(movedTo),
+    });
 
-    expect(() => createReferralCounts({ path })).toThrow();
+    counts.count('US', 'detected');
+
+    expect(moved).toHaveLength(1);
+    expect(readFileSync(moved[0] ?? '', 'utf8')).toBe('{"version": 1, "days": {');
+    expect(counts.snapshot()).toEqual({ '2027-07-01': { US: { detected: 1 } } });
   });
 
-  it('refuses a file of another version', () => {
+  it('moves a file of another version aside rather than adding to it', () => {
     writeFileSync(path, JSON.stringify({ version: 2, days: {} }));
+    const moved: unknown[] = [];
+    const counts = createReferralCounts({ path, onUnreadable: (_, error) => moved.push(error) });
 
-    expect(() => createReferralCounts({ path })).toThrow(/not a referral counts file/);
+    expect(counts.snapshot()).toEqual({});
+    expect(String(moved[0])).toMatch(/not a referral counts file/);
+  });
+
+  it('reads nothing when it is built', () => {
+    writeFileSync(path, 'not json');
+
+    expect(() => createReferralCounts({ path })).not.toThrow();
+    expect(readFileSync(path, 'utf8')).toBe('not json');
   });
 
   it('does not let a change to a snapshot change the counts', () => {
