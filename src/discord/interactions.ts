@@ -123,18 +123,16 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       });
       return;
     }
-    // A button under one of the bot's conversation messages (not a command's private reply)
-    // is answered privately, and taken off the message once used: the message stays as it was.
-    const onConversation = interaction.message.interactionMetadata === null;
-    if (onConversation) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    else await interaction.deferUpdate();
+    await interaction.deferUpdate();
     const view = await command.press(
       options.contextFor(interaction.user.id, interaction.guildId ?? undefined, interaction.locale),
       parsed.action,
       parsed.arg,
     );
-    await interaction.editReply(render(view, command.data.name, interaction.user.id));
-    if (onConversation) {
+    const rendered = render(view, command.data.name, interaction.user.id);
+    // A button under one of the bot's conversation messages (not a command's private reply) is
+    // taken off once used, the message otherwise left as it was, and answered privately.
+    if (interaction.message.interactionMetadata === null) {
       // Only the bot's own buttons are ever on its messages (one row, see `offerButton`).
       const left = interaction.message.components.flatMap((row) =>
         'components' in row
@@ -145,20 +143,23 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
             )
           : [],
       );
-      await interaction.message
-        .edit({
+      // For a button, the interaction's own message is the one it sits on.
+      await interaction
+        .editReply({
           components:
             left.length === 0 ? [] : [new ActionRowBuilder<ButtonBuilder>().addComponents(left)],
-          allowedMentions: noPings,
         })
         .catch((error: unknown) => {
-          // The press worked (and was answered); a used button left in place only says so again.
+          // The press worked; a used button left in place only says so again.
           logger.warn(
             { err: error, interactionId: interaction.id },
             'could not remove a used button',
           );
         });
+      await interaction.followUp({ ...rendered, flags: MessageFlags.Ephemeral });
+      return;
     }
+    await interaction.editReply(rendered);
   }
 
   return async function handle(interaction: Interaction): Promise<void> {

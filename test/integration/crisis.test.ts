@@ -43,6 +43,16 @@ async function answerAfterLines(h: Harness, channelId: string, timeoutMs = 20_00
   return answer;
 }
 
+/** The private answer to a press of a button under a conversation message. */
+async function privateAnswer(h: Harness, interactionId: string): Promise<string> {
+  const followUp = await h.discord.waitFor(
+    () => h.discord.interactionResponses(interactionId).find((r) => r.kind === 'followup'),
+    10_000,
+  );
+  expect(followUp.ephemeral).toBe(true);
+  return JSON.stringify(followUp.body);
+}
+
 /** How many requests asked mem0 (the Platform, or open source's extraction call) to remember `text`. */
 function memoryWritesQuoting(h: Harness, text: string): number {
   const writes = h.mem0
@@ -140,12 +150,22 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('the crisis protocol (
 
     const remember = buttonIds(answer).find((id) => id.startsWith(`w0:safety:remember:${alice}:`));
     expect(remember).toBeDefined();
+    // Someone else's press (a crafted one: the button is only Alice's) keeps nothing.
+    const crafted = h.discord.sendButton({
+      userId: others[0] ?? '',
+      customId: remember ?? '',
+      messageId: answer.id,
+    });
+    await h.discord.waitFor(() => h.discord.interactionResponses(crafted.id)[0], 5_000);
+    await h.app.core.whenIdle(5_000);
+    expect(memoryWritesQuoting(h, crisisText)).toBe(0);
+
     const press = h.discord.sendButton({
       userId: alice,
       customId: remember ?? '',
       messageId: answer.id,
     });
-    expect(JSON.stringify((await finalEdit(h, press.id)).body)).toContain("I'll remember");
+    expect(await privateAnswer(h, press.id)).toContain("I'll remember");
     await h.app.core.whenIdle(10_000);
     expect(memoryWritesQuoting(h, crisisText)).toBe(1);
     expect(await listedEventually(h, userId, 1)).toBeGreaterThan(0);
@@ -301,7 +321,7 @@ describe('the crisis protocol: regions, counts and the AI notice', () => {
       customId: under18 ?? '',
       messageId: greeting.id,
     });
-    expect(JSON.stringify((await finalEdit(h, press.id)).body)).toContain('take a break');
+    expect(await privateAnswer(h, press.id)).toContain('take a break');
 
     const texts: string[] = [];
     for (let i = 0; i < 7; i++) {
