@@ -16,8 +16,8 @@ function about(ctx: CommandContext): CommandView {
       '**What I keep.** A conversation from a crisis is not written to my long-term memory unless you press the button under my answer. I only count how many times I shared crisis lines, by day and country, with nothing about who.',
       '**Under 18?** Tell me with `/safety age`: I remind you to take breaks, and keep things strictly age-appropriate.',
       ...(policyUrl ? [`The whole protocol: <${policyUrl}>`] : []),
-      '',
-      ctx.safety.lines().text,
+      // The lines alone can take most of a message (an operator's list up to 1,500 characters).
+      'Crisis lines for where you are: `/safety lines`.',
     ].join('\n'),
   };
 }

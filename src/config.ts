@@ -248,8 +248,12 @@ export function parseConfig(
       );
     } else crisisResources = read.resources;
   }
-  const defaultRegion = parsed.success ? parsed.data.CRISIS_DEFAULT_REGION : undefined;
-  if (defaultRegion !== undefined && !Object.hasOwn(crisisResources.regions, defaultRegion)) {
+  const defaultRegion = env.CRISIS_DEFAULT_REGION?.trim().toUpperCase() || undefined;
+  if (
+    defaultRegion !== undefined &&
+    /^[A-Z]{2}$/.test(defaultRegion) &&
+    !Object.hasOwn(crisisResources.regions, defaultRegion)
+  ) {
     problems.push(
       `CRISIS_DEFAULT_REGION is ${defaultRegion}, which has no crisis lines. Known: ${Object.keys(crisisResources.regions).join(', ')}.`,
     );

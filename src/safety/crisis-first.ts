@@ -89,7 +89,9 @@ export function createCrisisFirst(options: CrisisFirstOptions): CrisisFirst {
           await target.notice(text).catch(() => {});
           return false;
         }
-        logger.info(
+        // At debug only: even without ids, an info line at the moment of a person's message
+        // could be matched with it by its time.
+        logger.debug(
           { deliveredInMs: Math.round(performance.now() - started) },
           'crisis lines sent',
         );

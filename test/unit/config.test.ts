@@ -148,3 +148,80 @@ describe('describeConfigProblems', () => {
     );
   });
 });
+
+describe('crisis settings', () => {
+  const files = (contents: Record<string, string>) => ({
+    cwd: '/srv/bot',
+    readTextFile: (path: string) => contents[path],
+  });
+
+  it('uses the built-in crisis lines unless a file is given', () => {
+    const result = parse(minimal);
+    expect(result.ok && Object.keys(result.config.crisis.resources.regions)).toContain('US');
+  });
+
+  it('uses the lines of CRISIS_RESOURCES_FILE', () => {
+    const file = JSON.stringify({
+      regions: {
+        NL: {
+          name: 'Netherlands',
+          emergency: '112',
+          lines: [{ name: '113', contact: 'call 113' }],
+        },
+      },
+      fallback: { lines: [{ name: 'Find A Helpline', contact: 'findahelpline.com' }] },
+    });
+    const result = parseConfig(
+      { ...minimal, CRISIS_RESOURCES_FILE: 'lines.json', CRISIS_DEFAULT_REGION: 'nl' },
+      files({ '/srv/bot/lines.json': file }),
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.config.crisis.resources.regions)).toEqual(['NL']);
+    expect(result.config.crisis.defaultRegion).toBe('NL');
+  });
+
+  it('lists every problem of a bad CRISIS_RESOURCES_FILE with the other settings’ problems', () => {
+    const result = parseConfig(
+      { ...minimal, LOG_LEVEL: 'loud', CRISIS_RESOURCES_FILE: 'lines.json' },
+      files({ '/srv/bot/lines.json': JSON.stringify({ regions: {}, fallback: { lines: [] } }) }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(
+      result.problems.filter((p) => p.startsWith('CRISIS_RESOURCES_FILE (/srv/bot/lines.json): '))
+        .length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(result.problems.some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
+  });
+
+  it('says so when CRISIS_RESOURCES_FILE cannot be read', () => {
+    const result = parseConfig({ ...minimal, CRISIS_RESOURCES_FILE: 'gone.json' }, files({}));
+    expect(result.ok || result.problems).toEqual([
+      'CRISIS_RESOURCES_FILE: cannot read /srv/bot/gone.json. Check the path.',
+    ]);
+  });
+
+  it('refuses a CRISIS_DEFAULT_REGION without lines, even when other settings are wrong', () => {
+    const result = parse({ ...minimal, LOG_LEVEL: 'loud', CRISIS_DEFAULT_REGION: 'ZZ' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(
+      result.problems.some((p) =>
+        p.startsWith('CRISIS_DEFAULT_REGION is ZZ, which has no crisis lines'),
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses a CRISIS_DEFAULT_REGION that is not a country code', () => {
+    const result = parse({ ...minimal, CRISIS_DEFAULT_REGION: 'Germany' });
+    expect(result.ok || result.problems).toEqual([
+      'CRISIS_DEFAULT_REGION must be a two-letter country code such as US, GB or DE (or unset).',
+    ]);
+  });
+
+  it('treats an empty CRISIS_DEFAULT_REGION as unset', () => {
+    const result = parse({ ...minimal, CRISIS_DEFAULT_REGION: '' });
+    expect(result.ok && result.config.crisis.defaultRegion).toBeUndefined();
+  });
+});
