@@ -9,29 +9,41 @@ export interface GeminiResponseLike {
   promptFeedback?: { blockReason?: string };
 }
 
-/** Maps a Gemini response to what the conversation core needs: text, or why there is none. */
+/**
+ * Maps a Gemini response to what the conversation core needs: text, or why there is none. A
+ * candidate stopped for safety or recitation is a refusal whatever text came before the stop
+ * (a stream can write half an answer first), so that the person never sees it as an answer.
+ */
 export function mapGeminiResponse(response: GeminiResponseLike): ChatOutcome {
   if (response.promptFeedback?.blockReason) return { kind: 'refused', reason: 'blocked-prompt' };
   const candidate = response.candidates?.[0];
+  const finishReason = candidate?.finishReason ?? 'STOP';
+  const stoppedFor = refusalReason(finishReason);
+  if (stoppedFor !== undefined) return { kind: 'refused', reason: stoppedFor };
   const text = (candidate?.content?.parts ?? [])
     .filter((part) => !part.thought && typeof part.text === 'string')
     .map((part) => part.text)
     .join('');
-  const finishReason = candidate?.finishReason ?? 'STOP';
   if (text.trim() !== '') {
     return { kind: 'answer', text, truncated: finishReason === 'MAX_TOKENS' };
   }
+  return { kind: 'refused', reason: 'no-answer' };
+}
+
+/** Why Gemini withheld an answer, for the finish reasons that mean it stopped one itself. */
+function refusalReason(finishReason: string): 'safety' | 'recitation' | undefined {
+  // https://ai.google.dev/api/generate-content#FinishReason
   switch (finishReason) {
     case 'SAFETY':
     case 'BLOCKLIST':
     case 'PROHIBITED_CONTENT':
     case 'SPII':
     case 'IMAGE_SAFETY':
-      return { kind: 'refused', reason: 'safety' };
+      return 'safety';
     case 'RECITATION':
-      return { kind: 'refused', reason: 'recitation' };
+      return 'recitation';
     default:
-      return { kind: 'refused', reason: 'no-answer' };
+      return undefined;
   }
 }
 

@@ -108,6 +108,8 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
           return { kind: 'answer', text, truncated: false, interrupted: true };
         throw mapGeminiError(error);
       }
+      // A stream stopped for safety or recitation is a refusal, however much text came first;
+      // the core replaces what was shown with its notice.
       const outcome = mapGeminiResponse(merged);
       if (outcome.kind !== 'answer') return outcome;
       // Gemini ends every complete stream with a finish reason; without one, the connection was cut.

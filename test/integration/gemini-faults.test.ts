@@ -50,6 +50,21 @@ describe('when Gemini misbehaves, the person still gets one clear message', () =
     expect(text).toContain('findahelpline.com');
   });
 
+  it('replaces a half-written answer that Gemini stopped for safety with the kind notice and crisis lines, and remembers nothing', async () => {
+    const { h, text } = await ask([
+      { kind: 'text', text: 'Here is exactly how you could', finishReason: 'SAFETY', chunks: 3 },
+    ]);
+    expect(text.startsWith(notices.refusedSafety)).toBe(true);
+    expect(text).not.toContain('exactly how');
+    expect(text).toContain('988');
+    expect(text).toContain('findahelpline.com');
+    // Nothing of the exchange was sent to mem0 to be remembered.
+    const adds = h.mem0?.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/v3/memories/add/',
+    );
+    expect(adds).toEqual([]);
+  });
+
   it('says an answer cut at the length limit was cut', async () => {
     const { text } = await ask([
       { kind: 'finish', finishReason: 'MAX_TOKENS', text: 'Here is a long' },

@@ -47,6 +47,49 @@ describe('mapGeminiResponse', () => {
     });
   });
 
+  it('refuses for safety an answer that Gemini stopped for safety after some text', () => {
+    // The last chunk of a stream cut for safety, merged with the text before it.
+    expect(
+      mapGeminiResponse({
+        candidates: [
+          {
+            content: { parts: [{ text: 'Here is how you' }, { text: ' could do it' }] },
+            finishReason: 'SAFETY',
+          },
+        ],
+      }),
+    ).toEqual({ kind: 'refused', reason: 'safety' });
+  });
+
+  it.each(['BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY'])(
+    'refuses for safety an answer with text that ends with %s',
+    (finishReason) => {
+      expect(
+        mapGeminiResponse({
+          candidates: [{ content: { parts: [{ text: 'Sure, ' }] }, finishReason }],
+        }),
+      ).toEqual({ kind: 'refused', reason: 'safety' });
+    },
+  );
+
+  it('refuses as recitation an answer with text that Gemini stopped for recitation', () => {
+    expect(
+      mapGeminiResponse({
+        candidates: [
+          { content: { parts: [{ text: 'The lyrics go: ' }] }, finishReason: 'RECITATION' },
+        ],
+      }),
+    ).toEqual({ kind: 'refused', reason: 'recitation' });
+  });
+
+  it('keeps the text of an answer that ends for another reason', () => {
+    expect(
+      mapGeminiResponse({
+        candidates: [{ content: { parts: [{ text: 'Hello' }] }, finishReason: 'OTHER' }],
+      }),
+    ).toEqual({ kind: 'answer', text: 'Hello', truncated: false });
+  });
+
   it('reports an error-only response as no answer', () => {
     expect(mapGeminiResponse({})).toEqual({ kind: 'refused', reason: 'no-answer' });
   });
