@@ -193,8 +193,11 @@ function readCommand(text: string): (() => void) | undefined {
       }
       return () => say(statusLine(reply, decorate));
     }
-    case '/safety':
-      return () => say(`${crisisLinesText()}\n`);
+    case '/safety': {
+      // At once, like the crisis lines of a message: someone asking for them must not wait.
+      void createTerminalReply({ screen }).sendNow(crisisLinesText());
+      return () => {};
+    }
     default:
       return undefined;
   }
