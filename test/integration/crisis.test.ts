@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { type MemoryUserId, memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import { aiDisclosure, crisisFallback, minorBreakReminder } from '../../src/safety/crisis-texts.js';
 import type { StoredMessage } from '../standins/discord.js';
-import { buttonIds, finalEdit } from '../helpers/commands.js';
+import { buttonIds, finalEdit, forgetEverything } from '../helpers/commands.js';
 import {
   type Harness,
   type MemoryBackend,
+  registerTestCommands,
   useHarness,
   withoutGreeting,
 } from '../helpers/harness.js';
@@ -195,6 +196,26 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('the crisis protocol (
 
 describe('the crisis protocol: regions, counts and the AI notice', () => {
   const startHarness = useHarness();
+
+  it('drops held crisis exchanges and safety settings with /forget everything', async () => {
+    const h = await startHarness({ backend: 'platform' });
+    await registerTestCommands(h);
+    h.app.core.safety.update(memoryUserIdForDiscord(alice), { region: 'GB' });
+    const { channelId } = await sendCrisis(h, alice);
+    const answer = await answerAfterLines(h, channelId);
+    const remember = buttonIds(answer).find((id) => id.startsWith(`w0:safety:remember:${alice}:`));
+
+    expect(await forgetEverything(h, alice)).toContain('settings (country, age) are cleared');
+    const press = h.discord.sendButton({
+      userId: alice,
+      customId: remember ?? '',
+      messageId: answer.id,
+    });
+    expect(await privateAnswer(h, press.id)).toContain('nothing was saved');
+    await h.app.core.whenIdle(5_000);
+    expect(memoryWritesQuoting(h, crisisText)).toBe(0);
+    expect(h.app.core.safety.get(memoryUserIdForDiscord(alice)).region).toBeUndefined();
+  });
 
   it("uses the server's preferred locale for a mention in a server", async () => {
     const h = await startHarness({

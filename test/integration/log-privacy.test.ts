@@ -80,6 +80,32 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('logs with %s memory',
     });
   });
 
+  it('a crisis is logged without what was said, its kind, the lines or who it was', async () => {
+    const log = capturedLog();
+    const h = await startHarness({ backend, logger: log.logger });
+    const said = 'i want to kill myself tonight, i have the pills here';
+    const dm = h.discord.sendDm({ userId: alice, content: said });
+    await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[1], 10_000);
+    await h.app.core.whenIdle(10_000);
+    const [lines, answer] = h.discord.messages(dm.channel_id);
+
+    expect(lines?.content).toContain('988');
+    expectNoneOf(log.text(), [
+      said,
+      'pills',
+      answer?.content ?? '',
+      lines?.content ?? '',
+      'Lifeline',
+    ]);
+    for (const kind of ['suicidal', 'self-harm', 'imminent', 'crisis mode']) {
+      expect(log.text()).not.toContain(kind);
+    }
+    // The line that says the lines went out names no message, person or channel.
+    const sent = log.entries().find((e) => e.msg === 'crisis lines sent');
+    expect(sent).toBeDefined();
+    expect(JSON.stringify(sent)).not.toMatch(/\d{17,20}/);
+  });
+
   it('a failed /export is logged without the file or the interaction token', async () => {
     const log = capturedLog();
     const h: Harness = await startHarness({ backend, logger: log.logger });
