@@ -3,7 +3,7 @@ import type { ReplyTarget } from '../conversation/reply-target.js';
 import type { Logger } from '../logger.js';
 import { detectCrisis } from './crisis-detection.js';
 import { type CrisisResources, linesFor, regionFor } from './crisis-resources.js';
-import { crisisMessage, safetyTextLanguage } from './crisis-texts.js';
+import { crisisMessage, crisisTextLanguages, safetyTextLanguage } from './crisis-texts.js';
 import type { ReferralCounts } from './referral-counts.js';
 import type { PersonSafety, SafetySettings } from './safety-settings.js';
 
@@ -54,6 +54,13 @@ export function personRegion(input: {
 /** Builds the crisis screen: pure detection, then the lines, sent outside everything else. */
 export function createCrisisFirst(options: CrisisFirstOptions): CrisisFirst {
   const { resources, logger } = options;
+  // The first calls compile the detector's patterns and look up the texts' country names (tens
+  // of milliseconds): done now, so that the first person in crisis does not wait for them.
+  detectCrisis('warming up');
+  for (const language of crisisTextLanguages) {
+    const lines = linesFor({ region: undefined, language }, resources);
+    crisisMessage({ language, kind: 'imminent-danger', lines });
+  }
   return {
     screen(turn, target) {
       const crisis = detectCrisis(turn.text);
