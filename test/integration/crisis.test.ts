@@ -92,9 +92,12 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('the crisis protocol (
 
     const { channelId, linesAfterMs } = await sendCrisis(h, alice);
     expect(linesAfterMs).toBeLessThan(secondMs);
-    const answer = await answerAfterLines(h, channelId);
-    expect(withoutGreeting(answer.content)).toBe(`I hear you: "${crisisText}"`);
-  }, 30_000);
+    // The answer is still being thought of: the lines did not wait for it.
+    await h.gemini.waitFor(() => h.gemini.chatRequests()[0], 5_000);
+    expect(h.discord.messages(channelId).map((m) => m.content)).toEqual([
+      linesIn(h, channelId)[0]?.content,
+    ]);
+  });
 
   it('posts the crisis lines within a second when everyone else is waiting in line', async () => {
     const h = await startHarness({
