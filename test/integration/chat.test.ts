@@ -227,7 +227,7 @@ describe('the terminal chat (npm run chat)', () => {
     const crisisText = 'i want to kill myself tonight';
     const firstAnswer = `I hear you: "${first}"`;
     // The first answer streams slowly: its four pieces come over about six seconds.
-    gemini.setLatency({ timeToFirstTokenMs: 100, totalMs: 6_000 });
+    gemini.setLatency({ timeToFirstTokenMs: 100, totalMs: 3_000 });
     const running = startChat(env);
     running.type(first);
     await until(() => running.stdout().includes('I hear you'), 'the first answer to start');
