@@ -55,7 +55,7 @@ process.env.MEM0_TELEMETRY = config.mem0Telemetry ? 'true' : 'false';
 process.env.MEM0_DIR ??= join(dataDir, 'mem0');
 
 const { createLogger, routeConsoleTo } = await import('./logger.js');
-const { createCore } = await import('./app.js');
+const { createCore } = await import('./core.js');
 
 // The terminal is for the conversation, so log lines go to a file; synchronous writes keep the
 // last lines when the chat exits.

@@ -55,3 +55,21 @@ export function noticeForModelError(error: ChatModelError): string {
       return "I couldn't answer that message. Could you try saying it differently?";
   }
 }
+
+/**
+ * What the bot says once to someone new: that it is an AI companion, what it keeps, where, how to
+ * see or delete it, and where its crisis lines are.
+ */
+export function firstContactNote(options: {
+  memoryBackend: 'platform' | 'open-source';
+  /** Where the operator published SAFETY.md, if anywhere. */
+  safetyPolicyUrl: string | undefined;
+}): string {
+  const where =
+    options.memoryBackend === 'platform'
+      ? 'with mem0, the memory service this bot uses'
+      : "on this bot's own server";
+  const policy = options.safetyPolicyUrl ? ` (<${options.safetyPolicyUrl}>)` : '';
+  // California's SB 243 asks for the notice that companion chatbots may not suit some minors.
+  return `*Hi, I'm wellness0, an AI companion: not a person, and not a therapist. I remember what you tell me so I can support you better: it's kept ${where}, and your messages go to Google's Gemini to write my answers. Use \`/memories\` to see what I remember and \`/forget\` to delete it. Companion chatbots like me may not be suitable for some people under 18. In a crisis, \`/safety\` shows crisis lines and how I handle it${policy}.*`;
+}

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstContactNote } from '../../src/app.js';
 import { prepareIncomingText } from '../../src/conversation/incoming-text.js';
-import { cutMessageNote, notices } from '../../src/conversation/notices.js';
+import { cutMessageNote, firstContactNote, notices } from '../../src/conversation/notices.js';
 import { stripBotMention } from '../../src/discord/message-to-turn.js';
 import { splitMessage } from '../../src/discord/split-message.js';
 import { type Harness, registerTestCommands, startHarness } from '../helpers/harness.js';
@@ -250,7 +249,7 @@ describe('hostile and odd input through the whole bot', () => {
     }
 
     const maxChars = h.config.maxMessageChars;
-    const greeting = `${firstContactNote(h.config)}\n\n`;
+    const greeting = `${firstContactNote({ memoryBackend: h.config.memory.backend, safetyPolicyUrl: h.config.crisis.policyUrl })}\n\n`;
     for (const input of sent) {
       const what = `${input.category} #${input.index} (${input.asDm ? 'DM' : 'server'}): ${JSON.stringify(input.content.slice(0, 80))}`;
       const prepared = prepareIncomingText(stripBotMention(input.content, h.botUserId), {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitMessage } from '../../src/discord/split-message.js';
-import { firstContactNote } from '../../src/app.js';
+import { firstContactNote } from '../../src/conversation/notices.js';
 import { maxInWindow, useHarness, withoutGreeting } from '../helpers/harness.js';
 import type { RecordedRequest } from '../standins/discord.js';
 
@@ -49,7 +49,11 @@ describe('streaming', () => {
 
     const shown = h.discord.messages(dm.channel_id).map((m) => m.content);
     // Someone new first reads the one-time note on what is remembered, then the answer.
-    expect(shown).toEqual(splitMessage(`${firstContactNote(h.config)}\n\n${text}`));
+    expect(shown).toEqual(
+      splitMessage(
+        `${firstContactNote({ memoryBackend: h.config.memory.backend, safetyPolicyUrl: h.config.crisis.policyUrl })}\n\n${text}`,
+      ),
+    );
     const writes = writesIn(h.discord.requests, dm.channel_id);
     expect(writes.some((w) => w.method === 'PATCH')).toBe(true);
     // Never more writes in a window than the pace allows (a sliding window, as Discord counts):

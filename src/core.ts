@@ -1,0 +1,219 @@
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { createConversation, type Turn, type TurnResult } from './conversation/conversation.js';
+import { createForgetGenerations } from './conversation/forget-generations.js';
+import { createConversationHistory } from './conversation/history.js';
+import { defaultPersona } from './conversation/persona.js';
+import type { ReplyTarget } from './conversation/reply-target.js';
+import { createTurnQueue } from './conversation/turn-queue.js';
+import { createRateGate } from './limits/rate-gate.js';
+import { limitChatModel } from './limits/limited-chat-model.js';
+import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
+import { withRetries } from './llm/retrying-chat-model.js';
+import type { Logger } from './logger.js';
+import { createMemoryStore } from './memory/create-memory-store.js';
+import { createDurableWriteQueue } from './memory/durable-write-queue.js';
+import type { MemoryStore } from './memory/memory-store.js';
+import type { MemoryUserId } from './memory/user-id.js';
+import { createCrisisFirst } from './safety/crisis-first.js';
+import { createDisclosureSchedule } from './safety/disclosure.js';
+import { createHeldExchanges } from './safety/held-exchanges.js';
+import { createReferralCounts } from './safety/referral-counts.js';
+import { createSafetySettings, type SafetySettings } from './safety/safety-settings.js';
+import { prepareDataDir } from './storage/data-dir.js';
+
+/** The parts of the app shared by the Discord bot and the terminal chat. */
+export interface Core {
+  /**
+   * Checks a message for a crisis the moment it is read and, for one, posts the crisis lines to
+   * `target` at once; returns the turn to submit (with what the safety rules need).
+   */
+  screen(turn: Turn, target: ReplyTarget): Turn;
+  /**
+   * Queues one message for an answer: per person in order, within the rate limits. A turn not
+   * screened yet is screened first.
+   */
+  submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
+  memory: MemoryStore;
+  /** Resolves when turns in flight and their memory writes (flushed, not waiting for a batch) have settled, or after `timeoutMs`; returns how many are left. */
+  whenIdle(timeoutMs: number): Promise<number>;
+  /**
+   * Forgets a person's short-term conversation: their turns queued or in flight will record
+   * nothing; waits for the turn running now (bounded) and for their memory writes in flight.
+   */
+  forgetShortTerm(userId: MemoryUserId): Promise<void>;
+  /** Clears text deleted so far (landed or discarded memory writes) from the WAL of the write queue's file. */
+  clearDeletedText(): void;
+  /** Each person's safety settings (region, locale, under 18). */
+  safety: SafetySettings;
+  /**
+   * Queues for long-term memory the crisis exchange held back under `key`, which its person
+   * agreed to; false when it is no longer held (expired, forgotten, or already remembered).
+   */
+  rememberWithheld(userId: MemoryUserId, key: string): boolean;
+  /** Waits for turns and pending memory writes, then releases the memory store. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** What the core takes besides Config. */
+export interface CoreExtras {
+  firstContactNote?: string;
+  /** The clock of the disclosure schedule (tests move it on by hours). */
+  now?: () => number;
+}
+
+// How long /forget waits for the person's turn in flight to end; it records nothing either way.
+const forgetWaitsForTurnMs = 30_000;
+
+/** Builds memory, model and conversation from Config; performs no I/O until used. */
+export function createCore(config: Config, logger: Logger, extras: CoreExtras = {}): Core {
+  useGeminiBaseUrl(config.geminiBaseUrl);
+  const geminiGate = createRateGate({
+    requestsPerMinute: config.limits.geminiRequestsPerMinute,
+    maxConcurrent: config.limits.geminiMaxConcurrent,
+    noticeAfterMs: config.limits.queueNoticeAfterMs,
+  });
+  // mem0 open source extracts memories with the same Gemini model, under the same quota: its
+  // calls take their turn in the same gate, after any answer that is waiting.
+  const memory = createMemoryStore(config, (call) =>
+    geminiGate.schedule(call, undefined, { background: true }),
+  );
+  prepareDataDir(config.dataDir);
+  // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
+  // A person's exchanges in one place are batched, since every mem0 add costs an extraction call.
+  const writes = createDurableWriteQueue({
+    path: join(config.dataDir, 'memory-writes.db'),
+    write: (job) => memory.add(job.userId, job.messages, job.origin),
+    logger,
+    batchWindowMs: config.memoryBatch.windowMs,
+    maxJobsPerBatch: config.memoryBatch.maxExchanges,
+  });
+  writes.start();
+  // Retries outside the gate, so that every attempt waits for its own slot in the rate limit.
+  const model = withRetries(
+    limitChatModel(
+      createGeminiChatModel({
+        apiKey: config.geminiApiKey,
+        model: config.geminiModel,
+        baseUrl: config.geminiBaseUrl,
+        requestTimeoutMs: config.geminiTimeoutMs,
+        // Room for a few messages of answer (and the thinking before it), not for a flood.
+        maxOutputTokens: 8_192,
+      }),
+      geminiGate,
+    ),
+    { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 20_000 },
+  );
+  const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
+  const generations = createForgetGenerations();
+  const safetySettings = createSafetySettings({ path: join(config.dataDir, 'safety-settings.db') });
+  const referrals = createReferralCounts({
+    path: join(config.dataDir, 'crisis-referrals.json'),
+    onUnreadable: (movedTo, error) =>
+      logger.error({ err: error, movedTo }, 'referral counts file unreadable; moved aside'),
+  });
+  const held = createHeldExchanges({
+    sessionIdleMs: config.history.idleExpiryMs,
+    ...(extras.now === undefined ? {} : { now: extras.now }),
+  });
+  const crisisFirst = createCrisisFirst({
+    resources: config.crisis.resources,
+    settings: safetySettings,
+    referrals,
+    defaultRegion: config.crisis.defaultRegion,
+    logger,
+  });
+  const conversation = createConversation({
+    memory,
+    model,
+    history,
+    ...(extras.firstContactNote === undefined ? {} : { firstContactNote: extras.firstContactNote }),
+    persona: config.persona ?? defaultPersona,
+    maxMemoriesPerPrompt: config.maxMemoriesPerPrompt,
+    memorySearchTimeoutMs: config.memorySearchTimeoutMs,
+    maxMessageChars: config.maxMessageChars,
+    remember: (job) => writes.enqueue(job),
+    generations,
+    logger,
+    safety: {
+      resources: config.crisis.resources,
+      disclosure: createDisclosureSchedule({
+        idleMs: config.history.idleExpiryMs,
+        ...(extras.now === undefined ? {} : { now: extras.now }),
+      }),
+      held,
+      referrals,
+    },
+  });
+  const queue = createTurnQueue({
+    conversation,
+    userTurnsPerMinute: config.limits.userTurnsPerMinute,
+    mergeWindowMs: config.limits.userMergeWindowMs,
+    logger,
+  });
+  const turnsInFlight = new Set<Promise<unknown>>();
+  async function whenIdle(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    await Promise.race([
+      Promise.allSettled([...turnsInFlight]),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+    // Whoever waits for idle is leaving (a stop, the chat's exit): no exchange will join a batch.
+    writes.flush();
+    const emptied = await writes.whenEmpty(Math.max(0, deadline - Date.now()));
+    return turnsInFlight.size + (emptied ? 0 : writes.stats().depth);
+  }
+  return {
+    screen: (turn, target) => ({ ...turn, safety: crisisFirst.screen(turn, target) }),
+    submit(turn, target) {
+      // Before the queue, the limits, memory and the model: the crisis lines go out at once.
+      const safety = turn.safety ?? crisisFirst.screen(turn, target);
+      const turnDone = queue.submit(
+        { ...turn, generation: generations.current(turn.userId), safety },
+        target,
+      );
+      const tracked: Promise<unknown> = turnDone.then(
+        () => turnsInFlight.delete(tracked),
+        () => turnsInFlight.delete(tracked),
+      );
+      turnsInFlight.add(tracked);
+      return turnDone;
+    },
+    memory,
+    whenIdle,
+    safety: safetySettings,
+    rememberWithheld(userId, key) {
+      const job = held.release(userId, key);
+      if (job === undefined) return false;
+      writes.enqueue(job);
+      return true;
+    },
+    clearDeletedText: () => writes.clearDeletedText(),
+    async forgetShortTerm(userId) {
+      // First, so that no turn of theirs records anything from now on; then let the one running
+      // finish on Discord (it will not be remembered) before its history is cleared.
+      generations.advance(userId);
+      await Promise.race([
+        queue.turnEnded(userId),
+        new Promise((resolve) => setTimeout(resolve, forgetWaitsForTurnMs).unref()),
+      ]);
+      history.forget(`${userId}|`);
+      held.forget(userId);
+      await writes.discard(userId);
+    },
+    async close(timeoutMs) {
+      const started = Date.now();
+      const left = await whenIdle(timeoutMs);
+      if (left > 0) {
+        logger.warn(
+          { pending: left },
+          'turns or memory writes still pending at shutdown; queued writes stay on disk for the next start',
+        );
+      }
+      await writes.stop(Math.max(1_000, timeoutMs - (Date.now() - started)));
+      safetySettings.close();
+      held.close();
+      await memory.close();
+    },
+  };
+}
