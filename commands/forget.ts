@@ -3,6 +3,7 @@ import { everywhere } from '../src/discord/command-view.js';
 import { prepareIncomingText } from '../src/conversation/incoming-text.js';
 import type { StoredMemory } from '../src/memory/memory-store.js';
 import { memoryLine } from './memory-text.js';
+import { cutWithEllipsis } from '../src/text/cut-text.js';
 
 // mem0 may still be processing something said a moment ago; check again before giving up.
 const verifyDelaysMs = [0, 500, 1_500, 3_000];
@@ -118,7 +119,7 @@ export const forgetCommand = {
       const key = ctx.remember(matches.map((m) => ({ ...m, origin: undefined })));
       return {
         content: `I remember ${matches.length} ${matches.length === 1 ? 'thing' : 'things'} about “${topic}”:\n${matches
-          .map((m) => `- ${m.text.slice(0, 200)}`)
+          .map((m) => `- ${cutWithEllipsis(m.text, 200)}`)
           .join('\n')}\n\nForget ${matches.length === 1 ? 'it' : 'them'}?`,
         buttons: [
           [

@@ -1,4 +1,5 @@
 import type { StoredMemory } from '../src/memory/memory-store.js';
+import { cutWithEllipsis } from '../src/text/cut-text.js';
 
 /** Where a memory was said, in words. */
 export function describeOrigin(memory: StoredMemory): string {
@@ -17,7 +18,7 @@ export function describeOrigin(memory: StoredMemory): string {
 /** One line describing a memory, cut to `maxChars`. */
 export function memoryLine(memory: StoredMemory, maxChars = 280): string {
   const text = memory.text.replace(/\s+/g, ' ').trim();
-  const cut = text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+  const cut = cutWithEllipsis(text, maxChars);
   const date = memory.createdAt?.slice(0, 10) ?? 'undated';
   return `${cut} — *${date}, ${describeOrigin(memory)}*`;
 }

@@ -4,6 +4,7 @@ import {
   everywhere,
   type SlashCommand,
 } from '../src/discord/command-view.js';
+import { cutText } from '../src/text/cut-text.js';
 
 const regionHelp =
   'Use `/safety region` with a two-letter country code (such as US, GB, DE or BR), or `auto` to go back to your Discord language.';
@@ -78,7 +79,7 @@ export const safetyCommand = {
       const region = known.find((r) => r.code === code);
       if (region === undefined) {
         return {
-          content: `I don't have crisis lines for “${code.slice(0, 4)}” yet. I have them for ${known.map((r) => r.code).join(', ')}. <https://findahelpline.com> lists free lines in many more countries.\n\n${regionHelp}`,
+          content: `I don't have crisis lines for “${cutText(code, 4)}” yet. I have them for ${known.map((r) => r.code).join(', ')}. <https://findahelpline.com> lists free lines in many more countries.\n\n${regionHelp}`,
         };
       }
       ctx.safety.update({ region: region.code });

@@ -24,6 +24,7 @@ import { cutMessageNote, noticeForModelError, notices, queueNotice } from './not
 import { buildPrompt } from './prompt.js';
 import type { ReplyOffer, ReplyTarget } from './reply-target.js';
 import { withTimeout } from './with-timeout.js';
+import { safeCutIndex } from '../text/cut-text.js';
 
 export type { ReplyTarget } from './reply-target.js';
 
@@ -369,9 +370,7 @@ export function createConversation(options: ConversationOptions): Conversation {
 /** `text` within `maxChars` UTF-16 units, cut after the last whole word (never inside an emoji). */
 export function cutAnswer(text: string, maxChars: number): { text: string; cut: boolean } {
   if (text.length <= maxChars) return { text, cut: false };
-  let end = maxChars;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
+  let end = safeCutIndex(text, maxChars);
   const lastSpace = text.slice(0, end).search(/\s\S*$/);
   // A cut at a word unless that loses most of the text (one very long "word").
   if (lastSpace > maxChars / 2) end = lastSpace;

@@ -1,3 +1,4 @@
+import { safeCutIndex } from '../text/cut-text.js';
 /** A person's message as the model will read it, or `empty` when nothing readable is left. */
 export type IncomingText = { kind: 'text'; text: string; cut: boolean } | { kind: 'empty' };
 
@@ -40,9 +41,7 @@ export function prepareIncomingText(text: string, options: { maxChars: number })
     .trim();
   if (!visible.test(cleaned)) return { kind: 'empty' };
   if (cleaned.length <= options.maxChars) return { kind: 'text', text: cleaned, cut: false };
-  let end = Math.max(0, options.maxChars);
-  const last = cleaned.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  const end = safeCutIndex(cleaned, options.maxChars);
   // A joiner left at the cut joins nothing; whitespace there is noise.
   const cut = cleaned.slice(0, end).replace(/[\s\u200C\u200D]+$/u, '');
   return visible.test(cut) ? { kind: 'text', text: cut, cut: true } : { kind: 'empty' };

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest } from '../llm/chat-model.js';
 import type { RecalledMemory } from '../memory/memory-store.js';
+import { cutWithEllipsis } from '../text/cut-text.js';
 
 /**
  * Longest text of one recalled memory in a prompt; longer ones are cut, marked with an ellipsis.
@@ -72,18 +73,9 @@ function memoryLine(memory: RecalledMemory): string {
   const date = memory.createdAt?.slice(0, 10);
   // Inside the fence no angle bracket is left as it was: a tag could otherwise be assembled
   // from the end of one memory and the start of the next (`<memories` … `>`).
-  const text = cut(
+  const text = cutWithEllipsis(
     memory.text.replace(/\s+/g, ' ').replace(/</g, '‹').replace(/>/g, '›').trim(),
     maxCharsPerMemory,
   );
   return date ? `(${date}) ${text}` : text;
-}
-
-/** `text` within `maxChars` UTF-16 units, ending in an ellipsis when cut (never inside a surrogate pair). */
-function cut(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  let end = maxChars - 1;
-  const code = text.charCodeAt(end);
-  if (code >= 0xdc00 && code <= 0xdfff) end--;
-  return `${text.slice(0, end).trimEnd()}…`;
 }

@@ -17,6 +17,7 @@ import {
 import type { ReplyOffer, ReplyTarget } from '../conversation/reply-target.js';
 import type { KeyedPacer } from '../limits/keyed-pacer.js';
 import type { Logger } from '../logger.js';
+import { noPings } from './discord-limits.js';
 import { buttonId } from './interactions.js';
 import type { IncomingMessage } from './message-to-turn.js';
 import { createStreamingReply } from './streaming-reply.js';
@@ -69,8 +70,6 @@ export interface DiscordBot {
 
 // Discord shows "typing…" for about 10 seconds per request; refresh a little before it lapses.
 const typingRefreshMs = 8_000;
-// Nothing the bot writes may ping anyone, whatever the model wrote.
-const noPings = { parse: [], repliedUser: false } as const;
 
 /** A discord.js gateway client that turns messages into calls of `onMessage`, with a ReplyTarget per message. */
 export function createDiscordBot(options: DiscordBotOptions): DiscordBot {

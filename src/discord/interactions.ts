@@ -12,6 +12,8 @@ import {
 } from 'discord.js';
 import type { Logger } from '../logger.js';
 import type { CommandContext, CommandView, SlashCommand } from './command-view.js';
+import { cutWithEllipsis } from '../text/cut-text.js';
+import { discordMessageLimit, noPings } from './discord-limits.js';
 
 /** Options of the interaction handler. */
 export interface InteractionHandlerOptions {
@@ -24,7 +26,6 @@ export interface InteractionHandlerOptions {
   logger: Logger;
 }
 
-const noPings = { parse: [], repliedUser: false } as const;
 const styles = {
   primary: ButtonStyle.Primary,
   secondary: ButtonStyle.Secondary,
@@ -55,7 +56,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
   const { logger } = options;
 
   function render(view: CommandView, command: string, ownerId: string) {
-    const content = view.content.length > 2000 ? `${cutAt(view.content, 1999)}…` : view.content;
+    const content = cutWithEllipsis(view.content, discordMessageLimit);
     return {
       content,
       allowedMentions: noPings,
@@ -182,10 +183,4 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       }
     }
   };
-}
-
-/** The first `length` UTF-16 units of `text`, one fewer if that would split an emoji's surrogate pair. */
-function cutAt(text: string, length: number): string {
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
 }

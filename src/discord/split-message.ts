@@ -1,5 +1,5 @@
-/** Discord's limit on the content of one message sent by a bot. */
-export const discordMessageLimit = 2000;
+import { safeCutIndex } from '../text/cut-text.js';
+import { discordMessageLimit } from './discord-limits.js';
 
 const fenceLine = /^\s*```([^\s`]*)/;
 /** Longest language carried over when a code block is reopened; a longer "language" is a long word. */
@@ -44,9 +44,7 @@ function findCut(text: string, budget: number): { end: number; resume: number } 
     // A cut in the first quarter would leave a tiny piece; a finer separator does better.
     if (at > budget / 4) return { end: at, resume: at + separator.length };
   }
-  let end = budget;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1; // never split a surrogate pair (emoji)
+  const end = safeCutIndex(text, budget);
   return { end, resume: end };
 }
 

@@ -1,4 +1,5 @@
-import { discordMessageLimit, splitMessage } from './split-message.js';
+import { discordMessageLimit } from './discord-limits.js';
+import { splitMessage } from './split-message.js';
 
 /** The Discord operations a streaming reply needs, each already paced for its channel. */
 export interface MessageSink<Handle> {

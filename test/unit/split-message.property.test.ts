@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { discordMessageLimit, splitMessage } from '../../src/discord/split-message.js';
+import { discordMessageLimit } from '../../src/discord/discord-limits.js';
+import { splitMessage } from '../../src/discord/split-message.js';
 
 // Replies of a few thousand characters mixing everything a model writes: paragraphs, lines, words
 // longer than a message, emoji and other surrogate pairs, combining marks, right-to-left scripts
