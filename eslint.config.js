@@ -34,6 +34,36 @@ export default tseslint.config(
     },
   },
   {
+    // The core knows nothing of Discord, Gemini, mem0, SQLite or pino: each SDK is used in its one
+    // adapter (src/discord, src/llm, src/memory, src/storage, src/logger.ts), so that the same core
+    // runs under Discord, the terminal chat and the tests.
+    files: ['src/conversation/**', 'src/limits/**', 'commands/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'discord.js',
+                'discord.js/*',
+                'mem0ai',
+                'mem0ai/*',
+                '@google/genai',
+                '@google/genai/*',
+                'better-sqlite3',
+                'pino',
+                'pino/*',
+              ],
+              message:
+                'The core and the commands use our own interfaces; SDKs belong in their adapter (see STYLE.md, "Each vendor SDK is imported in one place").',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bench/probe.mjs'],
     languageOptions: { globals: { process: 'readonly', setInterval: 'readonly' } },
   },
