@@ -91,28 +91,6 @@ const optionalUrl = (name: string) =>
     message: `${name} must be an http(s) URL such as https://example.com, without spaces.`,
   });
 
-const positiveInt = (name: string, fallback: number, max: number) =>
-  optionalText.transform((value, ctx) => {
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1 || parsed > max) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from 1 to ${max}.` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-
-const nonNegativeInt = (name: string, fallback: number, max: number) =>
-  optionalText.transform((value, ctx) => {
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from 0 to ${max}.` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-
 const intInRange = (name: string, fallback: number, min: number, max: number) =>
   optionalText.transform((value, ctx) => {
     if (value === undefined) return fallback;
@@ -126,6 +104,12 @@ const intInRange = (name: string, fallback: number, min: number, max: number) =>
     }
     return parsed;
   });
+
+const positiveInt = (name: string, fallback: number, max: number) =>
+  intInRange(name, fallback, 1, max);
+
+const nonNegativeInt = (name: string, fallback: number, max: number) =>
+  intInRange(name, fallback, 0, max);
 
 const requiredSecret = (name: keyof typeof where, what: string) =>
   z
@@ -227,18 +211,19 @@ export function parseConfig(
   }
   let persona = env.PERSONA?.trim() || undefined;
   const personaFile = env.PERSONA_FILE?.trim();
-  if (personaFile && options.readTextFile) {
+  const readTextFile = options.readTextFile ?? (() => undefined);
+  if (personaFile) {
     const path = isAbsolute(personaFile) ? personaFile : resolve(options.cwd, personaFile);
-    const text = options.readTextFile(path);
+    const text = readTextFile(path);
     if (text === undefined) problems.push(`PERSONA_FILE: cannot read ${path}. Check the path.`);
     else if (text.trim() === '') problems.push(`PERSONA_FILE: ${path} is empty.`);
     else persona = text.trim();
   }
   let crisisResources = defaultCrisisResources;
   const resourcesFile = env.CRISIS_RESOURCES_FILE?.trim();
-  if (resourcesFile && options.readTextFile) {
+  if (resourcesFile) {
     const path = isAbsolute(resourcesFile) ? resourcesFile : resolve(options.cwd, resourcesFile);
-    const text = options.readTextFile(path);
+    const text = readTextFile(path);
     const read = text === undefined ? undefined : parseCrisisResources(text);
     if (read === undefined)
       problems.push(`CRISIS_RESOURCES_FILE: cannot read ${path}. Check the path.`);
@@ -322,7 +307,7 @@ export interface ParseOptions {
   purpose?: 'discord-bot' | 'terminal-chat';
   /**
    * Reads PERSONA_FILE and CRISIS_RESOURCES_FILE; returns undefined when it cannot. Without it,
-   * both are ignored.
+   * no file can be read, and a file setting is reported as unreadable.
    */
   readTextFile?: (path: string) => string | undefined;
 }

@@ -220,6 +220,13 @@ describe('crisis settings', () => {
     ]);
   });
 
+  it('reports a PERSONA_FILE it has no way to read instead of ignoring it', () => {
+    const result = parse({ ...minimal, PERSONA_FILE: 'persona.txt' });
+    expect(result.ok || result.problems).toEqual([
+      'PERSONA_FILE: cannot read /srv/bot/persona.txt. Check the path.',
+    ]);
+  });
+
   it('treats an empty CRISIS_DEFAULT_REGION as unset', () => {
     const result = parse({ ...minimal, CRISIS_DEFAULT_REGION: '' });
     expect(result.ok && result.config.crisis.defaultRegion).toBeUndefined();
