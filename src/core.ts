@@ -197,7 +197,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
         queue.turnEnded(userId),
         new Promise((resolve) => setTimeout(resolve, forgetWaitsForTurnMs).unref()),
       ]);
-      history.forget(`${userId}|`);
+      history.forgetPerson(userId);
       held.forget(userId);
       await writes.discard(userId);
     },

@@ -18,7 +18,7 @@ import type { DisclosureSchedule } from '../safety/disclosure.js';
 import type { HeldExchanges } from '../safety/held-exchanges.js';
 import type { ReferralCounts } from '../safety/referral-counts.js';
 import type { ForgetGenerations } from './forget-generations.js';
-import type { ConversationHistory } from './history.js';
+import { type ConversationHistory, historyKey } from './history.js';
 import { prepareIncomingText } from './incoming-text.js';
 import { cutMessageNote, noticeForModelError, notices, queueNotice } from './notices.js';
 import { buildPrompt } from './prompt.js';
@@ -118,11 +118,6 @@ export interface Conversation {
     target: ReplyTarget,
     extras?: { takeQueued?: () => Array<Pick<Turn, 'text' | 'safety'>> },
   ): Promise<TurnResult>;
-}
-
-/** The history key of a turn: one person in one place, so that two people's histories never mix. */
-export function historyKey(turn: Pick<Turn, 'userId' | 'placeId'>): string {
-  return `${turn.userId}|${turn.placeId}`;
 }
 
 /** Builds the conversation core from its collaborators; it knows nothing of Discord, Gemini or mem0. */

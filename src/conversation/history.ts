@@ -19,10 +19,15 @@ export interface ConversationHistory {
   recent(key: string): ChatMessage[];
   /** Records one exchange of a conversation. */
   record(key: string, userText: string, modelText: string): void;
-  /** Forgets every conversation whose key starts with `prefix` (one person's). */
-  forget(prefix: string): void;
+  /** Forgets every conversation of one person, in every place. */
+  forgetPerson(userId: string): void;
   /** How many conversations are held. */
   size(): number;
+}
+
+/** The key of one person's conversation in one place, so that two people's histories never mix. */
+export function historyKey(conversation: { userId: string; placeId: string }): string {
+  return `${conversation.userId}|${conversation.placeId}`;
 }
 
 /** An in-memory ConversationHistory; keys name a person and a place, so that histories never mix. */
@@ -72,7 +77,8 @@ export function createConversationHistory(options: HistoryOptions): Conversation
         conversations.delete(oldest);
       }
     },
-    forget(prefix) {
+    forgetPerson(userId) {
+      const prefix = `${userId}|`;
       for (const key of [...conversations.keys()])
         if (key.startsWith(prefix)) conversations.delete(key);
     },

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { historyKey } from '../../src/conversation/conversation.js';
-import { createConversationHistory, type HistoryOptions } from '../../src/conversation/history.js';
+import {
+  createConversationHistory,
+  type HistoryOptions,
+  historyKey,
+} from '../../src/conversation/history.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
 
 const alice = 'discord:111111111111111111' as MemoryUserId;
@@ -175,7 +178,7 @@ describe('createConversationHistory', () => {
     history.record(aliceInServer, 'hi', 'hello');
     history.record(bobInDm, 'hi', 'hello');
     history.record(similarKey, 'hi', 'hello');
-    history.forget(`${alice}|`);
+    history.forgetPerson(alice);
 
     expect(history.recent(aliceInDm)).toEqual([]);
     expect(history.recent(aliceInServer)).toEqual([]);
