@@ -1,6 +1,20 @@
-import { type DestinationStream, type LogFn, type Logger, pino } from 'pino';
+import { type DestinationStream, type LogFn, type Logger as PinoLogger, pino } from 'pino';
 
-export type { Logger } from 'pino';
+/** One log method: fields (ids, codes, counts, durations; an error as `err`) and a message. */
+export interface LogMethod {
+  (fields: object, message?: string): void;
+  (message: string): void;
+}
+
+/** What the bot logs through, one method per level; pino behind it (see createLogger). */
+export interface Logger {
+  fatal: LogMethod;
+  error: LogMethod;
+  warn: LogMethod;
+  info: LogMethod;
+  debug: LogMethod;
+  trace: LogMethod;
+}
 
 /** Options for `createLogger`. */
 export interface LoggerOptions {
@@ -141,7 +155,7 @@ function withErrorsSummarised(value: unknown, depth: number): unknown {
  * pino hook: pino makes an error's message the line's message when none is given
  * (`logger.error(err)`, `logger.warn({ err })`); the error's name stands in for it instead.
  */
-function withoutErrorMessage(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+function withoutErrorMessage(this: PinoLogger, args: Parameters<LogFn>, method: LogFn): void {
   if (args.length === 0) return method.apply(this, args);
   const [first, ...rest] = args as unknown[];
   const object = isError(first) ? { err: first } : first;

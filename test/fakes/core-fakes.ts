@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import type { ReplyOffer, ReplyTarget } from '../../src/conversation/reply-target.js';
 import {
   type ChatModel,
@@ -18,8 +17,16 @@ import type {
 } from '../../src/memory/memory-store.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
 
+const nothing = () => {};
 /** A logger that writes nothing. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+export const silentLogger: Logger = {
+  fatal: nothing,
+  error: nothing,
+  warn: nothing,
+  info: nothing,
+  debug: nothing,
+  trace: nothing,
+};
 
 /** A chat model that records requests and answers from a script; an unscripted call throws. */
 export class ScriptedChatModel implements ChatModel {
