@@ -26,8 +26,6 @@ import type { ReplyOffer, ReplyTarget } from './reply-target.js';
 import { withTimeout } from './with-timeout.js';
 import { safeCutIndex } from '../text/cut-text.js';
 
-export type { ReplyTarget } from './reply-target.js';
-
 /** One message (or several sent together) from one person, ready for an answer. */
 export interface Turn {
   userId: MemoryUserId;
