@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../limits/backoff.js';
 import { type ChatModel, ChatModelError } from './chat-model.js';
 
 /** How `withRetries` retries; every field has a default. */
@@ -33,16 +34,13 @@ export function withRetries(model: ChatModel, options: RetryOptions = {}): ChatM
   const maxDelayMs = options.maxDelayMs ?? 20_000;
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
 
   /** The wait before attempt `attempt + 1`, or undefined when the error must be passed on now. */
   function delayAfter(error: ChatModelError, attempt: number): number | undefined {
     if (error.retryAfterMs !== undefined) {
       return error.retryAfterMs > maxDelayMs ? undefined : Math.max(0, error.retryAfterMs);
     }
-    const backoff = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
-    // "Equal jitter": at least half the backoff, so that callers failing together spread out.
-    return Math.round(backoff / 2 + random() * (backoff / 2));
+    return backoffDelayMs({ attempt, initialDelayMs, maxDelayMs, random: options.random });
   }
 
   return {

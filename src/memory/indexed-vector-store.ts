@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SearchFilters, VectorStore, VectorStoreResult } from 'mem0ai/oss';
 import { checkpoint, openSqliteFile, removeSqliteFile } from '../storage/sqlite-file.js';
+import { rankBm25, tokenize } from './bm25.js';
+import { type LegacyImport, readStockStoreFile } from './legacy-vector-import.js';
+import {
+  type FilterPlan,
+  matchesFilterEntries,
+  type Payload,
+  planFilters,
+} from './mem0-filters.js';
+import { derivedColumns, floatsOf, keywordSource, readPayload, vectorBlob } from './vector-rows.js';
 
 // A vector store for mem0 open source that gives the same answers as its stock 'memory' store
 // (`MemoryVectorStore` in mem0ai 3.3.1) but reads only the rows a filter can match. The stock
@@ -9,207 +18,10 @@ import { checkpoint, openSqliteFile, removeSqliteFile } from '../storage/sqlite-
 // its cost grows with the whole bot's memory count and stalls the event loop (about 0.6 s per
 // `Memory.search` at 10k memories). Here user_id, run_id and agent_id are indexed columns, and
 // equality filters on them become `WHERE` clauses. Everything else about results follows the
-// stock store, ported below: filter semantics, cosine scores, BM25 scores, tie order (insertion
-// order, as the stock store's `SELECT *` returns rows) and result shapes.
-
-type Payload = Record<string, unknown>;
-
-/** The scope keys kept as indexed columns; mem0 filters on them in every call. */
-const scopeColumns = ['user_id', 'run_id', 'agent_id'] as const;
-type ScopeColumn = (typeof scopeColumns)[number];
-
-// The stock store renames these payload keys when it reads a row (`normalizePayload`).
-const camelToSnake: Record<string, ScopeColumn> = {
-  userId: 'user_id',
-  agentId: 'agent_id',
-  runId: 'run_id',
-};
-
-// A plain object on purpose: the stock store looks keys up in one (`keyMap[key] || key`).
-const logicalKeys: Record<string, string> = { $and: 'AND', $or: 'OR', $not: 'NOT' };
-
-/** Renames camelCase scope keys to snake_case in place, as the stock store does on every read. */
-export function normalizePayload(payload: Payload): Payload {
-  for (const [camel, snake] of Object.entries(camelToSnake)) {
-    if (camel in payload && !(snake in payload)) {
-      payload[snake] = payload[camel];
-      delete payload[camel];
-    }
-  }
-  return payload;
-}
-
-/** One filter condition on one payload key; a port of the stock `matchFieldCondition`. */
-function matchFieldCondition(payload: Payload, key: string, value: unknown): boolean {
-  const payloadValue = payload[key];
-  if (typeof value !== 'object' || value === null) {
-    if (value === '*') return true;
-    return payloadValue === value;
-  }
-  if (Array.isArray(value)) return value.includes(payloadValue);
-  const condition = value as Record<string, unknown>;
-  // The casts only quiet the type checker: like the stock store, these compare whatever they get.
-  if ('eq' in condition) return payloadValue === condition.eq;
-  if ('ne' in condition) return payloadValue !== condition.ne;
-  if ('gt' in condition) return (payloadValue as number) > (condition.gt as number);
-  if ('gte' in condition) return (payloadValue as number) >= (condition.gte as number);
-  if ('lt' in condition) return (payloadValue as number) < (condition.lt as number);
-  if ('lte' in condition) return (payloadValue as number) <= (condition.lte as number);
-  if ('in' in condition) return Array.isArray(condition.in) && condition.in.includes(payloadValue);
-  if ('nin' in condition) {
-    return !Array.isArray(condition.nin) || !condition.nin.includes(payloadValue);
-  }
-  if ('contains' in condition) {
-    return typeof payloadValue === 'string' && payloadValue.includes(condition.contains as string);
-  }
-  if ('icontains' in condition) {
-    return (
-      typeof payloadValue === 'string' &&
-      payloadValue.toLowerCase().includes((condition.icontains as string).toLowerCase())
-    );
-  }
-  return payloadValue === value;
-}
-
-/**
- * Whether a (normalized) payload passes mem0 filters: a port of the stock store's `filterVector`,
- * with AND/OR/NOT (or $and/$or/$not) over lists of sub-filters, `*`, lists, and the operators
- * eq, ne, gt, gte, lt, lte, in, nin, contains, icontains.
- */
-export function matchesFilters(payload: Payload, filters: unknown): boolean {
-  // Sub-filters are not checked to be objects: `Object.keys` of a string has entries, as there.
-  if (!filters || Object.keys(filters).length === 0) return true;
-  return matchesFilterEntries(payload, Object.entries(filters));
-}
-
-function matchesFilterEntries(payload: Payload, entries: Array<[string, unknown]>): boolean {
-  // First spelling wins when both `$and` and `AND` are given, as in the stock store.
-  const normalized = new Map<string, unknown>();
-  for (const [key, value] of entries) {
-    const normalizedKey = String(logicalKeys[key] || key);
-    if (!normalized.has(normalizedKey)) normalized.set(normalizedKey, value);
-  }
-  for (const [key, value] of normalized) {
-    if (key === 'AND' || key === 'OR' || key === 'NOT') {
-      if (!Array.isArray(value)) {
-        throw new Error(`${key} filter value must be a list of filter dicts, got ${typeof value}`);
-      }
-      const subFilters = value as unknown[];
-      const matched =
-        key === 'AND'
-          ? subFilters.every((sub) => matchesFilters(payload, sub))
-          : key === 'OR'
-            ? subFilters.some((sub) => matchesFilters(payload, sub))
-            : subFilters.every((sub) => !matchesFilters(payload, sub));
-      if (!matched) return false;
-    } else if (!matchFieldCondition(payload, key, value)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** A filter split into SQL conditions on the scope columns and the rest, checked in JS. */
-export interface FilterPlan {
-  /** `column = ?` or `column IN (?, …)` clauses, all of which must hold. */
-  clauses: string[];
-  params: string[];
-  /** Conditions left for {@link matchesFilters}; empty when SQL decides everything. */
-  residual: Array<[string, unknown]>;
-}
-
-// The stock store tests the first of these operators present in a condition object.
-const operatorOrder = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'];
-
-/** The strings a scope condition accepts when SQL can decide it exactly, else undefined. */
-function pushableValues(value: unknown): string[] | undefined {
-  const allStrings = (list: unknown[]) =>
-    list.length > 0 && list.every((v) => typeof v === 'string') ? list : undefined;
-  if (typeof value === 'string') return value === '*' ? undefined : [value];
-  if (Array.isArray(value)) return allStrings(value);
-  if (typeof value !== 'object' || value === null) return undefined;
-  const condition = value as Record<string, unknown>;
-  const operator = operatorOrder.find((op) => op in condition);
-  if (operator === 'eq' && typeof condition.eq === 'string') return [condition.eq];
-  if (operator === 'in' && Array.isArray(condition.in)) return allStrings(condition.in);
-  return undefined;
-}
-
-/**
- * Splits mem0 filters: top-level conditions on user_id, run_id or agent_id that only accept
- * given strings become SQL; the rest is checked in JS. Exact because a scope column holds the
- * normalized payload's value when it is a string and NULL otherwise.
- */
-export function planFilters(filters: Record<string, unknown> | undefined): FilterPlan {
-  const plan: FilterPlan = { clauses: [], params: [], residual: [] };
-  if (!filters) return plan;
-  for (const [key, value] of Object.entries(filters)) {
-    const values = (scopeColumns as readonly string[]).includes(key)
-      ? pushableValues(value)
-      : undefined;
-    if (values === undefined) {
-      plan.residual.push([key, value]);
-    } else {
-      plan.clauses.push(
-        values.length === 1 ? `${key} = ?` : `${key} IN (${values.map(() => '?').join(', ')})`,
-      );
-      plan.params.push(...values);
-    }
-  }
-  return plan;
-}
-
-/** The stock store's BM25 tokenizer. */
-function tokenize(text: string): string[] {
-  return text.toLowerCase().split(/\s+/).filter(Boolean);
-}
-
-/** What the stock keyword search reads from a payload (it throws later if that is not text). */
-function keywordSource(payload: Payload): unknown {
-  return payload.textLemmatized || payload.data || '';
-}
-
-/** Parses a stored payload and normalizes it, as the stock store does on every read. */
-function readPayload(json: string): Payload {
-  return normalizePayload(JSON.parse(json) as Payload);
-}
-
-/** The indexed columns of a row, derived from its payload as stored. */
-function derivedColumns(payloadJson: string) {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(payloadJson);
-  } catch {
-    payload = undefined;
-  }
-  if (typeof payload !== 'object' || payload === null) {
-    return { user_id: null, run_id: null, agent_id: null, keyword_text: null };
-  }
-  const normalized = normalizePayload(payload as Payload);
-  const text = (key: string) => {
-    const value = normalized[key];
-    return typeof value === 'string' ? value : null;
-  };
-  const keyword = keywordSource(normalized);
-  return {
-    user_id: text('user_id'),
-    run_id: text('run_id'),
-    agent_id: text('agent_id'),
-    // NULL: not text, so the search reads the payload and fails as the stock store would.
-    keyword_text: typeof keyword === 'string' ? keyword : null,
-  };
-}
-
-/** A row's vector as floats, without copying when the blob is aligned. */
-function floatsOf(blob: Buffer): Float32Array {
-  const length = Math.floor(blob.byteLength / 4);
-  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, length);
-  return new Float32Array(new Uint8Array(blob).buffer, 0, length);
-}
-
-function vectorBlob(vector: readonly number[]): Buffer {
-  return Buffer.from(new Float32Array(vector).buffer);
-}
+// stock store: filter semantics (mem0-filters.ts), cosine scores (below), BM25 scores (bm25.ts),
+// tie order (insertion order, as the stock store's `SELECT *` returns rows) and result shapes.
+// What a row holds is in vector-rows.ts; the one-time import of a stock store file is below, with
+// reading that file in legacy-vector-import.ts.
 
 /** Options for {@link IndexedVectorStore}. */
 export interface IndexedVectorStoreOptions {
@@ -223,13 +35,6 @@ export interface IndexedVectorStoreOptions {
    * see {@link IndexedVectorStore}.
    */
   legacyDbPath?: string | undefined;
-}
-
-/** What a legacy import did, as recorded in the collection's meta table. */
-export interface LegacyImport {
-  from: string;
-  rows: number;
-  at: string;
 }
 
 /**
@@ -347,36 +152,17 @@ export class IndexedVectorStore implements VectorStore {
       n: number;
     };
     if (count.n > 0) return;
-    const legacy = new Database(legacyDbPath, { fileMustExist: true });
-    try {
-      const hasTable = (name: string) =>
-        legacy
-          .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
-          .get(name) !== undefined;
-      const rows = hasTable('vectors')
-        ? (legacy.prepare('SELECT id, vector, payload FROM vectors ORDER BY rowid').all() as Array<{
-            id: string;
-            vector: Buffer;
-            payload: string;
-          }>)
-        : [];
-      const telemetryId = hasTable('memory_migrations')
-        ? (legacy.prepare('SELECT user_id FROM memory_migrations LIMIT 1').get() as
-            { user_id: string } | undefined)
-        : undefined;
-      const record: LegacyImport = {
-        from: legacyDbPath,
-        rows: rows.length,
-        at: new Date().toISOString(),
-      };
-      this.db.transaction(() => {
-        for (const row of rows) this.writeRow(row.id, row.vector, row.payload);
-        if (telemetryId !== undefined) this.setMeta('mem0_user_id', telemetryId.user_id);
-        this.setMeta('legacy_import', JSON.stringify(record));
-      })();
-    } finally {
-      legacy.close();
-    }
+    const { rows, telemetryId } = readStockStoreFile(legacyDbPath);
+    const record: LegacyImport = {
+      from: legacyDbPath,
+      rows: rows.length,
+      at: new Date().toISOString(),
+    };
+    this.db.transaction(() => {
+      for (const row of rows) this.writeRow(row.id, row.vector, row.payload);
+      if (telemetryId !== undefined) this.setMeta('mem0_user_id', telemetryId);
+      this.setMeta('legacy_import', JSON.stringify(record));
+    })();
     removeSqliteFile(legacyDbPath);
   }
 
@@ -452,42 +238,16 @@ export class IndexedVectorStore implements VectorStore {
         }
         candidates.push({ id, json, payload, tokens: tokenize(text) });
       }
-      if (candidates.length === 0) return [];
-      const queryTerms = tokenize(query);
-      if (queryTerms.length === 0) return [];
-      // BM25 exactly as the stock store computes it, over the filtered candidates.
-      const k1 = 1.5;
-      const b = 0.75;
-      const n = candidates.length;
-      const averageLength = candidates.reduce((sum, c) => sum + c.tokens.length, 0) / n;
-      const idf = new Map<string, number>();
-      for (const term of queryTerms) {
-        if (idf.has(term)) continue;
-        let documents = 0;
-        for (const c of candidates) if (c.tokens.includes(term)) documents++;
-        idf.set(term, Math.log((n - documents + 0.5) / (documents + 0.5) + 1));
-      }
-      const scored = candidates.map((candidate) => {
-        const counts = new Map<string, number>();
-        for (const token of candidate.tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
-        const length = candidate.tokens.length;
-        let score = 0;
-        for (const term of queryTerms) {
-          const tf = counts.get(term) ?? 0;
-          const termIdf = idf.get(term) || 0;
-          score += (termIdf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength));
-        }
-        return { candidate, score };
-      });
-      return scored
-        .filter((s) => s.score > 0)
-        .sort((x, y) => y.score - x.score)
-        .slice(0, topK)
-        .map(({ candidate, score }) => ({
-          id: candidate.id,
-          payload: candidate.payload ?? readPayload(candidate.json),
-          score,
-        }));
+      return rankBm25({ query, documents: candidates.map((c) => c.tokens), topK }).map(
+        ({ index, score }) => {
+          const candidate = candidates[index] as (typeof candidates)[number];
+          return {
+            id: candidate.id,
+            payload: candidate.payload ?? readPayload(candidate.json),
+            score,
+          };
+        },
+      );
     } catch (error) {
       // The stock store logs and answers null, which Memory.search reads as "no keyword hits".
       console.error('Error during keyword search:', error);

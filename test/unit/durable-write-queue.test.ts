@@ -776,6 +776,36 @@ describe('durable write queue batching', () => {
     expect(await queue.whenEmpty(0)).toBe(true);
   });
 
+  it('waits between retries the backoff its random source draws, one draw per failure', async () => {
+    const draws = [0, 0.5, 0.999_999];
+    let drawn = 0;
+    const recorder = recordingWrite(3);
+    const queue = openQueue({
+      write: recorder.write,
+      initialRetryDelayMs: 100,
+      maxRetryDelayMs: 1_000,
+      random: () => draws[drawn++] ?? 0,
+    });
+    queue.start();
+    queue.enqueue(exchange(alice, 'one'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(recorder.written).toHaveLength(1);
+
+    // Equal jitter: half of 100, 200 and 400 ms, plus the draw's share of the other half.
+    for (const [waitMs, attempts] of [
+      [50, 2],
+      [150, 3],
+      [400, 4],
+    ] as const) {
+      await vi.advanceTimersByTimeAsync(waitMs - 1);
+      expect(recorder.written).toHaveLength(attempts - 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(recorder.written).toHaveLength(attempts);
+    }
+    expect(drawn).toBe(3);
+    expect(await queue.whenEmpty(0)).toBe(true);
+  });
+
   it('counts every exchange of a batch in flight', async () => {
     const writer = new RecordingWriter({ hold: true });
     const queue = openQueue({ write: writer.write, batchWindowMs: 1_000, maxJobsPerBatch: 6 });
@@ -806,35 +836,5 @@ describe('durable write queue batching', () => {
     expect(recorder.texts()).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(recorder.texts()).toHaveLength(2);
-  });
-
-  it('picks up jobs left by a version without batching, never merging across scopes', async () => {
-    const old = new Database(dbPath);
-    old.exec(`CREATE TABLE memory_write_jobs (
-      id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, payload TEXT NOT NULL,
-      created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL)`);
-    const insert = old.prepare(
-      'INSERT INTO memory_write_jobs (user_id, payload, created_at, next_attempt_at) VALUES (?, ?, 0, 0)',
-    );
-    for (const each of [
-      exchange(alice, 'old dm'),
-      exchange(alice, 'old server', inServer('500000000000000001')),
-      exchange(alice, 'old dm again'),
-    ]) {
-      insert.run(each.userId, JSON.stringify({ messages: each.messages, origin: each.origin }));
-    }
-    insert.run(alice, '{"messages": [broken');
-    old.close();
-
-    const recorder = recordingWrite();
-    const queue = openQueue({ write: recorder.write, batchWindowMs: 0, maxJobsPerBatch: 6 });
-    queue.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(await queue.whenEmpty(1_000)).toBe(true);
-
-    expect([...recorder.texts()].sort()).toEqual([
-      'old dm|re: old dm|old dm again|re: old dm again',
-      'old server|re: old server',
-    ]);
   });
 });

@@ -6,9 +6,7 @@ import { MemoryVectorStore } from 'mem0ai/oss';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   IndexedVectorStore,
-  matchesFilters,
   openIndexedVectorStores,
-  planFilters,
 } from '../../src/memory/indexed-vector-store.js';
 
 const dimension = 4;
@@ -41,45 +39,6 @@ function open(legacyDbPath?: string) {
         : { memoriesDbPath: legacyDbPath, entitiesDbPath: join(dir, 'none.db') },
   });
 }
-
-describe('planFilters', () => {
-  it('turns equality on user_id, run_id and agent_id into SQL', () => {
-    expect(planFilters({ user_id: 'u1', run_id: { eq: 'dm' }, agent_id: ['a', 'b'] })).toEqual({
-      clauses: ['user_id = ?', 'run_id = ?', 'agent_id IN (?, ?)'],
-      params: ['u1', 'dm', 'a', 'b'],
-      residual: [],
-    });
-  });
-
-  it('leaves wildcards, other operators and other keys to be checked in JS', () => {
-    const filters = {
-      user_id: '*',
-      run_id: { ne: 'dm', in: ['dm'] },
-      agent_id: [null],
-      topic: 'x',
-      $or: [{ user_id: 'u1' }],
-    };
-    expect(planFilters(filters)).toEqual({
-      clauses: [],
-      params: [],
-      residual: Object.entries(filters),
-    });
-  });
-});
-
-describe('matchesFilters', () => {
-  it('applies the first spelling of a logical operator and ignores the second', () => {
-    const filters = { $or: [{ run_id: 'dm' }], OR: [{ run_id: 'guild-1' }] };
-    expect(matchesFilters({ run_id: 'dm' }, filters)).toBe(true);
-    expect(matchesFilters({ run_id: 'guild-1' }, filters)).toBe(false);
-  });
-
-  it('rejects a logical operator without a list, as the stock store does', () => {
-    expect(() => matchesFilters({}, { AND: { user_id: 'u1' } })).toThrow(
-      'AND filter value must be a list of filter dicts, got object',
-    );
-  });
-});
 
 describe('IndexedVectorStore', () => {
   it('reads only the rows of the filtered person, through an index', () => {
