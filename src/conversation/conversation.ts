@@ -1,7 +1,11 @@
 import { type ChatModel, ChatModelError } from '../llm/chat-model.js';
 import type { Logger } from '../logger.js';
-import type { MemoryWriteJob } from '../memory/durable-write-queue.js';
-import type { MemoryOrigin, MemoryStore, RecalledMemory } from '../memory/memory-store.js';
+import type {
+  MemoryOrigin,
+  MemoryStore,
+  MemoryWriteJob,
+  RecalledMemory,
+} from '../memory/memory-store.js';
 import type { MemoryUserId } from '../memory/user-id.js';
 import { recallSession } from '../memory/scope.js';
 import type { CrisisLanguage, CrisisSignal } from '../safety/crisis-detection.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { ExchangeMessage, MemoryOrigin } from './memory-store.js';
+import type { MemoryWriteJob } from './memory-store.js';
 import { type MemoryUserId, requireMemoryUserId } from './user-id.js';
 import {
   type BatchLimits,
@@ -18,13 +18,6 @@ import { retryAfterFailure, type WriteRetryPolicy } from './write-retry-policy.j
 // The durable write queue's worker. Its parts: the SQLite file (write-queue-database.ts), what a
 // row holds (write-job-payload.ts), which jobs go together (write-batching.ts), the backoff after
 // a failure (write-retry-policy.ts) and its stats (write-queue-stats.ts).
-
-/** One exchange (or a batch of them) to remember for one person: the arguments of one `MemoryStore.add`. */
-export interface MemoryWriteJob {
-  userId: MemoryUserId;
-  messages: ExchangeMessage[];
-  origin: MemoryOrigin;
-}
 
 /** Memory writes kept on disk until they land, retried with backoff across failures and restarts. */
 export interface MemoryWriteQueue {

@@ -121,3 +121,10 @@ export function toStoredMemory(item: {
     origin: originFromMetadata(item.metadata),
   };
 }
+
+/** One exchange (or a batch of them) to remember for one person: the arguments of one `MemoryStore.add`. */
+export interface MemoryWriteJob {
+  userId: MemoryUserId;
+  messages: ExchangeMessage[];
+  origin: MemoryOrigin;
+}

@@ -1,4 +1,4 @@
-import type { MemoryWriteJob } from './durable-write-queue.js';
+import type { MemoryWriteJob } from './memory-store.js';
 import type { ExchangeMessage, MemoryOrigin } from './memory-store.js';
 import { memorySession } from './scope.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MemoryWriteJob } from './durable-write-queue.js';
+import type { MemoryWriteJob } from './memory-store.js';
 import { isMemoryUserId } from './user-id.js';
 
 // What a queued job's row holds besides its user id: its messages and origin, as JSON.

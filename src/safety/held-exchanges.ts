@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MemoryWriteJob } from '../memory/durable-write-queue.js';
+import type { MemoryWriteJob } from '../memory/memory-store.js';
 import type { MemoryUserId } from '../memory/user-id.js';
 
 /**

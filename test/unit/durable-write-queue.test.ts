@@ -8,10 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createDurableWriteQueue,
   type DurableWriteQueueOptions,
-  type MemoryWriteJob,
   type MemoryWriteQueue,
 } from '../../src/memory/durable-write-queue.js';
-import type { MemoryOrigin } from '../../src/memory/memory-store.js';
+import type { MemoryOrigin, MemoryWriteJob } from '../../src/memory/memory-store.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
 import { silentLogger } from '../fakes/core-fakes.js';
 

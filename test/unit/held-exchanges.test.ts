@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MemoryWriteJob } from '../../src/memory/durable-write-queue.js';
+import type { MemoryWriteJob } from '../../src/memory/memory-store.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import { createHeldExchanges, type HeldExchanges } from '../../src/safety/held-exchanges.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryWriteJob } from '../../src/memory/durable-write-queue.js';
+import type { MemoryWriteJob } from '../../src/memory/memory-store.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
 import { decodeJob, encodeJobPayload } from '../../src/memory/write-job-payload.js';
 
