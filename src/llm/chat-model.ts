@@ -58,8 +58,6 @@ export class ChatModelError extends Error {
 export interface StreamOptions {
   /** Called with the whole text so far each time more arrives. */
   onText?: (textSoFar: string) => void;
-  /** Called once the call has a slot and is about to be sent (after any wait in line). */
-  onStart?: () => void;
   /** Called while the call waits for a slot, with its place in line (1 = next). */
   onWaiting?: (placeInLine: number) => void;
 }

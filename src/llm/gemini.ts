@@ -72,7 +72,6 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
   return {
     async stream(source: ChatRequestSource, streamOptions?: StreamOptions): Promise<ChatOutcome> {
       const request = resolveChatRequest(source);
-      streamOptions?.onStart?.();
       let text = '';
       const merged: GeminiResponseLike = {};
       try {

@@ -40,7 +40,6 @@ export class ScriptedChatModel implements ChatModel {
 
   async stream(source: ChatRequestSource, options?: StreamOptions): Promise<ChatOutcome> {
     this.requests.push(resolveChatRequest(source));
-    options?.onStart?.();
     const next = this.script.shift();
     if (next === undefined) throw new Error('ScriptedChatModel: unscripted call');
     if (next instanceof Error) throw next;
