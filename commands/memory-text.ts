@@ -2,7 +2,7 @@ import type { StoredMemory } from '../src/memory/memory-store.js';
 import { cutWithEllipsis } from '../src/text/cut-text.js';
 
 /** Where a memory was said, in words. */
-export function describeOrigin(memory: StoredMemory): string {
+function describeOrigin(memory: StoredMemory): string {
   switch (memory.origin?.kind) {
     case 'dm':
       return 'in a DM';

@@ -365,7 +365,7 @@ export function createConversation(options: ConversationOptions): Conversation {
 }
 
 /** `text` within `maxChars` UTF-16 units, cut after the last whole word (never inside an emoji). */
-export function cutAnswer(text: string, maxChars: number): { text: string; cut: boolean } {
+function cutAnswer(text: string, maxChars: number): { text: string; cut: boolean } {
   if (text.length <= maxChars) return { text, cut: false };
   let end = safeCutIndex(text, maxChars);
   const lastSpace = text.slice(0, end).search(/\s\S*$/);

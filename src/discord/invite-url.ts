@@ -1,7 +1,7 @@
 import { OAuth2Scopes, PermissionFlagsBits } from 'discord.js';
 
 /** The least the bot needs in a server: read and answer messages (also in threads), and attach an export. */
-export const botPermissions =
+const botPermissions =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
   PermissionFlagsBits.SendMessagesInThreads |

@@ -71,7 +71,7 @@ export function mapGeminiError(error: unknown): ChatModelError {
 }
 
 /** Reads google.rpc.RetryInfo's `retryDelay` ("37s", "1.5s") from an ApiError message, in ms. */
-export function retryDelayFromBody(message: string): number | undefined {
+function retryDelayFromBody(message: string): number | undefined {
   const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(message);
   return match?.[1] === undefined ? undefined : Math.ceil(Number(match[1]) * 1000);
 }

@@ -35,7 +35,7 @@ export interface GeminiChatOptions {
  * about painful things (self-harm, abuse, grief) without the answer being blocked, so only
  * high-probability harm is blocked; the persona handles the rest with care.
  */
-export const companionSafetySettings: SafetySetting[] = [
+const companionSafetySettings: SafetySetting[] = [
   HarmCategory.HARM_CATEGORY_HARASSMENT,
   HarmCategory.HARM_CATEGORY_HATE_SPEECH,
   HarmCategory.HARM_CATEGORY_SEXUALLY_EXPLICIT,
@@ -46,7 +46,7 @@ export const companionSafetySettings: SafetySetting[] = [
  * For someone under 18 (California's SB 243: no sexually explicit content for minors): the
  * companion's settings, with sexual content blocked from low probability up.
  */
-export const minorSafetySettings: SafetySetting[] = companionSafetySettings.map((setting) =>
+const minorSafetySettings: SafetySetting[] = companionSafetySettings.map((setting) =>
   setting.category === HarmCategory.HARM_CATEGORY_SEXUALLY_EXPLICIT
     ? { ...setting, threshold: HarmBlockThreshold.BLOCK_LOW_AND_ABOVE }
     : setting,

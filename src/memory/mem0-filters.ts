@@ -6,7 +6,7 @@
 export type Payload = Record<string, unknown>;
 
 /** The scope keys kept as indexed columns; mem0 filters on them in every call. */
-export const scopeColumns = ['user_id', 'run_id', 'agent_id'] as const;
+const scopeColumns = ['user_id', 'run_id', 'agent_id'] as const;
 type ScopeColumn = (typeof scopeColumns)[number];
 
 // The stock store renames these payload keys when it reads a row (`normalizePayload`).

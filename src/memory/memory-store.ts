@@ -76,7 +76,7 @@ export interface MemoryStore {
 }
 
 /** Reads the origin recorded in a memory's metadata (see `originMetadata`). */
-export function originFromMetadata(metadata: unknown): MemoryOrigin | undefined {
+function originFromMetadata(metadata: unknown): MemoryOrigin | undefined {
   if (typeof metadata !== 'object' || metadata === null) return undefined;
   const { origin, guild_id, channel_id, audience_channel_id } = metadata as Record<string, unknown>;
   if (origin !== 'dm' && origin !== 'guild' && origin !== 'terminal') return undefined;

@@ -185,7 +185,7 @@ export const defaultCrisisResources: CrisisResources = {
 /** Longest name, contact, number or address in a resources file. */
 const maxTextChars = 200;
 /** Longest crisis message a resources file may produce; Discord's own limit is 2,000. */
-export const maxCrisisMessageChars = 1500;
+const maxCrisisMessageChars = 1500;
 
 const regionCode = /^[A-Z]{2}$/;
 const languageCode = /^[a-z]{2,3}$/;

@@ -151,7 +151,7 @@ export function createTerminalReply(options: TerminalReplyOptions): ReplyTarget 
 }
 
 /** How the terminal chat offers what a Discord reply offers as a button: a command to type. */
-export function terminalOffer(offer: ReplyOffer): string {
+function terminalOffer(offer: ReplyOffer): string {
   switch (offer.kind) {
     case 'remember-crisis':
       return "(I haven't kept this in my long-term memory. Type /remember if you'd like me to remember that you're going through this.)";
