@@ -223,7 +223,7 @@ export class IndexedVectorStore implements VectorStore {
     try {
       const plan = planFilters(filters);
       const rows = this.matchingRows('id, keyword_text, payload', plan);
-      const candidates: Array<{ id: string; json: string; payload?: Payload; tokens: string[] }> =
+      const candidates: Array<{ id: string; json: string; payload?: Payload | undefined; tokens: string[] }> =
         [];
       for (const [id, keywordText, json] of rows as Array<[string, string | null, string]>) {
         let payload: Payload | undefined;

@@ -20,14 +20,14 @@ export interface ExchangeMessage {
 export interface MemoryOrigin {
   /** `dm` for a direct message or the terminal; `guild` for a server channel. */
   kind: 'dm' | 'guild' | 'terminal';
-  guildId?: string;
+  guildId?: string | undefined;
   /** The channel or thread where it was said. */
-  channelId?: string;
+  channelId?: string | undefined;
   /**
    * In a server, the channel whose audience saw it: the channel itself, a public thread's parent
    * channel, or a private thread itself (whose audience is its own members).
    */
-  audienceChannelId?: string;
+  audienceChannelId?: string | undefined;
 }
 
 /** A memory as listed to its owner: what, when and where it was said. */

@@ -13,7 +13,7 @@ export interface CrisisLine {
   /** How to reach it, in the words of the region, e.g. "call or text 988". */
   contact: string;
   /** Its website (https); shown without a link preview. */
-  url?: string;
+  url?: string | undefined;
 }
 
 /** The crisis lines and the emergency number of one country or territory. */

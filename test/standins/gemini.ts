@@ -88,10 +88,10 @@ export interface GeminiResponderInput {
 
 /** Artificial delays; chat answers start after `timeToFirstTokenMs` and end after `totalMs`. */
 export interface GeminiLatency {
-  timeToFirstTokenMs?: number;
-  totalMs?: number;
-  embeddingMs?: number;
-  extractionMs?: number;
+  timeToFirstTokenMs?: number | undefined;
+  totalMs?: number | undefined;
+  embeddingMs?: number | undefined;
+  extractionMs?: number | undefined;
 }
 
 /** A running stand-in server and its controls. */

@@ -93,7 +93,7 @@ export function validateRequestBody(options: {
   method: string;
   template: string;
   body: unknown;
-  schemaName?: string;
+  schemaName?: string | undefined;
 }): FormIssue[] | undefined {
   const ctx = context(options.specPath);
   let ref: string;

@@ -193,7 +193,7 @@ export interface SendGuildMessageInput {
   content: string;
   mentionBot?: boolean;
   mentions?: string[];
-  referencedMessageId?: string;
+  referencedMessageId?: string | undefined;
   /** Whether a reply pings the replied-to author, as Discord's client does by default (default true). */
   pingRepliedUser?: boolean;
   username?: string;
@@ -217,7 +217,7 @@ export interface SendSlashInput {
   subcommand?: string;
   subcommandGroup?: string;
   guildId?: string;
-  channelId?: string;
+  channelId?: string | undefined;
   username?: string;
   locale?: string;
 }
