@@ -223,8 +223,12 @@ export class IndexedVectorStore implements VectorStore {
     try {
       const plan = planFilters(filters);
       const rows = this.matchingRows('id, keyword_text, payload', plan);
-      const candidates: Array<{ id: string; json: string; payload?: Payload | undefined; tokens: string[] }> =
-        [];
+      const candidates: Array<{
+        id: string;
+        json: string;
+        payload?: Payload | undefined;
+        tokens: string[];
+      }> = [];
       for (const [id, keywordText, json] of rows as Array<[string, string | null, string]>) {
         let payload: Payload | undefined;
         if (plan.residual.length > 0) {
