@@ -39,9 +39,12 @@ async function stillThere(
   if (targets === undefined) {
     const found = await ctx.memory.search(ctx.userId, 'me', { limit: 5, origin: { kind: 'dm' } });
     const entities = await ctx.memory.listEntities(ctx.userId);
+    // A memory both listed and found is one memory still stored, not two.
     return [
       ...listed,
-      ...found.map((m) => ({ ...m, origin: undefined })),
+      ...found
+        .filter((m) => !listed.some((l) => l.id === m.id))
+        .map((m) => ({ ...m, origin: undefined })),
       ...entities.map((text, i) => ({
         id: `entity:${i}`,
         text: `“${text}”, a name or place linked to your memories`,

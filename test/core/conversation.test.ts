@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { createConversation } from '../../src/conversation/conversation.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  type ConversationOptions,
+  createConversation,
+} from '../../src/conversation/conversation.js';
 import { createConversationHistory } from '../../src/conversation/history.js';
 import { createForgetGenerations } from '../../src/conversation/forget-generations.js';
 import { notices } from '../../src/conversation/notices.js';
@@ -62,6 +65,8 @@ function setup(
     maxAnswerChars?: number;
     disclosure?: DisclosureSchedule;
     firstContactNote?: string;
+    /** Where the core's memory writes go; straight to the fake store unless given. */
+    remember?: ConversationOptions['remember'];
   } = {},
 ) {
   const memory = new RecordingMemoryStore();
@@ -69,7 +74,7 @@ function setup(
   const generations = createForgetGenerations();
   const held = createHeldExchanges({ sessionIdleMs: 60 * 60_000 });
   const referrals: Array<{ region: string | undefined; trigger: ReferralTrigger }> = [];
-  const { disclosure = neverDue, ...rest } = extra;
+  const { disclosure = neverDue, remember, ...rest } = extra;
   const conversation = createConversation({
     ...rest,
     safety: {
@@ -91,7 +96,7 @@ function setup(
     maxMemoriesPerPrompt: 5,
     memorySearchTimeoutMs: 200,
     // The core queues writes; here they go straight to the fake store.
-    remember: (job) => void memory.add(job.userId, job.messages, job.origin),
+    remember: remember ?? ((job) => void memory.add(job.userId, job.messages, job.origin)),
     logger: silentLogger,
   });
   return {
@@ -104,6 +109,10 @@ function setup(
     target: new RecordingReplyTarget(),
   };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('conversation', () => {
   it('answers with the model text, recalling only the author’s memories', async () => {
@@ -126,11 +135,19 @@ describe('conversation', () => {
 
   it('writes the exchange to the author’s memory after replying', async () => {
     const { memory, model, conversation, target } = setup();
+    // What the person had been shown when each write was asked for.
+    const shownAtWrite: string[][] = [];
+    const add = memory.add.bind(memory);
+    memory.add = (...args) => {
+      shownAtWrite.push([...target.sent]);
+      return add(...args);
+    };
     model.answer({ kind: 'answer', text: 'Noted.', truncated: false });
     await conversation.respond(
       { userId: alice, text: 'I love hiking', origin: dm, placeId },
       target,
     );
+    expect(shownAtWrite).toEqual([['Noted.']]);
     expect(memory.adds).toEqual([
       {
         userId: alice,
@@ -238,13 +255,39 @@ describe('conversation', () => {
   });
 
   it('does not make the reply wait for the memory write', async () => {
-    const { memory, model, conversation, target } = setup();
-    let release: () => void = () => {};
-    memory.add = () => new Promise<void>((resolve) => (release = resolve));
+    // A write that never lands, handed back to the core whichever way it writes: through
+    // `remember` (which returns the write's promise here, so that awaiting it would wait) or
+    // through the store itself.
+    let writeStarted = () => {};
+    const started = new Promise<void>((resolve) => (writeStarted = resolve));
+    const never = new Promise<void>(() => {});
+    const { memory, model, conversation, target } = setup({
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the point: a core that awaited it would wait forever
+      remember: (job) => memory.add(job.userId, job.messages, job.origin),
+    });
+    memory.add = async (userId, messages, origin) => {
+      memory.adds.push({ userId, messages: [...messages], origin });
+      writeStarted();
+      return never;
+    };
     model.answer({ kind: 'answer', text: 'Hi!', truncated: false });
-    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
+
+    const responding = conversation.respond(
+      { userId: alice, text: 'hello', origin: dm, placeId },
+      target,
+    );
+    // Once the write has begun, a turn that does not wait for it ends within the same tick; one
+    // turn of the event loop later, it has either ended or is waiting for the write.
+    const outcome = await Promise.race([
+      responding.then(() => 'replied'),
+      started.then(() => new Promise((resolve) => setImmediate(resolve, 'waiting for the write'))),
+    ]);
+
+    expect(outcome).toBe('replied');
     expect(target.sent).toEqual(['Hi!']);
-    release();
+    expect(memory.adds.map((add) => add.messages.map((m) => m.content))).toEqual([
+      ['hello', 'Hi!'],
+    ]);
   });
 
   it('answers without memories when the memory search fails', async () => {
@@ -260,16 +303,20 @@ describe('conversation', () => {
   });
 
   it('answers without memories when the memory search is too slow', async () => {
+    vi.useFakeTimers();
     const { memory, model, conversation, target } = setup();
     memory.stored.set(alice, ['hello memory']);
     memory.searchDelayMs = 1000;
     model.answer({ kind: 'answer', text: 'Hi.', truncated: false });
-    const result = await conversation.respond(
+    const responding = conversation.respond(
       { userId: alice, text: 'hello', origin: dm, placeId },
       target,
     );
-    expect(result.memoriesUsed).toBe(0);
+    // The search's timeout (200 ms) passes, long before the search would answer.
+    await vi.advanceTimersByTimeAsync(200);
     expect(target.sent).toEqual(['Hi.']);
+    expect((await responding).memoriesUsed).toBe(0);
+    expect(JSON.stringify(model.requests[0]?.messages)).not.toContain('hello memory');
   });
 
   it('tells the person when to try again when the model is rate limited, and remembers nothing', async () => {
@@ -313,9 +360,31 @@ describe('conversation', () => {
   });
 
   it('shows typing while working and stops it before replying', async () => {
-    const { model, conversation, target } = setup();
+    const { model, conversation } = setup();
+    const events: string[] = [];
+    const target = new (class extends RecordingReplyTarget {
+      override startTyping() {
+        events.push('typing started');
+        const stop = super.startTyping();
+        return () => {
+          const before = this.typingStopped;
+          stop();
+          if (this.typingStopped > before) events.push('typing stopped');
+        };
+      }
+      override async complete(...args: Parameters<RecordingReplyTarget['complete']>) {
+        events.push('replied');
+        return super.complete(...args);
+      }
+    })();
+    const stream = model.stream.bind(model);
+    model.stream = (source, options) => {
+      events.push('model asked');
+      return stream(source, options);
+    };
     model.answer({ kind: 'answer', text: 'Hi.', truncated: false });
     await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
+    expect(events).toEqual(['typing started', 'model asked', 'typing stopped', 'replied']);
     expect(target.typingStarted).toBe(1);
     expect(target.typingStopped).toBe(1);
   });
@@ -324,6 +393,7 @@ describe('conversation', () => {
     const crisisText = 'i want to kill myself tonight';
 
     it('answers a crisis in crisis mode and keeps it out of long-term memory until asked', async () => {
+      vi.useFakeTimers();
       const { memory, model, conversation, target, held } = setup();
       model.answer({ kind: 'answer', text: 'I am here with you.', truncated: false });
       const result = await conversation.respond(
@@ -336,7 +406,8 @@ describe('conversation', () => {
         },
         target,
       );
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Whatever the turn left for later has run: nothing can still write after this.
+      await vi.runOnlyPendingTimersAsync();
 
       expect(result).toEqual({ kind: 'answer', memoriesUsed: 0, crisis: true });
       expect(model.requests[0]?.systemInstruction).toContain(crisisModePersona('en'));
@@ -348,6 +419,7 @@ describe('conversation', () => {
     });
 
     it('holds back the rest of a crisis session too, under the same button', async () => {
+      vi.useFakeTimers();
       const { memory, model, conversation, target, held } = setup();
       model.answer(
         { kind: 'answer', text: 'I am here with you.', truncated: false },
@@ -367,7 +439,8 @@ describe('conversation', () => {
         { userId: alice, text: 'nobody would even notice', origin: dm, placeId },
         target,
       );
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Whatever the turns left for later has run: nothing can still write after this.
+      await vi.runOnlyPendingTimersAsync();
 
       expect(memory.adds).toEqual([]);
       expect(target.offers[1]).toEqual(target.offers[0]);
@@ -584,6 +657,7 @@ describe('conversation', () => {
     });
 
     it('greets someone new on their next message when the memory store was too slow to tell', async () => {
+      vi.useFakeTimers();
       const { memory, model, conversation, target } = setup({ firstContactNote: '*Hi, an AI.*' });
       model.answer(
         { kind: 'answer', text: 'Mm.', truncated: false },
@@ -594,7 +668,13 @@ describe('conversation', () => {
         await new Promise((resolve) => setTimeout(resolve, 300));
         return list(userId);
       };
-      await conversation.respond({ userId: alice, text: 'hi', origin: dm, placeId }, target);
+      const first = conversation.respond(
+        { userId: alice, text: 'hi', origin: dm, placeId },
+        target,
+      );
+      // The lookup's timeout (200 ms) passes before the store answers (300 ms).
+      await vi.advanceTimersByTimeAsync(200);
+      await first;
       memory.list = list;
       await conversation.respond({ userId: alice, text: 'hi', origin: dm, placeId }, target);
       expect(target.sent).toEqual(['Mm.', '*Hi, an AI.*\n\nMm.']);

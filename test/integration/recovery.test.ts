@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
+import { notices } from '../../src/conversation/notices.js';
+import { silentLogger } from '../fakes/core-fakes.js';
 import { createMessageInbox } from '../../src/discord/message-inbox.js';
 import {
   type Harness,
@@ -52,10 +54,49 @@ describe('delivery', () => {
     });
     await h.discord.waitFor(() => h.discord.messages(first.channel_id)[0], 10_000);
     h.discord.dispatch('MESSAGE_CREATE', first);
-    await new Promise((r) => setTimeout(r, 200));
+    // The person's next message comes after the replay, and a person's turns are answered in
+    // order: once it is answered, a replay that was taken in would have been answered too.
+    h.discord.sendDm({ userId: alice, content: 'hello twice' });
+    await h.discord.waitFor(
+      () => h.discord.messages(first.channel_id).find((m) => m.content.includes('hello twice')),
+      10_000,
+    );
     await h.app.core.whenIdle(10_000);
-    expect(h.discord.messages(first.channel_id)).toHaveLength(1);
-    expect(h.gemini.chatRequests()).toHaveLength(1);
+
+    expect(h.discord.messages(first.channel_id).map((m) => withoutGreeting(m.content))).toEqual([
+      'I hear you: "hello once"',
+      'I hear you: "hello twice"',
+    ]);
+    expect(h.gemini.chatRequests()).toHaveLength(2);
+  });
+
+  it('never answers a replayed message that a restarted run no longer has in its cache', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-recovery-'));
+    const h = await startHarness({ backend: 'platform', env: { DATA_DIR: dataDir } });
+    const { sent: first } = await tellAndSettle(h, alice, 'hello once');
+    await h.app.stop();
+    // A new run knows the message only from its inbox, not from discord.js's message cache
+    // (which drops replays of messages it still holds).
+    const restarted = createApp(h.config, silentLogger);
+    await restarted.start();
+    try {
+      h.discord.dispatch('MESSAGE_CREATE', first);
+      // Answered in order after the replay, as in the test above.
+      h.discord.sendDm({ userId: alice, content: 'hello twice' });
+      await h.discord.waitFor(
+        () => h.discord.messages(first.channel_id).find((m) => m.content.includes('hello twice')),
+        10_000,
+      );
+      await restarted.core.whenIdle(10_000);
+
+      expect(h.discord.messages(first.channel_id).map((m) => withoutGreeting(m.content))).toEqual([
+        'I hear you: "hello once"',
+        'I hear you: "hello twice"',
+      ]);
+      expect(h.gemini.chatRequests()).toHaveLength(2);
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('posts one answer when Discord created it but the response was lost on the way back', async () => {
@@ -97,6 +138,12 @@ describe('delivery', () => {
     });
     await answerShown(h, channelId);
     await h.app.core.whenIdle(10_000);
+
+    // One answer, to that message, in the person's DM.
+    expect(h.discord.messages(channelId).map((m) => withoutGreeting(m.content))).toEqual([
+      'I hear you: "are you still there?"',
+    ]);
+    expect(h.gemini.chatRequests()).toHaveLength(1);
   });
 
   it('finishes, after a restart, the answer a run that died had begun, in the same message', async () => {
@@ -149,7 +196,12 @@ describe('delivery', () => {
       body: { message: 'Cannot send messages to this user', code: 50007 },
     });
     const first = h.discord.sendDm({ userId: alice, content: 'are you there?' });
-    await new Promise((r) => setTimeout(r, 300));
+    const posts = () =>
+      h.discord.requests.filter(
+        (r) => r.method === 'POST' && r.path === `/channels/${first.channel_id}/messages`,
+      );
+    // Both refusals have come back, and the turn is over.
+    await h.discord.waitFor(() => posts().filter((r) => r.status === 403).length === 2, 10_000);
     await h.app.core.whenIdle(10_000);
     // Refused sends were logged, not thrown: the bot is still up and answers the next message.
     h.discord.sendDm({ userId: alice, content: 'hello again' });
@@ -160,5 +212,14 @@ describe('delivery', () => {
           .find((m) => withoutGreeting(m.content) === 'I hear you: "hello again"'),
       10_000,
     );
+    await h.app.core.whenIdle(10_000);
+
+    // Of the first answer, only the notice that it failed got through (Discord let the third
+    // send pass); then the next message's answer. Nothing half-sent, nothing twice.
+    expect(h.discord.messages(first.channel_id).map((m) => withoutGreeting(m.content))).toEqual([
+      notices.unexpected,
+      'I hear you: "hello again"',
+    ]);
+    expect(posts().map((r) => r.status)).toEqual([403, 403, 200, 200]);
   });
 });

@@ -113,8 +113,10 @@ describe('createTurnQueue', () => {
   it('runs one turn of a person at a time, in the order the messages came', async () => {
     const turns = queue({ mergeWindowMs: 0 });
 
+    const resolved: string[] = [];
     const answered = ['one', 'two', 'three'].map((text) => {
       const done = turns.submit(turn(text), new RecordingReplyTarget());
+      void done.then(() => resolved.push(text));
       vi.advanceTimersByTime(10);
       return done;
     });
@@ -122,12 +124,17 @@ describe('createTurnQueue', () => {
     expect(conversation.texts()).toEqual(['one']);
     conversation.call(0).end();
     await settle();
+    // The next turn starts only once the one before has ended.
+    expect(conversation.texts()).toEqual(['one', 'two']);
+    expect(resolved).toEqual(['one']);
     conversation.call(1).end();
     await settle();
+    expect(conversation.texts()).toEqual(['one', 'two', 'three']);
+    expect(resolved).toEqual(['one', 'two']);
     conversation.call(2).end();
     await Promise.all(answered);
 
-    expect(conversation.texts()).toEqual(['one', 'two', 'three']);
+    expect(resolved).toEqual(['one', 'two', 'three']);
     expect(conversation.mostRunning).toBe(1);
   });
 
