@@ -1,10 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import {
-  type CrisisResources,
-  defaultCrisisResources,
-  parseCrisisResources,
-} from './safety/crisis-resources.js';
+import { type CrisisResources, parseCrisisResources } from './safety/crisis-resources.js';
+import { defaultCrisisResources } from './safety/builtin-crisis-lines.js';
 
 /** Everything the app needs to run, validated; built from environment variables by `parseConfig`. */
 export interface Config {

@@ -8,7 +8,7 @@ import { createForgetGenerations } from '../../src/conversation/forget-generatio
 import { notices } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
-import { defaultCrisisResources } from '../../src/safety/crisis-resources.js';
+import { defaultCrisisResources } from '../../src/safety/builtin-crisis-lines.js';
 import type { DisclosureSchedule } from '../../src/safety/disclosure.js';
 import type { ReferralTrigger } from '../../src/safety/referral-counts.js';
 import type { TurnSafety } from '../../src/conversation/conversation.js';

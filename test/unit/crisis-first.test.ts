@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/conversation/conversation.js';
 import { memoryUserIdForDiscord, type MemoryUserId } from '../../src/memory/user-id.js';
 import { createCrisisFirst } from '../../src/safety/crisis-first.js';
-import { defaultCrisisResources } from '../../src/safety/crisis-resources.js';
+import { defaultCrisisResources } from '../../src/safety/builtin-crisis-lines.js';
 import type {
   ReferralCounts,
   ReferralDays,

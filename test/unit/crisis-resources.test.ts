@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   type CrisisResources,
-  defaultCrisisResources,
   linesFor,
   parseCrisisResources,
   regionFor,
 } from '../../src/safety/crisis-resources.js';
+import { defaultCrisisResources } from '../../src/safety/builtin-crisis-lines.js';
 
 /** A small valid file, changed by each test in one place. */
 function file(): CrisisResources {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CrisisLanguage } from '../../src/safety/crisis-detection.js';
-import { defaultCrisisResources, linesFor } from '../../src/safety/crisis-resources.js';
+import { linesFor } from '../../src/safety/crisis-resources.js';
+import { defaultCrisisResources } from '../../src/safety/builtin-crisis-lines.js';
 import {
   aiDisclosure,
   crisisFallback,

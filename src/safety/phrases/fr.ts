@@ -1,0 +1,163 @@
+// French phrases of crisis detection (see ../crisis-phrases.ts for how patterns are written).
+import type { LanguagePhrases } from '../crisis-phrases.js';
+
+/** French: the phrase families, negations and guards crisis detection matches. */
+export const fr: LanguagePhrases = {
+  families: [
+    {
+      kind: 'imminent-danger',
+      statement: 'direct',
+      negationIsPart: true,
+      patterns: [/\b(?:suis|sens|sent) (?:pas|plus) en securite\b/],
+    },
+    {
+      kind: 'suicidal-intent',
+      statement: 'direct',
+      guards: ['laughing-condition', 'game'],
+      patterns: [
+        /(?<!\b(?:va|vont|veut|veulent|voulait|allait|pourrait|menace de|essaie de|essaye de|a essaye de) )\bme (?:tuer|suicider|foutre en lair|buter|flinguer|pendre|jeter sous)\b/,
+        /\b(?:je veux|veux|j ?ai envie|envie|je vais|vais|je voudrais|voudrais|besoin|j ?aimerais) (?:\w+ )?(?:de )?(?:mourir|crever)\b(?! de (?:honte|rire|faim|soif|envie|ennui|fatigue|froid|chaud|peur|sommeil)\b)/,
+        /\bmettre (?:fin|un terme) (?:a )?(?:mes jours|ma vie)\b/,
+        /\bd?en finir\b(?= *$| avec (?:la vie|ma vie|tout)\b| (?:ce soir|maintenant|aujourd ?hui|une bonne fois|pour de bon|cette nuit|demain)\b)/,
+        /\b(?:je pense|pense|penser|pensees?|idees?) (?:\w+ ){0,2}?(?:au|a me|a) (?:suicide|suicider|tuer)\b/,
+        /\b(?:idees|pensees) (?:suicidaires|noires)\b/,
+        /\b(?:je suis|suis|je me sens|me sens) (?:\w+ )?suicidaire\b/,
+        /\b(?:je vais|vais|je veux|veux|envie de) (?:me )?(?:jeter|sauter) (?:du|d ?un|de la|d ?une|par la|sous (?:un|le))\b/,
+      ],
+    },
+    {
+      kind: 'suicidal-intent',
+      statement: 'direct',
+      negationIsPart: true,
+      patterns: [
+        /\b(?:veux|voulais|ai|jai) (?:plus|pas) (?:envie de )?vivre\b(?! (?:a|au|chez|en|avec|dans|comme|ici|la|seule?)\b)/,
+        /\bne (?:veux|voulais) (?:plus|pas) vivre\b(?! (?:a|au|chez|en|avec|dans|comme|ici|la|seule?)\b)/,
+      ],
+    },
+    {
+      kind: 'suicidal-intent',
+      statement: 'indirect',
+      negationIsPart: true,
+      patterns: [
+        /\bm ?endormir et (?:ne )?(?:jamais|plus|pas) (?:me )?reveiller\b/,
+        /\bne (?:plus|jamais|pas) me reveiller\b/,
+        /\b(?:demain|bientot|ce soir) je (?:ne )?(?:serai|serais) (?:plus|pas) la\b/,
+        /\b(?:je serai|serai) plus la (?:demain|bientot)\b/,
+        /\b(?:sert|servirait) a rien de (?:continuer (?:a |de )?)?vivre\b/,
+        /\b(?:plus|aucune|pas de) (?:aucune )?raison de (?:vivre|continuer)\b/,
+        /\b(?:plus|pas) (?:la force|le courage|l ?envie|envie|la volonte) de (?:vivre|continuer)\b/,
+        /\bsi (?:je |j )?(?:n ?)?existais (?:pas|plus)\b/,
+        /\b(?:aurez|aurais|auras|aura|auront) (?:plus|pas|bientot plus|jamais plus) (?:a|besoin de) (?:vous inquieter pour moi|t ?inquieter pour moi|vous soucier de moi|vous occuper de moi)\b/,
+        /\b(?:bientot|demain)\b(?: \w+){0,3}? (?:aurez|aurais|auras|aura|auront) (?:plus|pas) (?:a|besoin de) (?:me supporter|me subir|me gerer)\b|\b(?:aurez|auras|aura|auront) plus (?:a|besoin de) (?:me supporter|me subir|me gerer) (?:bientot|longtemps)\b/,
+      ],
+    },
+    {
+      kind: 'suicidal-intent',
+      statement: 'indirect',
+      patterns: [
+        /\bmieux sans moi\b/,
+        /\b(?:prepare|j ?ai prepare|garde|j ?ai garde|mis de cote|stocke|j ?ai stocke|accumule) (?:les|mes|des|tous les|toutes les|tous mes|toutes mes) (?:cachets|medocs|medicaments|comprimes|pilules|corde|somniferes)\b/,
+        /\b(?:cachets|medocs|medicaments|comprimes|pilules|corde) (?:sont )?(?:prets|prete|pretes|prepares)\b/,
+        /\b(?:lettres?|mots?|message) d ?adieu\b/,
+        /\b(?:c ?est|cest|ce sera) ma derniere nuit\b(?! (?:a|au|en|ici|chez|avec|de)\b)/,
+        /\bpersonne (?:ne )?(?:\w+ ){0,3}?(?:remarquerait|verrait|sen rendrait compte|me regretterait|manquerait|remarquera)(?: \w+){0,3}? si je (?:\w+ ){0,2}?(?:disparaissais|mourais|partais|etais plus la|netais plus la)\b/,
+        /\b(?:je suis|suis) (?:\w+ ){0,2}?(?:un fardeau|une charge|un poids) (?:pour|a)\b/,
+        /\bque tout s ?arrete (?:pour de bon|pour toujours|definitivement|une bonne fois)\b/,
+        /\bdisparaitre pour toujours\b/,
+        /\b(?:plus heureux|plus heureuse|plus heureuses|plus tranquilles?) sans moi\b/,
+        /\bdisparaitre et (?:ne )?jamais revenir\b/,
+        /\b(?:je veux|veux|jaimerais|j aimerais|je voudrais|envie de) (?:juste )?dormir pour (?:toujours|de bon)\b/,
+        /\bcombien de (?:cachets|medocs|medicaments|comprimes|doliprane|paracetamol)(?: \w+){0,3} (?:pour mourir|faut|mortel|tuer)\b/,
+      ],
+    },
+    {
+      kind: 'self-harm',
+      statement: 'direct',
+      guards: ['accident', 'game'],
+      patterns: [
+        /\bje me (?:scarifie|mutile|fais du mal|fais mal expres|coupe|brule|tape)\b/,
+        /\bje me suis (?:\w+ )?(?:scarifiee?|mutilee?|fait du mal|coupee?|brulee?)\b(?! (?:les|la|le) (?:cheveux|ongles|frange|doigt|barbe)\b)/,
+        /(?<!\b(?:va|vont|veut|veulent) )\bme (?:scarifier|mutiler|faire du mal|couper les (?:bras|poignets|veines|cuisses))\b/,
+        /\bm ?automutil\w*\b/,
+        /\bscarifications?\b/,
+        /\b(?:je me fais|je me suis fait|me faire|jme fais) des (?:coupures|entailles|brulures)\b/,
+      ],
+    },
+    {
+      kind: 'self-harm',
+      statement: 'indirect',
+      patterns: [
+        /\benvie de (?:me scarifier|prendre (?:la|une) lame)\b/,
+        /\b(?:coupures|plaies) (?:fraiches|recentes)\b/,
+        /\b(?:cache|caches|cachee|cachees|planque|planques|planquee|planquees) (?:des|mes|les|une|la|deux|quelques) (?:lames?|rasoirs?)\b/,
+        /\b(?:lames?|rasoirs?)\b(?: \w+){0,5}? (?:a cote de moi|dans (?:la|ma) main|pretes?)\b/,
+      ],
+    },
+    {
+      kind: 'imminent-danger',
+      statement: 'direct',
+      guards: ['hyperbole'],
+      patterns: [
+        /\b(?:va|vont|veut|veulent|menace de|a menace de|essaie de|essaye de) me (?:tuer|buter|frapper|faire du mal|etrangler)\b/,
+        /\b(?:il|elle|ils) (?:me frappe|me tape|m ?etrangle|me bat|est en train de me frapper)\b/,
+        /\b(?:il|elle|ils) (?:a|ont) (?:un|une) (?:couteau|flingue|arme|pistolet|fusil)\b/,
+        /\b(?:devant|derriere) (?:ma|la) porte(?: \w+){0,3} avec (?:un|une) (?:couteau|arme|flingue|pistolet|fusil|hache)\b/,
+        /\bme menace (?:avec|d ?un|d ?une) (?:un |une )?(?:couteau|arme|flingue|pistolet|fusil)\b/,
+        /\b(?:pris|avale|avaler|davaler|gobe) (?:toute (?:la |le |les |mes |ma )?|tous (?:les |mes )|toutes (?:les |mes )|une boite entiere de |la boite entiere de |trop de |plein de |une \w+aine de |[1-9]\d+ )(?:\w+ ){0,2}?(?:medocs|medicaments|cachets|comprimes|pilules|somniferes|doliprane|paracetamol|xanax|anxiolytiques)\b/,
+        /\b(?:je suis|suis) (?:sur le|au bord du) (?:pont|toit|rebord|bord)\b/,
+      ],
+    },
+    {
+      kind: 'imminent-danger',
+      statement: 'indirect',
+      patterns: [
+        /\b(?:enfermee?|cachee?|refugiee?) dans (?:la|ma|les) (?:salle de bain|chambre|toilettes|placard|voiture)\b/,
+        /\b(?:il|elle|ils) (?:tape|frappe|cogne|defonce) (?:a|contre|sur) la porte\b/,
+      ],
+    },
+  ],
+  // Not "plus" before a phrase: "j'en peux plus je veux mourir" is the commonest way to say it.
+  negations: ['ne', 'n', 'pas', 'jamais', 'aucune', 'nan', 'non'],
+  negationsAfter: ['pas', 'plus', 'jamais'],
+  negationAfterWindow: 1,
+  fillers: [
+    'je',
+    'j',
+    'me',
+    'm',
+    'vais',
+    'veux',
+    'voudrais',
+    'vraiment',
+    'suis',
+    'ai',
+    'jai',
+    'envie',
+    'de',
+    'd',
+    'pense',
+    'penser',
+    'a',
+    'te',
+    'hein',
+    'promis',
+    'ferais',
+    'ferai',
+  ],
+  media:
+    /\b(?:film|films|chanson|chansons|paroles|episode|serie|livre|roman|personnage|article|infos|journal|podcast|documentaire|anime|manga|jeu|scene|poeme|meme|citation)\b/,
+  quoting:
+    /\b(?:chante|chantait|dit|disait|appelee?|intitulee?|paroles|phrase|replique|citation)\b/,
+  conditionBefore: /\b(?:si|quand)\b/,
+  past: /\b(?:il y a (?:\w+ )?(?:ans|an|mois)|quand j ?etais|quand j ?avais|(?:a|au) (?:college|lycee)|ado|avant je|autrefois|a l ?epoque)\b/,
+  accident:
+    /\b(?:en cuisinant|en me rasant|rasant|cuisine|four|poele|plaque|fer a repasser|par accident|sans faire expres|en coupant|bricolage|en jouant|sport|en tombant|tombee?)\b/,
+  recovery:
+    /\b(?:\d+|un|une|deux|trois|quatre|cinq|six|quelques|plusieurs) (?:jours?|semaines?|mois|ans?) (?:sans (?:me scarifier|me couper|me faire du mal|scarification|automutilation)|clean)\b|\bclean depuis\b/,
+  relapse: /\b(?:rechut\w*|encore|de nouveau|recommence\w*|peux pas|arrive pas)\b/,
+  clauseStartsAfter: [],
+  partner: /\b(?:mari|copain|copine|conjoint|conjointe|compagnon|compagne|ex|femme)\b/,
+  hyperboleAfter:
+    /\b(?:si|quand|lorsque|parce)\b(?! (?:je |j )?(?:pars|le quitte|la quitte|porte plainte|le dis|lui dis|appelle|parle|men vais)\b)|\bj ?ai (?:rate|casse|perdu|oublie|loupe|raye|abime|foire|crame|bousille|defonce|nique)\b/,
+  hyperboleBefore: /\b(?:ce|cet|cette|ces|ca)\b(?: \w+){0,2} *$/,
+};
