@@ -2,21 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../../../commands/export.js';
 import type { CommandContext } from '../../../src/discord/command-view.js';
 import type { StoredMemory } from '../../../src/memory/memory-store.js';
-import { memoryUserIdForDiscord } from '../../../src/memory/user-id.js';
-
-const alice = memoryUserIdForDiscord('200000000000000001');
-
-function unscripted(name: string): () => never {
-  return () => {
-    throw new Error(`unscripted call: ${name}`);
-  };
-}
+import { alice, commandContext, unscripted } from '../../fakes/command-context.js';
 
 /** A context for Alice whose memory only lists (hers, refusing any other id); all else throws. */
 function contextListing(memories: StoredMemory[]): { ctx: CommandContext; listed: string[] } {
   const listed: string[] = [];
-  const ctx: CommandContext = {
-    userId: alice,
+  const ctx = commandContext({
     place: { kind: 'guild', guildId: '300000000000000001' },
     memory: {
       list: async (userId) => {
@@ -29,19 +20,7 @@ function contextListing(memories: StoredMemory[]): { ctx: CommandContext; listed
       deleteAll: unscripted('memory.deleteAll'),
       listEntities: unscripted('memory.listEntities'),
     },
-    forgetShortTerm: unscripted('forgetShortTerm'),
-    remember: unscripted('remember'),
-    recall: unscripted('recall'),
-    safety: {
-      settings: unscripted('safety.settings'),
-      update: unscripted('safety.update'),
-      forget: unscripted('safety.forget'),
-      lines: unscripted('safety.lines'),
-      regions: unscripted('safety.regions'),
-      rememberWithheld: unscripted('safety.rememberWithheld'),
-      policyUrl: undefined,
-    },
-  };
+  });
   return { ctx, listed };
 }
 

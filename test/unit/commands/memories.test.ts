@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoriesCommand } from '../../../commands/memories.js';
 import type { CommandContext, CommandView } from '../../../src/discord/command-view.js';
 import type { StoredMemory } from '../../../src/memory/memory-store.js';
-import { memoryUserIdForDiscord } from '../../../src/memory/user-id.js';
-
-const alice = memoryUserIdForDiscord('200000000000000001');
-
-function unscripted(name: string): () => never {
-  return () => {
-    throw new Error(`unscripted call: ${name}`);
-  };
-}
+import { alice, commandContext, unscripted } from '../../fakes/command-context.js';
 
 /**
  * The caller's memories in RAM: records list and delete calls, refuses any other person's id,
@@ -61,23 +53,7 @@ function memory(id: string, extra: Partial<StoredMemory> = {}): StoredMemory {
 /** A context for Alice in a DM whose every part but `memory` throws when used. */
 function contextWith(memories: StoredMemory[]): { ctx: CommandContext; store: RecordingMemory } {
   const store = new RecordingMemory(alice, memories);
-  const ctx: CommandContext = {
-    userId: alice,
-    place: { kind: 'dm' },
-    memory: store,
-    forgetShortTerm: unscripted('forgetShortTerm'),
-    remember: unscripted('remember'),
-    recall: unscripted('recall'),
-    safety: {
-      settings: unscripted('safety.settings'),
-      update: unscripted('safety.update'),
-      forget: unscripted('safety.forget'),
-      lines: unscripted('safety.lines'),
-      regions: unscripted('safety.regions'),
-      rememberWithheld: unscripted('safety.rememberWithheld'),
-      policyUrl: undefined,
-    },
-  };
+  const ctx = commandContext({ memory: store });
   return { ctx, store };
 }
 

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { safetyCommand } from '../../../commands/safety.js';
-import type { CommandContext, CommandSafety } from '../../../src/discord/command-view.js';
-import { memoryUserIdForDiscord } from '../../../src/memory/user-id.js';
+import type { CommandSafety } from '../../../src/discord/command-view.js';
+import { commandContext, unscripted } from '../../fakes/command-context.js';
 import type { PersonSafety } from '../../../src/safety/safety-settings.js';
-
-const alice = memoryUserIdForDiscord('200000000000000001');
-
-function unscripted(name: string): () => never {
-  return () => {
-    throw new Error(`unscripted call: ${name}`);
-  };
-}
 
 /**
  * The caller's safety settings in RAM: records each change and each held exchange asked for;
@@ -58,21 +50,7 @@ class RecordingSafety implements CommandSafety {
 /** A context for Alice whose memory and confirmations throw: /safety needs neither. */
 function setup(options: { held?: string[]; policyUrl?: string } = {}) {
   const safety = new RecordingSafety(new Set(options.held), options.policyUrl);
-  const ctx: CommandContext = {
-    userId: alice,
-    place: { kind: 'dm' },
-    memory: {
-      list: unscripted('memory.list'),
-      search: unscripted('memory.search'),
-      delete: unscripted('memory.delete'),
-      deleteAll: unscripted('memory.deleteAll'),
-      listEntities: unscripted('memory.listEntities'),
-    },
-    forgetShortTerm: unscripted('forgetShortTerm'),
-    remember: unscripted('remember'),
-    recall: unscripted('recall'),
-    safety,
-  };
+  const ctx = commandContext({ safety });
   return { ctx, safety };
 }
 
