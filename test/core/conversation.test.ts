@@ -391,21 +391,20 @@ describe('conversation', () => {
 
   describe('safety', () => {
     const crisisText = 'i want to kill myself tonight';
+    /** Alice's crisis message in her DM, as the core's crisis screen leaves it (region US). */
+    const crisisTurn = () => ({
+      userId: alice,
+      text: crisisText,
+      origin: dm,
+      placeId,
+      safety: safetyOf(crisisText, 'US'),
+    });
 
     it('answers a crisis in crisis mode and keeps it out of long-term memory until asked', async () => {
       vi.useFakeTimers();
       const { memory, model, conversation, target, held } = setup();
       model.answer({ kind: 'answer', text: 'I am here with you.', truncated: false });
-      const result = await conversation.respond(
-        {
-          userId: alice,
-          text: crisisText,
-          origin: dm,
-          placeId,
-          safety: safetyOf(crisisText, 'US'),
-        },
-        target,
-      );
+      const result = await conversation.respond(crisisTurn(), target);
       // Whatever the turn left for later has run: nothing can still write after this.
       await vi.runOnlyPendingTimersAsync();
 
@@ -425,16 +424,7 @@ describe('conversation', () => {
         { kind: 'answer', text: 'I am here with you.', truncated: false },
         { kind: 'answer', text: 'That sounds so heavy.', truncated: false },
       );
-      await conversation.respond(
-        {
-          userId: alice,
-          text: crisisText,
-          origin: dm,
-          placeId,
-          safety: safetyOf(crisisText, 'US'),
-        },
-        target,
-      );
+      await conversation.respond(crisisTurn(), target);
       await conversation.respond(
         { userId: alice, text: 'nobody would even notice', origin: dm, placeId },
         target,
@@ -476,16 +466,7 @@ describe('conversation', () => {
         { kind: 'answer', text: 'I am here with you.', truncated: false },
         { kind: 'answer', text: 'Thank you for staying.', truncated: false },
       );
-      await conversation.respond(
-        {
-          userId: alice,
-          text: crisisText,
-          origin: dm,
-          placeId,
-          safety: safetyOf(crisisText, 'US'),
-        },
-        target,
-      );
+      await conversation.respond(crisisTurn(), target);
       await conversation.respond({ userId: alice, text: 'ok', origin: dm, placeId }, target);
       expect(JSON.stringify(model.requests[1]?.messages)).toContain(crisisText);
     });
@@ -493,16 +474,7 @@ describe('conversation', () => {
     it('stays with the crisis lines, not "try again later", when the model fails after them', async () => {
       const { model, conversation, target } = setup();
       model.answer(new ChatModelError('unavailable', undefined));
-      await conversation.respond(
-        {
-          userId: alice,
-          text: crisisText,
-          origin: dm,
-          placeId,
-          safety: safetyOf(crisisText, 'US'),
-        },
-        target,
-      );
+      await conversation.respond(crisisTurn(), target);
       expect(target.sent).toEqual([crisisFallback('en')]);
       expect(target.sent[0]).not.toMatch(/try again/i);
     });
@@ -613,16 +585,7 @@ describe('conversation', () => {
         { kind: 'answer', text: 'I am here with you.', truncated: false },
         { kind: 'answer', text: 'Mm.', truncated: false },
       );
-      await conversation.respond(
-        {
-          userId: alice,
-          text: crisisText,
-          origin: dm,
-          placeId,
-          safety: safetyOf(crisisText, 'US'),
-        },
-        target,
-      );
+      await conversation.respond(crisisTurn(), target);
       await conversation.respond({ userId: alice, text: 'ok', origin: dm, placeId }, target);
       expect(target.sent).toEqual(['I am here with you.', 'Mm.']);
     });
