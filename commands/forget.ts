@@ -1,3 +1,4 @@
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import type { CommandContext, CommandView, SlashCommand } from '../src/discord/command-view.js';
 import { everywhere } from '../src/discord/command-view.js';
 import { prepareIncomingText } from '../src/conversation/incoming-text.js';
@@ -89,14 +90,18 @@ export const forgetCommand = {
     name: 'forget',
     description: 'Make wellness0 forget what it remembers about you',
     options: [
-      { type: 1, name: 'everything', description: 'Forget everything I remember about you' },
       {
-        type: 1,
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'everything',
+        description: 'Forget everything I remember about you',
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
         name: 'topic',
         description: 'Forget what I remember about one topic',
         options: [
           {
-            type: 3,
+            type: ApplicationCommandOptionType.String,
             name: 'about',
             description: 'The topic, in a few words',
             required: true,

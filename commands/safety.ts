@@ -1,3 +1,4 @@
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import {
   type CommandContext,
   type CommandView,
@@ -29,14 +30,18 @@ export const safetyCommand = {
     name: 'safety',
     description: 'Crisis lines, and how wellness0 keeps you safe',
     options: [
-      { type: 1, name: 'lines', description: 'Show crisis lines for where you are' },
       {
-        type: 1,
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'lines',
+        description: 'Show crisis lines for where you are',
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
         name: 'region',
         description: 'Choose the country whose crisis lines I show you',
         options: [
           {
-            type: 3,
+            type: ApplicationCommandOptionType.String,
             name: 'country',
             description: 'A two-letter country code such as US, GB, DE or BR, or "auto"',
             required: true,
@@ -45,12 +50,12 @@ export const safetyCommand = {
         ],
       },
       {
-        type: 1,
+        type: ApplicationCommandOptionType.Subcommand,
         name: 'age',
         description: 'Tell me whether you are under 18',
         options: [
           {
-            type: 3,
+            type: ApplicationCommandOptionType.String,
             name: 'age',
             description: 'Your age group',
             required: true,
@@ -61,7 +66,11 @@ export const safetyCommand = {
           },
         ],
       },
-      { type: 1, name: 'about', description: 'How I handle a crisis, and what I keep' },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'about',
+        description: 'How I handle a crisis, and what I keep',
+      },
     ],
     ...everywhere,
   },

@@ -1,6 +1,11 @@
 import type { MemoryStore } from '../memory/memory-store.js';
 import type { PersonSafety } from '../safety/safety-settings.js';
 import type { MemoryUserId } from '../memory/user-id.js';
+import {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
 
 /** A button on a command's private reply; `action` and `arg` come back when the caller presses it. */
 export interface ViewButton {
@@ -56,18 +61,22 @@ export interface CommandSafety {
 /** A slash command: the registration data Discord takes, and what it does. */
 export interface SlashCommand {
   /** Sent as is to Discord's bulk command overwrite. */
-  data: {
-    name: string;
-    description: string;
-    options?: unknown[];
-    contexts?: readonly number[];
-    integration_types?: readonly number[];
-  };
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   /** Handles the command; `options` are the string option values by name (subcommand under `subcommand`). */
   run(ctx: CommandContext, options: Record<string, string | undefined>): Promise<CommandView>;
   /** Handles a press of one of this command's buttons. */
   press?(ctx: CommandContext, action: string, arg: string | undefined): Promise<CommandView>;
 }
 
-// Commands work in servers (0), in DMs with the bot (1) and in private channels (2).
-export const everywhere = { contexts: [0, 1, 2], integration_types: [0] } as const;
+/** Where a command works: in servers, in DMs with the bot and in private channels; installed to servers. */
+export const everywhere: Pick<
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  'contexts' | 'integration_types'
+> = {
+  contexts: [
+    InteractionContextType.Guild,
+    InteractionContextType.BotDM,
+    InteractionContextType.PrivateChannel,
+  ],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+};
