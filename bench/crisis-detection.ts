@@ -2,8 +2,6 @@
 // recall on direct and indirect statements, false alarms on idioms, negations, quotes and near
 // misses, precision, per language and per corpus set, and microseconds per message. Run on its own
 // with `npx tsx bench/crisis-detection.ts [--rounds 50] [--out file.json]`.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CrisisLanguage, detectCrisis } from '../src/safety/crisis-detection.js';
@@ -13,6 +11,7 @@ import {
   crisisCorpus,
 } from '../test/safety/crisis-corpus.js';
 import { percentile, round, tableRow } from './stats.js';
+import { writeJsonResult } from './json-out.js';
 
 /** What one crisis-detection run does. */
 export interface CrisisDetectionBenchOptions {
@@ -186,8 +185,7 @@ if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
     const result = runCrisisDetectionBench({ timingRounds: rounds });
     console.log(formatCrisisDetectionTable(result));
     if (values.out !== undefined) {
-      mkdirSync(dirname(values.out), { recursive: true });
-      writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+      writeJsonResult(values.out, result);
       console.log(`JSON written to ${values.out}`);
     }
   } catch (error) {

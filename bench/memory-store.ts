@@ -3,9 +3,9 @@
 // populated through their `insert` (no LLM), then timed through mem0's own `Memory.search` and
 // `Memory.add`, with mem0's Gemini calls answered by the local Gemini stand-in.
 import './env.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import {
 } from '../src/memory/mem0-open-source.js';
 import { embedText } from '../test/standins/embedding.js';
 import { startFakeGemini } from '../test/standins/gemini.js';
+import { writeJsonResult } from './json-out.js';
 
 /** What one run measures. */
 export interface MemoryStoreBenchOptions {
@@ -575,8 +576,7 @@ if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
     const started = performance.now();
     const result = await runMemoryStoreBench({ ...base, log: console.log });
     console.log(formatMemoryStoreTable(result));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    writeJsonResult(out, result);
     console.log(
       `JSON written to ${out}; took ${Math.round((performance.now() - started) / 1000)} s`,
     );

@@ -1,7 +1,7 @@
 import './env.js';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -39,6 +39,7 @@ import {
   type TokenBudgetOptions,
   type TokenBudgetResult,
 } from './token-budget.js';
+import { writeJsonResult } from './json-out.js';
 
 /** Sizes of every section of one run. */
 export interface BenchOptions {
@@ -177,8 +178,7 @@ export async function runBench(
     tokenBudget,
     sectionSeconds,
   };
-  mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  writeJsonResult(options.out, result);
   log(
     `Sections (s): ${Object.entries(sectionSeconds)
       .map(([name, s]) => `${name} ${s}`)

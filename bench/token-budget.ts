@@ -2,9 +2,9 @@
 // and the memory writes (mem0 extraction calls, with and without batching). Run on its own with
 // `npx tsx bench/token-budget.ts [--users 3] [--turns 20] [--batch-window-ms 2000] [--out file.json]`.
 import './env.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultPersona } from '../src/conversation/persona.js';
@@ -14,6 +14,7 @@ import {
   type GeminiContent,
   type GeminiRecordedRequest,
 } from '../test/standins/gemini.js';
+import { writeJsonResult } from './json-out.js';
 
 /** What one token-budget run does. */
 export interface TokenBudgetOptions {
@@ -447,8 +448,7 @@ if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
       log: console.log,
     });
     if (values.out !== undefined) {
-      mkdirSync(dirname(values.out), { recursive: true });
-      writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+      writeJsonResult(values.out, result);
       console.log(`JSON written to ${values.out}`);
     }
   } catch (error) {
