@@ -251,11 +251,11 @@ async function openMemory(kind: StoreKind, dir: string) {
   };
   if (kind === 'indexed') {
     const built = createIndexedMem0Memory(options);
-    await built.ready;
+    const stores = await built.ready();
     return {
       memory: built.memory,
-      memories: built.stores.memories as VectorStore,
-      entities: built.stores.entities as VectorStore,
+      memories: stores.memories as VectorStore,
+      entities: stores.entities as VectorStore,
       close: () => built.close(),
     };
   }

@@ -78,6 +78,7 @@ export function createApp(
   return {
     core,
     async start() {
+      core.start();
       const identity = await bot.start();
       router.loggedInAs(identity.botUserId);
       await router.recoverUnanswered();

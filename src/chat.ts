@@ -78,6 +78,7 @@ const logger = createLogger({
 routeConsoleTo(logger, console);
 
 const core = createCore(config, logger);
+core.start();
 logger.info(
   { memoryBackend: config.memory.backend, model: config.geminiModel, userId: memoryUserId },
   'starting wellness0 terminal chat',

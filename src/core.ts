@@ -20,10 +20,15 @@ import { createDisclosureSchedule } from './safety/disclosure.js';
 import { createHeldExchanges } from './safety/held-exchanges.js';
 import { createReferralCounts } from './safety/referral-counts.js';
 import { createSafetySettings, type SafetySettings } from './safety/safety-settings.js';
-import { prepareDataDir } from './storage/data-dir.js';
+import { makePrivateDir } from './storage/private-files.js';
 
 /** The parts of the app shared by the Discord bot and the terminal chat. */
 export interface Core {
+  /**
+   * Makes DATA_DIR private (0700, created if missing) and starts the memory write worker, which
+   * picks up writes an earlier run left on disk. Call once, before the first `submit`.
+   */
+  start(): void;
   /**
    * Checks a message for a crisis the moment it is read and, for one, posts the crisis lines to
    * `target` at once; returns the turn to submit (with what the safety rules need).
@@ -65,7 +70,7 @@ export interface CoreExtras {
 // How long /forget waits for the person's turn in flight to end; it records nothing either way.
 const forgetWaitsForTurnMs = 30_000;
 
-/** Builds memory, model and conversation from Config; performs no I/O until used. */
+/** Builds memory, model and conversation from Config; performs no I/O until `start` or first use. */
 export function createCore(config: Config, logger: Logger, extras: CoreExtras = {}): Core {
   useGeminiBaseUrl(config.geminiBaseUrl);
   const geminiGate = createRateGate({
@@ -78,7 +83,6 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
   const memory = createMemoryStore(config, (call) =>
     geminiGate.schedule(call, undefined, { background: true }),
   );
-  prepareDataDir(config.dataDir);
   // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
   // A person's exchanges in one place are batched, since every mem0 add costs an extraction call.
   const writes = createDurableWriteQueue({
@@ -88,7 +92,6 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     batchWindowMs: config.memoryBatch.windowMs,
     maxJobsPerBatch: config.memoryBatch.maxExchanges,
   });
-  writes.start();
   // Retries outside the gate, so that every attempt waits for its own slot in the rate limit.
   const model = withRetries(
     limitChatModel(
@@ -164,6 +167,10 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     return turnsInFlight.size + (emptied ? 0 : writes.stats().depth);
   }
   return {
+    start() {
+      makePrivateDir(config.dataDir);
+      writes.start();
+    },
     screen: (turn, target) => ({ ...turn, safety: crisisFirst.screen(turn, target) }),
     submit(turn, target) {
       // Before the queue, the limits, memory and the model: the crisis lines go out at once.

@@ -47,11 +47,32 @@ export interface MessageInboxOptions {
 }
 
 /**
- * A MessageInbox in SQLite (see `openSqliteFile`): each write survives the process dying before
- * it returns. Every minute, text older than `keepTextMs` is dropped, and text dropped since the
- * last time is cleared from the WAL.
+ * A MessageInbox in SQLite (see `openSqliteFile`), opened on first use (building it touches no
+ * file): each write survives the process dying before it returns. Every minute, text older than
+ * `keepTextMs` is dropped, and text dropped since the last time is cleared from the WAL.
  */
 export function createMessageInbox(options: MessageInboxOptions): MessageInbox {
+  let inbox: MessageInbox | undefined;
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('The message inbox is closed');
+    return (inbox ??= openMessageInbox(options));
+  };
+  return {
+    receive: (message) => open().receive(message),
+    replyStarted: (id, replyMessageId) => open().replyStarted(id, replyMessageId),
+    answered: (id) => open().answered(id),
+    unanswered: (maxAgeMs) => open().unanswered(maxAgeMs),
+    forgetAuthor: (authorId) => open().forgetAuthor(authorId),
+    clearDeletedText: () => inbox?.clearDeletedText(),
+    close() {
+      closed = true;
+      inbox?.close();
+    },
+  };
+}
+
+function openMessageInbox(options: MessageInboxOptions): MessageInbox {
   const now = options.now ?? Date.now;
   const keepTextMs = options.keepTextMs ?? keepIdsMs;
   const db = openSqliteFile(options.path);

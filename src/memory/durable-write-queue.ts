@@ -11,7 +11,11 @@ import {
   type WaitingGroup,
 } from './write-batching.js';
 import { decodeJob, encodeJobPayload } from './write-job-payload.js';
-import { openWriteQueueDatabase, type QueuedJobRow } from './write-queue-database.js';
+import {
+  openWriteQueueDatabase,
+  type QueuedJobRow,
+  type WriteQueueDatabase,
+} from './write-queue-database.js';
 import { startStatsLog, type WriteQueueStats, writeQueueStats } from './write-queue-stats.js';
 import { retryAfterFailure, type WriteRetryPolicy } from './write-retry-policy.js';
 
@@ -102,7 +106,9 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     maxBatchChars: Math.max(1, options.maxBatchChars ?? 12_000),
   };
 
-  const db = openWriteQueueDatabase(options.path);
+  // Opened on first use (start, enqueue, a count), so that building the queue touches no file.
+  let database: WriteQueueDatabase | undefined;
+  const db = () => (database ??= openWriteQueueDatabase(options.path));
   const inFlight = new Map<string, InFlightBatch>();
   const emptyWaiters = new Set<(empty: boolean) => void>();
   let started = false;
@@ -122,7 +128,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
 
   function depth() {
     if (closed) throw new Error(stoppedMessage);
-    return db.depth();
+    return db().depth();
   }
 
   function stats(): WriteQueueStats {
@@ -160,7 +166,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     wakeTimer = undefined;
     const at = now();
     let nextWakeAt: number | undefined;
-    for (const group of db.waitingGroups()) {
+    for (const group of db().waitingGroups()) {
       // One batch per person at a time; the one in flight pumps again when it is over.
       if (inFlight.has(group.userId)) continue;
       const due = dueAt({ group, limits, flushedThroughId });
@@ -179,7 +185,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
 
   /** Takes the group's oldest jobs, within the batch's limits, and starts writing them. */
   function startBatch(group: WaitingGroup): void {
-    const rows = takeBatch(db.oldestJobs(group, limits.maxJobsPerBatch), limits);
+    const rows = takeBatch(db().oldestJobs(group, limits.maxJobsPerBatch), limits);
     // Registered before the attempt starts: corrupt rows or a `write` that throws at once end
     // the attempt synchronously, and its cleanup must find this entry.
     const batch: InFlightBatch = { ids: rows.map((row) => row.id), done: Promise.resolve() };
@@ -205,7 +211,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
             { jobId: row.id, reason: decoded.dropReason },
             'dropped an unreadable memory write job',
           );
-          db.deleteJobs([row.id]);
+          db().deleteJobs([row.id]);
         }
       }
       const merged = mergeJobs(jobs.map((each) => each.job));
@@ -221,7 +227,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
           retryPolicy,
         );
         // All of the batch's jobs wait and are retried together (with any that joined meanwhile).
-        const changed = db.reschedule({ ids, attempts, nextAttemptAt: now() + retryInMs });
+        const changed = db().reschedule({ ids, attempts, nextAttemptAt: now() + retryInMs });
         // No rows: the batch was discarded while in flight (/forget), so it must not be retried.
         if (changed === 0) return;
         const { depth: waiting, oldestAgeMs } = stats();
@@ -234,7 +240,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
         return;
       }
       if (!closed) {
-        db.deleteJobs(ids);
+        db().deleteJobs(ids);
         landedSinceCheckpoint = true;
       }
       logger.debug({ userId, jobId: firstId, jobs: ids.length }, 'memory write landed');
@@ -254,7 +260,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     enqueue(job) {
       requireOpen();
       const userId = requireMemoryUserId(job.userId);
-      db.insert({
+      db().insert({
         userId,
         payload: encodeJobPayload(job),
         createdAt: now(),
@@ -276,7 +282,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       checkpointTimer = setInterval(() => {
         if (closed || !landedSinceCheckpoint) return;
         landedSinceCheckpoint = false;
-        db.checkpoint();
+        database?.checkpoint();
       }, checkpointIntervalMs);
       checkpointTimer.unref();
       const { depth: waiting } = stats();
@@ -312,7 +318,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       }
       const empty = isEmpty();
       closed = true;
-      db.close();
+      database?.close();
       for (const resolve of [...emptyWaiters]) resolve(empty);
     },
 
@@ -327,18 +333,18 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       const running = inFlight.get(userId);
       // The running batch's rows go too, so that a failed attempt is not retried after the
       // person asked to forget; they are not counted, as that write may already have landed.
-      if (running !== undefined) db.deleteJobs(running.ids);
-      const removed = db.deleteUserJobs(userId);
+      if (running !== undefined) db().deleteJobs(running.ids);
+      const removed = db().deleteUserJobs(userId);
       if (running !== undefined) await running.done;
       // The exchanges of their jobs written earlier are zeroed in the file but not yet in the WAL.
-      if (!closed) db.checkpoint();
+      if (!closed) database?.checkpoint();
       logger.debug({ userId, removed }, 'discarded queued memory writes');
       notifyIfEmpty();
       return removed;
     },
 
     clearDeletedText() {
-      if (!closed) db.checkpoint();
+      if (!closed) database?.checkpoint();
     },
 
     stats,

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { SearchFilters, VectorStore, VectorStoreResult } from 'mem0ai/oss';
-import { checkpoint, openSqliteFile, removeSqliteFile } from '../storage/sqlite-file.js';
+import { checkpoint, openSqliteFile } from '../storage/sqlite-file.js';
 import { rankBm25, tokenize } from './bm25.js';
-import { type LegacyImport, readStockStoreFile } from './legacy-vector-import.js';
 import {
   type FilterPlan,
   matchesFilterEntries,
@@ -20,8 +18,7 @@ import { derivedColumns, floatsOf, keywordSource, readPayload, vectorBlob } from
 // equality filters on them become `WHERE` clauses. Everything else about results follows the
 // stock store: filter semantics (mem0-filters.ts), cosine scores (below), BM25 scores (bm25.ts),
 // tie order (insertion order, as the stock store's `SELECT *` returns rows) and result shapes.
-// What a row holds is in vector-rows.ts; the one-time import of a stock store file is below, with
-// reading that file in legacy-vector-import.ts.
+// What a row holds is in vector-rows.ts.
 
 /** Options for {@link IndexedVectorStore}. */
 export interface IndexedVectorStoreOptions {
@@ -30,25 +27,12 @@ export interface IndexedVectorStoreOptions {
   /** Name of the table: letters, digits and underscores. */
   collectionName: string;
   dimension: number;
-  /**
-   * A stock 'memory' store's SQLite file to take rows from once, when this collection is new:
-   * see {@link IndexedVectorStore}.
-   */
-  legacyDbPath?: string | undefined;
 }
 
 /**
  * A mem0 vector store in SQLite whose searches read only the rows their user_id, run_id or
  * agent_id filter can match, so one person's search costs the same whatever everyone else
  * stores. Answers are the same as mem0's stock 'memory' store for the same calls.
- *
- * Upgrading from the stock store: when `legacyDbPath` names an existing stock store file and
- * this collection has never taken rows from one and is empty, the constructor copies every row
- * (in the stock store's order, with its anonymous mem0 user id) in one transaction, records that
- * in the collection's meta table so it never happens again, and then deletes the old file. The
- * old file is deleted because it would otherwise keep forever the text of memories that people
- * delete here with /forget. If this collection already has rows, or imported once before (an
- * old file restored from a backup), the old file is left alone and nothing is imported.
  */
 export class IndexedVectorStore implements VectorStore {
   private readonly db: Database.Database;
@@ -66,7 +50,6 @@ export class IndexedVectorStore implements VectorStore {
     this.metaTable = `${options.collectionName}_meta`;
     this.dimension = options.dimension;
     this.init();
-    if (options.legacyDbPath !== undefined) this.importLegacy(options.legacyDbPath);
   }
 
   private init(): void {
@@ -138,32 +121,6 @@ export class IndexedVectorStore implements VectorStore {
         `Vector dimension mismatch. Expected ${this.dimension}, got ${vector.length}`,
       );
     }
-  }
-
-  /** What the one-time import from a stock store did, if it ran. */
-  legacyImport(): LegacyImport | undefined {
-    const value = this.getMeta('legacy_import');
-    return value === undefined ? undefined : (JSON.parse(value) as LegacyImport);
-  }
-
-  private importLegacy(legacyDbPath: string): void {
-    if (this.getMeta('legacy_import') !== undefined || !existsSync(legacyDbPath)) return;
-    const count = this.db.prepare(`SELECT COUNT(*) AS n FROM "${this.table}"`).get() as {
-      n: number;
-    };
-    if (count.n > 0) return;
-    const { rows, telemetryId } = readStockStoreFile(legacyDbPath);
-    const record: LegacyImport = {
-      from: legacyDbPath,
-      rows: rows.length,
-      at: new Date().toISOString(),
-    };
-    this.db.transaction(() => {
-      for (const row of rows) this.writeRow(row.id, row.vector, row.payload);
-      if (telemetryId !== undefined) this.setMeta('mem0_user_id', telemetryId);
-      this.setMeta('legacy_import', JSON.stringify(record));
-    })();
-    removeSqliteFile(legacyDbPath);
   }
 
   async insert(vectors: number[][], ids: string[], payloads: Payload[]): Promise<void> {
@@ -338,8 +295,6 @@ export interface IndexedVectorStoresOptions {
   dimension: number;
   /** mem0's collection name; its entities go to `<name>_entities`, as mem0 names them. */
   collectionName: string;
-  /** Stock 'memory' store files to import once each (see {@link IndexedVectorStore}). */
-  legacy?: { memoriesDbPath: string; entitiesDbPath: string } | undefined;
 }
 
 /** The two stores mem0's Memory uses, on one SQLite connection. */
@@ -360,13 +315,11 @@ export function openIndexedVectorStores(options: IndexedVectorStoresOptions): In
       database,
       collectionName: options.collectionName,
       dimension: options.dimension,
-      legacyDbPath: options.legacy?.memoriesDbPath,
     });
     const entities = new IndexedVectorStore({
       database,
       collectionName: `${options.collectionName}_entities`,
       dimension: options.dimension,
-      legacyDbPath: options.legacy?.entitiesDbPath,
     });
     return {
       memories,

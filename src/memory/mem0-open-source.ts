@@ -96,21 +96,22 @@ export function scheduleMem0ModelCalls(
 /** A mem0 `Memory` using indexed vector stores, and how to wait for and release them. */
 export interface IndexedMem0Memory {
   memory: Memory;
-  stores: IndexedVectorStores;
-  /** Resolves once `memory` uses `stores`; await it before every call to `memory`. */
-  ready: Promise<void>;
-  /** Waits for `ready` to settle, then closes the SQLite file. */
+  /**
+   * Opens `dataDir/memories.db` the first time, and resolves once `memory` uses its stores;
+   * await it before every call to `memory`.
+   */
+  ready: () => Promise<IndexedVectorStores>;
+  /** Waits for `ready` to settle, then closes the SQLite file (if it was opened). */
   close: () => Promise<void>;
 }
 
 /**
  * Builds mem0 open source's `Memory` with Gemini as its LLM and embedder, no history, and its
- * vector stores in `dataDir/memories.db` (indexed by user; see indexed-vector-store.ts). Memories
- * kept by an earlier version in mem0's stock files (`vector_store.db`, `vector_store_entities.db`)
- * are moved into it on first start. Throws at once if mem0's internals do not fit the seam.
+ * vector stores in `dataDir/memories.db` (indexed by user; see indexed-vector-store.ts), opened
+ * on first use: building it touches no file. Throws at once if mem0's internals do not fit the
+ * seam.
  */
 export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): IndexedMem0Memory {
-  makePrivateDir(options.dataDir);
   const collectionName = 'memories';
   const memory = new Memory({
     version: 'v1.1',
@@ -140,25 +141,37 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
   });
   checkVectorStoreSeam(memory);
   if (options.scheduleModelCall) scheduleMem0ModelCalls(memory, options.scheduleModelCall);
-  const stores = openIndexedVectorStores({
-    path: join(options.dataDir, 'memories.db'),
-    dimension: options.embeddingDimensions,
-    collectionName,
-    legacy: {
-      memoriesDbPath: join(options.dataDir, 'vector_store.db'),
-      entitiesDbPath: join(options.dataDir, 'vector_store_entities.db'),
-    },
-  });
-  const ready = useIndexedVectorStores(memory, stores);
-  // Callers see a failure when they await `ready`; this only keeps it from being unhandled.
-  ready.catch(() => undefined);
+  let opened: Promise<IndexedVectorStores> | undefined;
+  function ready(): Promise<IndexedVectorStores> {
+    opened ??= (async () => {
+      makePrivateDir(options.dataDir);
+      const stores = openIndexedVectorStores({
+        path: join(options.dataDir, 'memories.db'),
+        dimension: options.embeddingDimensions,
+        collectionName,
+      });
+      try {
+        await useIndexedVectorStores(memory, stores);
+      } catch (error) {
+        stores.close();
+        throw error;
+      }
+      return stores;
+    })();
+    // A failed open (a folder not writable yet, say) is tried again by the next call.
+    const attempt = opened;
+    attempt.catch(() => {
+      if (opened === attempt) opened = undefined;
+    });
+    return attempt;
+  }
   return {
     memory,
-    stores,
     ready,
     close: async () => {
-      await ready.catch(() => undefined);
-      stores.close();
+      const stores = await opened?.catch(() => undefined);
+      stores?.close();
+      opened = undefined;
     },
   };
 }
@@ -168,10 +181,10 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
  * embedder and a SQLite file under `dataDir`. Its Gemini calls honour the SDK-wide base URL.
  */
 export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): MemoryStore {
-  const { memory, stores, ready, close } = createIndexedMem0Memory(options);
+  const { memory, ready, close } = createIndexedMem0Memory(options);
   return {
     async search(userId, query, { limit, origin }) {
-      await ready;
+      await ready();
       const session = recallSession(origin);
       const { results } = await memory.search(query, {
         filters: {
@@ -183,7 +196,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return results.map(toStoredMemory);
     },
     async add(userId, messages, origin) {
-      await ready;
+      await ready();
       await memory.add([...messages], {
         userId: requireMemoryUserId(userId),
         runId: memorySession(origin),
@@ -191,7 +204,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       });
     },
     async list(userId, listOptions) {
-      await ready;
+      await ready();
       const session = listOptions?.origin && recallSession(listOptions.origin);
       const { results } = await memory.getAll({
         filters: {
@@ -204,7 +217,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return newestFirst(results.map(toStoredMemory));
     },
     async delete(userId, memoryId) {
-      await ready;
+      const stores = await ready();
       const owner = requireMemoryUserId(userId);
       const found = (await memory.get(memoryId)) as { user_id?: string } | null;
       // Never delete on someone else's behalf, whatever id a button carried.
@@ -215,7 +228,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return true;
     },
     async deleteAll(userId) {
-      await ready;
+      const stores = await ready();
       const owner = requireMemoryUserId(userId);
       await memory.deleteAll({ userId: owner });
       // No memory of theirs is left, so every entity row of theirs goes.
@@ -223,7 +236,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       stores.checkpoint();
     },
     async listEntities(userId) {
-      await ready;
+      const stores = await ready();
       const [entities] = await stores.entities.list(
         { user_id: requireMemoryUserId(userId) },
         Number.MAX_SAFE_INTEGER,

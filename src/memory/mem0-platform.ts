@@ -21,15 +21,18 @@ const pageSize = 200;
 
 /** Long-term memory on the hosted mem0 Platform (`MemoryClient`), scoped by user_id on every call. */
 export function createMem0PlatformStore(options: Mem0PlatformOptions): MemoryStore {
-  const client = new MemoryClient({
-    apiKey: options.apiKey,
-    ...(options.host === undefined ? {} : { host: options.host.replace(/\/+$/, '') }),
-  });
+  // Built on first use: mem0's client pings the Platform as it is constructed.
+  let memoryClient: MemoryClient | undefined;
+  const client = () =>
+    (memoryClient ??= new MemoryClient({
+      apiKey: options.apiKey,
+      ...(options.host === undefined ? {} : { host: options.host.replace(/\/+$/, '') }),
+    }));
   return {
     async search(userId, query, { limit, origin }) {
       const user = { user_id: requireMemoryUserId(userId) };
       const session = recallSession(origin);
-      const { results } = await client.search(query, {
+      const { results } = await client().search(query, {
         filters: session === undefined ? user : { AND: [user, { run_id: session }] },
         topK: limit,
       });
@@ -37,7 +40,7 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
     },
     async add(userId, messages, origin) {
       // The Platform's add is asynchronous: it answers PENDING and the memory becomes searchable later.
-      await client.add([...messages], {
+      await client().add([...messages], {
         userId: requireMemoryUserId(userId),
         runId: memorySession(origin),
         metadata: originMetadata(origin),
@@ -49,7 +52,7 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
       const filters = session === undefined ? user : { AND: [user, { run_id: session }] };
       const all: StoredMemory[] = [];
       for (let page = 1; ; page++) {
-        const result = await client.getAll({ filters, page, pageSize });
+        const result = await client().getAll({ filters, page, pageSize });
         all.push(...result.results.map(toStoredMemory));
         if (!result.next || result.results.length === 0) break;
       }
@@ -59,17 +62,17 @@ export function createMem0PlatformStore(options: Mem0PlatformOptions): MemorySto
       const owner = requireMemoryUserId(userId);
       let memory: { userId?: string | null | undefined };
       try {
-        memory = await client.get(memoryId);
+        memory = await client().get(memoryId);
       } catch {
         return false;
       }
       // Never delete on someone else's behalf, whatever id a button carried.
       if (memory.userId !== owner) return false;
-      await client.delete(memoryId);
+      await client().delete(memoryId);
       return true;
     },
     async deleteAll(userId) {
-      await client.deleteAll({ userId: requireMemoryUserId(userId) });
+      await client().deleteAll({ userId: requireMemoryUserId(userId) });
     },
     // The Platform keeps no entities on this machine; whatever it derives from memories stays on
     // mem0's side with them.

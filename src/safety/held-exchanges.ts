@@ -58,11 +58,15 @@ export function createHeldExchanges(options: HeldExchangesOptions): HeldExchange
       if (now() - entry.heldAt >= keepMs) held.delete(conversation);
     }
   }
-  const sweeper = setInterval(sweep, 60_000);
-  sweeper.unref();
+  // Started with the first exchange held.
+  let sweeper: NodeJS.Timeout | undefined;
 
   return {
     hold(conversationKey, job) {
+      if (sweeper === undefined) {
+        sweeper = setInterval(sweep, 60_000);
+        sweeper.unref();
+      }
       sweep();
       const at = now();
       const current = held.get(conversationKey);

@@ -27,29 +27,11 @@ export function openSqliteFile(path: string): Database.Database {
     db.pragma('secure_delete = ON');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    scrubFreePagesOnce(db);
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
-}
-
-// `user_version` of a file whose free pages hold no text: it was made, or rebuilt once, with
-// `secure_delete` on. The bot's files use `user_version` for nothing else.
-const scrubbedVersion = 1;
-
-/**
- * A file written before `secure_delete` was on (an earlier version of the bot) may hold deleted
- * text in its free pages: rebuilt once with VACUUM, which leaves no free page behind.
- */
-function scrubFreePagesOnce(db: Database.Database): void {
-  if (db.pragma('user_version', { simple: true }) === scrubbedVersion) return;
-  if (Number(db.pragma('freelist_count', { simple: true })) > 0) {
-    db.exec('VACUUM');
-    checkpoint(db);
-  }
-  db.pragma(`user_version = ${scrubbedVersion}`);
 }
 
 /**

@@ -476,42 +476,16 @@ describe('a Memory built by the open-source adapter', () => {
     expect((await second.list(alice)).map((m) => m.text)).toEqual(['My sister Ana visits in June']);
   });
 
-  it('moves memories kept by mem0’s stock store in an earlier version into the new file, once', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'wellness0-seam-'));
-    // What the previous version of the bot left in DATA_DIR.
-    const text = 'User loves hiking in the Alps';
-    for (const [file, payload] of [
-      [
-        'vector_store.db',
-        { data: text, textLemmatized: 'user love hike alp', hash: 'h', user_id: alice },
-      ],
-      [
-        'vector_store_entities.db',
-        { data: 'Alps', entityType: 'PROPER', linkedMemoryIds: ['old-1'], user_id: alice },
-      ],
-    ] as const) {
-      const stock = new MemoryVectorStore({ dimension: 768, dbPath: join(dataDir, file) });
-      await stock.insert([embedText(payload.data)], ['old-1'], [payload]);
-      closeStock(stock);
-    }
-
-    const store = openStore();
-    expect((await store.list(alice)).map((m) => m.text)).toEqual([text]);
-    const found = await store.search(alice, 'hiking in the Alps', { limit: 5, origin: dm });
-    expect(found.map((m) => m.id)).toEqual(['old-1']);
-    // The old files are gone: they would keep what /forget deletes from the new one.
-    expect(existsSync(join(dataDir, 'vector_store.db'))).toBe(false);
-    expect(existsSync(join(dataDir, 'vector_store_entities.db'))).toBe(false);
-    expect(rowsIn('memories_entities').map((r) => r.id)).toEqual(['old-1']);
-  });
-
   it('exposes the Memory it builds already wired to the indexed stores', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'wellness0-seam-'));
     const built = createIndexedMem0Memory(options());
     try {
-      await built.ready;
+      // Built, it has touched no file; ready() opens memories.db.
+      expect(existsSync(join(dataDir, 'memories.db'))).toBe(false);
+      const stores = await built.ready();
+      expect(existsSync(join(dataDir, 'memories.db'))).toBe(true);
       await built.memory.add('I started learning the cello', { userId: alice, infer: false });
-      const [rows, total] = await built.stores.memories.list({ user_id: alice });
+      const [rows, total] = await stores.memories.list({ user_id: alice });
       expect(total).toBe(1);
       expect(rows[0]?.payload.data).toBe('I started learning the cello');
     } finally {

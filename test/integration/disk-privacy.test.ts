@@ -1,7 +1,6 @@
 import {
   chmodSync,
   copyFileSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -139,7 +138,7 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('disk with %s memory',
     const dataDir = join(scratch(), 'data');
     mkdirSync(dataDir);
     chmodSync(dataDir, 0o755);
-    // A database and its WAL as an earlier version left them, readable by everyone.
+    // A database and its WAL readable by everyone (restored from a backup, say).
     const source = join(scratch(), 'source.db');
     const writer = new Database(source);
     writer.pragma('journal_mode = WAL');
@@ -156,21 +155,6 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('disk with %s memory',
     await tellAndSettle(h, alice, 'I started a new job this week');
 
     expectPrivate(dataDir);
-  });
-
-  it('removes the history.db an earlier version left, with its side files', async () => {
-    const dataDir = scratch();
-    const history = new Database(join(dataDir, 'history.db'));
-    history.exec("CREATE TABLE history (old_memory TEXT); INSERT INTO history VALUES ('secret')");
-    history.close();
-    writeFileSync(join(dataDir, 'history.db-wal'), '');
-    writeFileSync(join(dataDir, 'history.db-shm'), '');
-
-    await start(backend, dataDir);
-
-    for (const file of ['history.db', 'history.db-wal', 'history.db-shm']) {
-      expect(existsSync(join(dataDir, file))).toBe(false);
-    }
   });
 });
 

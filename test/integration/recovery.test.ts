@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.js';
 import { notices } from '../../src/conversation/notices.js';
 import { silentLogger } from '../fakes/core-fakes.js';
 import { createMessageInbox } from '../../src/discord/message-inbox.js';
+import { startFakeMem0 } from '../standins/mem0-platform.js';
 import {
   type Harness,
   tellAndSettle,
@@ -43,6 +44,51 @@ function leftUnanswered(dataDir: string, channelId: string, messageId: string): 
   });
   inbox.close();
 }
+
+describe('start-up', () => {
+  it.each(['open-source', 'platform'] as const)(
+    'builds the bot without touching a file or a service; start() opens them (%s)',
+    async (backend) => {
+      const h = await startHarness({ backend });
+      await h.app.stop();
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'wellness0-start-')), 'data');
+      // A Platform of its own: mem0's client pings once per key and host in a process.
+      const mem0 =
+        backend === 'platform' ? await startFakeMem0({ apiKey: 'm0-start-up' }) : undefined;
+      const config = {
+        ...h.config,
+        dataDir,
+        memory:
+          h.config.memory.backend === 'open-source'
+            ? { ...h.config.memory, dataDir }
+            : { backend: 'platform' as const, apiKey: 'm0-start-up', host: mem0?.baseUrl },
+      };
+      const calls = () =>
+        [h.discord.requests.length, h.gemini.requests.length, mem0?.requests.length ?? 0].join();
+      const callsBefore = calls();
+
+      const app = createApp(config, silentLogger);
+      // Time for whatever a constructor sets going (mem0's client pings the Platform when built)
+      // to reach a stand-in: the absence of an event has no event to wait for.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      expect(existsSync(dataDir)).toBe(false);
+      expect(calls()).toBe(callsBefore);
+      await app.start();
+      try {
+        expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+        expect(existsSync(join(dataDir, 'memory-writes.db'))).toBe(true);
+        expect(existsSync(join(dataDir, 'inbox.db'))).toBe(true);
+        const sent = h.discord.sendDm({ userId: alice, content: 'are you still there?' });
+        await answerShown(h, sent.channel_id);
+        expect(mem0?.violations ?? []).toEqual([]);
+      } finally {
+        await app.stop();
+        await mem0?.close();
+      }
+    },
+  );
+});
 
 describe('delivery', () => {
   it('never answers the same message twice when Discord replays the event', async () => {

@@ -7,13 +7,11 @@ import {
   readFileSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prepareDataDir } from '../../src/storage/data-dir.js';
 import { makePrivateDir } from '../../src/storage/private-files.js';
 import { checkpoint, openSqliteFile } from '../../src/storage/sqlite-file.js';
 
@@ -31,24 +29,6 @@ afterEach(() => {
 });
 
 describe('openSqliteFile', () => {
-  it('scrubs, once, text an earlier version deleted but left in the file', () => {
-    const path = join(dir, 'memories.db');
-    const old = new Database(path);
-    old.pragma('secure_delete = OFF');
-    old.exec('CREATE TABLE t (text TEXT)');
-    const insert = old.prepare('INSERT INTO t VALUES (?)');
-    for (let i = 0; i < 200; i++)
-      insert.run(`my secret word is quizzlebop ${i} ${'x'.repeat(200)}`);
-    old.exec('DELETE FROM t');
-    old.close();
-    expect(readFileSync(path).includes('quizzlebop')).toBe(true);
-
-    db = openSqliteFile(path);
-
-    expect(readFileSync(path).includes('quizzlebop')).toBe(false);
-    expect(db.pragma('freelist_count', { simple: true })).toBe(0);
-  });
-
   it('creates the file and its WAL and SHM readable by their owner only', () => {
     const path = join(dir, 'inbox.db');
     db = openSqliteFile(path);
@@ -106,23 +86,5 @@ describe('makePrivateDir', () => {
     chmodSync(path, 0o755);
     makePrivateDir(path);
     expect(modeOf(path)).toBe(0o700);
-  });
-});
-
-describe('prepareDataDir', () => {
-  it('removes the history.db of an earlier version, with its side files', () => {
-    const history = new Database(join(dir, 'history.db'));
-    history.exec("CREATE TABLE history (old_memory TEXT); INSERT INTO history VALUES ('secret')");
-    history.close();
-    for (const suffix of ['-wal', '-shm', '-journal'])
-      writeFileSync(join(dir, `history.db${suffix}`), '');
-    writeFileSync(join(dir, 'memories.db'), '');
-
-    prepareDataDir(dir);
-
-    for (const suffix of ['', '-wal', '-shm', '-journal']) {
-      expect(existsSync(join(dir, `history.db${suffix}`))).toBe(false);
-    }
-    expect(existsSync(join(dir, 'memories.db'))).toBe(true);
   });
 });
