@@ -18,7 +18,7 @@ async function forgetAndVerify(
   const before = targets === 'everything' ? await ctx.memory.list(ctx.userId) : targets;
   let remaining = before;
   for (const delayMs of verifyDelaysMs) {
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (delayMs > 0) await ctx.sleep(delayMs);
     if (targets === 'everything') await ctx.memory.deleteAll(ctx.userId);
     else for (const memory of remaining) await ctx.memory.delete(ctx.userId, memory.id);
     remaining = await stillThere(ctx, targets === 'everything' ? undefined : before);

@@ -22,17 +22,16 @@ export interface App {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** Clocks tests replace: the AI-notice schedule's, and how commands wait (real time by default). */
+export type AppExtras = Pick<CoreExtras, 'now'> & { sleep?: (ms: number) => Promise<void> };
+
 // A message left unanswered by a run that died is answered after a restart if this recent.
 const recoverWithinMs = 15 * 60_000;
 
 /** Wires the whole bot exactly as `main` runs it; tests build it the same way. */
-export function createApp(
-  config: Config,
-  logger: Logger,
-  extras: Pick<CoreExtras, 'now'> = {},
-): App {
+export function createApp(config: Config, logger: Logger, extras: AppExtras = {}): App {
   const core = createCore(config, logger, {
-    ...extras,
+    ...(extras.now === undefined ? {} : { now: extras.now }),
     firstContactNote: firstContactNote({
       memoryBackend: config.memory.backend,
       safetyPolicyUrl: config.crisis.policyUrl,
@@ -55,6 +54,7 @@ export function createApp(
     rememberWithheld: (userId, key) => core.rememberWithheld(userId, key),
     crisis: config.crisis,
     logger,
+    ...(extras.sleep === undefined ? {} : { sleep: extras.sleep }),
   });
   const bot = createDiscordBot({
     token: config.discordToken,

@@ -21,6 +21,8 @@ export interface CommandServices {
   rememberWithheld(userId: MemoryUserId, key: string): boolean;
   crisis: Config['crisis'];
   logger: Logger;
+  /** How commands wait; real time by default. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Builds the context of each command call: one caller, in one place, speaking one locale. */
@@ -29,6 +31,8 @@ export function createCommandContexts(
 ): (discordUserId: string, guildId: string | undefined, locale: string) => CommandContext {
   const confirmations = createConfirmations();
   const { safety, crisis, logger } = services;
+  const sleep =
+    services.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   /** What `/safety` and its buttons may do for one person, whose Discord client speaks `locale`. */
   function commandSafety(userId: MemoryUserId, locale: string): CommandSafety {
@@ -76,6 +80,7 @@ export function createCommandContexts(
       },
       remember: (value) => confirmations.remember(discordUserId, value),
       recall: (key) => confirmations.take(discordUserId, key),
+      sleep,
     };
   };
 }

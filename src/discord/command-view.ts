@@ -40,6 +40,8 @@ export interface CommandContext {
   recall(key: string): unknown;
   /** The caller's safety settings and crisis lines (see SAFETY.md). */
   safety: CommandSafety;
+  /** Resolves after `ms` (a command checking mem0 again); tests pass a clock that does not wait. */
+  sleep(ms: number): Promise<void>;
 }
 
 /** What a command may do about the caller's safety. */

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from './clock.js';
+
 /** Runs work for one key (a channel) at a steady pace, in order; keys run independently. */
 export interface KeyedPacer {
   /** Runs `job` for `key` once the key's previous job has finished and its pace allows. */
@@ -9,7 +11,8 @@ interface Bucket {
   updatedAt: number;
   running: boolean;
   jobs: Array<() => void>;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the bucket's pending timer (a wait for its pace, or for forgetting it). */
+  timer: (() => void) | undefined;
 }
 
 /**
@@ -18,7 +21,12 @@ interface Bucket {
  * update at once while a long stream keeps the interval; Discord's per-channel limit allows such
  * short bursts. A key is forgotten once its bucket is full again, so the pacer stays bounded.
  */
-export function createKeyedPacer(options: { minIntervalMs: number; burst?: number }): KeyedPacer {
+export function createKeyedPacer(options: {
+  minIntervalMs: number;
+  burst?: number;
+  clock?: Clock;
+}): KeyedPacer {
+  const clock = options.clock ?? systemClock;
   const burst = Math.max(1, options.burst ?? 2);
   const intervalMs = options.minIntervalMs;
   const buckets = new Map<string, Bucket>();
@@ -30,23 +38,23 @@ export function createKeyedPacer(options: { minIntervalMs: number; burst?: numbe
 
   function pump(key: string, bucket: Bucket): void {
     if (bucket.running || bucket.timer !== undefined) return;
-    const now = performance.now();
+    const now = clock.now();
     refill(bucket, now);
     if (bucket.jobs.length === 0) {
       // Idle: forget the key once the bucket would be full anyway.
-      bucket.timer = setTimeout(
+      bucket.timer = clock.setTimer(
         () => {
           bucket.timer = undefined;
           if (!bucket.running && bucket.jobs.length === 0) buckets.delete(key);
           else pump(key, bucket);
         },
         Math.ceil((burst - bucket.tokens) * intervalMs),
+        { unref: true },
       );
-      bucket.timer.unref();
       return;
     }
     if (bucket.tokens < 1) {
-      bucket.timer = setTimeout(
+      bucket.timer = clock.setTimer(
         () => {
           bucket.timer = undefined;
           pump(key, bucket);
@@ -66,7 +74,7 @@ export function createKeyedPacer(options: { minIntervalMs: number; burst?: numbe
       if (bucket === undefined) {
         bucket = {
           tokens: burst,
-          updatedAt: performance.now(),
+          updatedAt: clock.now(),
           running: false,
           jobs: [],
           timer: undefined,
@@ -85,7 +93,7 @@ export function createKeyedPacer(options: { minIntervalMs: number; burst?: numbe
         });
         // A pending "forget" timer is not a wait: the job may run now.
         if (!own.running && own.jobs.length === 1 && own.timer !== undefined) {
-          clearTimeout(own.timer);
+          own.timer();
           own.timer = undefined;
         }
         pump(key, own);

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from './clock.js';
+
 /** Admits work at a steady pace and a bounded concurrency, first come first served. */
 export interface RateGate {
   /**
@@ -20,11 +22,12 @@ export interface RateGateOptions {
   maxConcurrent: number;
   /** Waiting longer than this triggers `onWaiting`. */
   noticeAfterMs: number;
+  clock?: Clock;
 }
 
 interface Waiting {
   start: () => void;
-  noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  cancelNotice: (() => void) | undefined;
 }
 
 /**
@@ -42,29 +45,30 @@ export function createRateGate(options: RateGateOptions): RateGate {
   const background: Waiting[] = [];
   let running = 0;
   let nextSlotAt = -Infinity;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let slotTimer: (() => void) | undefined;
+  const clock = options.clock ?? systemClock;
 
   function admit(): void {
     while (running < options.maxConcurrent) {
       const line = foreground.length > 0 ? foreground : background;
       if (line.length === 0) return;
-      const now = performance.now();
+      const now = clock.now();
       if (now < nextSlotAt) {
-        if (timer === undefined) {
-          timer = setTimeout(
-            () => {
-              timer = undefined;
-              admit();
-            },
-            Math.ceil(nextSlotAt - now),
-          );
-        }
+        slotTimer ??= clock.setTimer(
+          () => {
+            slotTimer = undefined;
+            admit();
+          },
+          Math.ceil(nextSlotAt - now),
+        );
         return;
       }
-      nextSlotAt = Math.max(now, nextSlotAt) + intervalMs;
+      // A timer fires a little late (whole milliseconds, a busy loop): the next slot keeps the
+      // grid, so that lateness does not add up; after an idle spell the grid starts again now.
+      nextSlotAt = (now - nextSlotAt < intervalMs ? nextSlotAt : now) + intervalMs;
       const next = line.shift();
       if (next === undefined) return;
-      clearTimeout(next.noticeTimer);
+      next.cancelNotice?.();
       running++;
       next.start();
     }
@@ -75,7 +79,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
       return new Promise((resolve, reject) => {
         const line = scheduleOptions?.background ? background : foreground;
         const entry: Waiting = {
-          noticeTimer: undefined,
+          cancelNotice: undefined,
           start: () => {
             (async () => job())()
               .then(resolve, reject)
@@ -86,12 +90,15 @@ export function createRateGate(options: RateGateOptions): RateGate {
           },
         };
         if (onWaiting !== undefined) {
-          entry.noticeTimer = setTimeout(() => {
-            const place = line.indexOf(entry);
-            if (place === -1) return;
-            onWaiting(place + 1 + (line === background ? foreground.length : 0));
-          }, options.noticeAfterMs);
-          entry.noticeTimer.unref();
+          entry.cancelNotice = clock.setTimer(
+            () => {
+              const place = line.indexOf(entry);
+              if (place === -1) return;
+              onWaiting(place + 1 + (line === background ? foreground.length : 0));
+            },
+            options.noticeAfterMs,
+            { unref: true },
+          );
         }
         line.push(entry);
         admit();

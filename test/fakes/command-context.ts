@@ -38,6 +38,7 @@ export function commandContext(parts: Partial<CommandContext> = {}): CommandCont
     remember: unscripted('remember'),
     recall: unscripted('recall'),
     safety: unscriptedSafety,
+    sleep: unscripted('sleep'),
     ...parts,
   };
 }

@@ -1,14 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createKeyedPacer } from '../../src/limits/keyed-pacer.js';
 import { createRateGate } from '../../src/limits/rate-gate.js';
+import { createManualClock, type ManualClock } from '../fakes/manual-clock.js';
 
-// Real timers, kept short: the limiters keep an exact clock, and these delays are tens of ms.
-// Timers may fire a little early or late, so spacing is checked with a small tolerance.
-const toleranceMs = 5;
+// The limiters run on a manual clock: spacing is exact, and no test waits for real time.
 
-/** A job that records when it starts and ends, and how many jobs ran at once. */
-function recorder() {
+/** A job that records when it starts (on `clock`) and how many jobs ran at once. */
+function recorder(clock: ManualClock) {
   const starts: number[] = [];
   let running = 0;
   let mostRunning = 0;
@@ -17,10 +15,10 @@ function recorder() {
     mostRunning: () => mostRunning,
     job<T>(value: T, durationMs = 0) {
       return async () => {
-        starts.push(performance.now());
+        starts.push(clock.now());
         running++;
         mostRunning = Math.max(mostRunning, running);
-        await sleep(durationMs);
+        await clock.sleep(durationMs);
         running--;
         return value;
       };
@@ -33,64 +31,84 @@ function gaps(times: readonly number[]): number[] {
 }
 
 describe('createRateGate', () => {
-  it('spaces starts evenly at 60 s / requestsPerMinute', async () => {
+  it('spaces starts evenly at 60 s / requestsPerMinute, plus 1% headroom', async () => {
+    const clock = createManualClock();
     const gate = createRateGate({
       requestsPerMinute: 600,
       maxConcurrent: 10,
       noticeAfterMs: 1_000,
+      clock,
     });
-    const jobs = recorder();
+    const jobs = recorder(clock);
 
-    await Promise.all([1, 2, 3, 4].map((n) => gate.schedule(jobs.job(n))));
+    await clock.run(Promise.all([1, 2, 3, 4].map((n) => gate.schedule(jobs.job(n)))));
 
     expect(jobs.starts).toHaveLength(4);
-    for (const gap of gaps(jobs.starts)) expect(gap).toBeGreaterThanOrEqual(100 - toleranceMs);
+    // 101 ms, rounded up to whole milliseconds from the exact slot.
+    for (const gap of gaps(jobs.starts)) expect(gap).toBeGreaterThanOrEqual(101);
+    expect((jobs.starts.at(-1) ?? 0) - (jobs.starts[0] ?? 0)).toBeLessThanOrEqual(3 * 101 + 1);
   });
 
   it('gives each job its own result, in the order they were scheduled', async () => {
+    const clock = createManualClock();
     const gate = createRateGate({
       requestsPerMinute: 6_000,
       maxConcurrent: 2,
       noticeAfterMs: 1_000,
+      clock,
     });
-    const jobs = recorder();
+    const jobs = recorder(clock);
 
-    const results = await Promise.all(['a', 'b', 'c'].map((v) => gate.schedule(jobs.job(v, 5))));
+    const results = await clock.run(
+      Promise.all(['a', 'b', 'c'].map((v) => gate.schedule(jobs.job(v, 5)))),
+    );
 
     expect(results).toEqual(['a', 'b', 'c']);
   });
 
   it('never runs more than maxConcurrent jobs at once', async () => {
+    const clock = createManualClock();
     const gate = createRateGate({
       requestsPerMinute: 60_000,
       maxConcurrent: 2,
       noticeAfterMs: 1_000,
+      clock,
     });
-    const jobs = recorder();
+    const jobs = recorder(clock);
 
-    await Promise.all([1, 2, 3, 4, 5].map((n) => gate.schedule(jobs.job(n, 40))));
+    await clock.run(Promise.all([1, 2, 3, 4, 5].map((n) => gate.schedule(jobs.job(n, 40)))));
 
     expect(jobs.mostRunning()).toBe(2);
+    // Two at a time, 40 ms each: the fifth starts once the second pair is done.
+    expect((jobs.starts[4] ?? 0) - (jobs.starts[0] ?? 0)).toBeGreaterThanOrEqual(80);
   });
 
   it('passes on a failing job’s error to its caller only', async () => {
+    const clock = createManualClock();
     const gate = createRateGate({
       requestsPerMinute: 60_000,
       maxConcurrent: 1,
       noticeAfterMs: 1_000,
+      clock,
     });
-    const jobs = recorder();
+    const jobs = recorder(clock);
 
     const failing = gate.schedule(() => Promise.reject(new Error('quota')));
     const fine = gate.schedule(jobs.job('ok'));
 
-    await expect(failing).rejects.toThrow('quota');
-    await expect(fine).resolves.toBe('ok');
+    await expect(clock.run(failing)).rejects.toThrow('quota');
+    await expect(clock.run(fine)).resolves.toBe('ok');
   });
 
   it('tells waiting jobs their place in line once the notice delay has passed', async () => {
-    const gate = createRateGate({ requestsPerMinute: 60_000, maxConcurrent: 1, noticeAfterMs: 20 });
-    const jobs = recorder();
+    const clock = createManualClock();
+    const gate = createRateGate({
+      requestsPerMinute: 60_000,
+      maxConcurrent: 1,
+      noticeAfterMs: 20,
+      clock,
+    });
+    const jobs = recorder(clock);
     const places: Array<[string, number]> = [];
 
     const all = [
@@ -98,112 +116,134 @@ describe('createRateGate', () => {
       gate.schedule(jobs.job('first waiting'), (place) => places.push(['first waiting', place])),
       gate.schedule(jobs.job('second waiting'), (place) => places.push(['second waiting', place])),
     ];
-    await sleep(80);
+    await clock.advance(19);
+    expect(places).toEqual([]);
+    await clock.advance(61);
     expect(gate.waiting()).toBe(2);
-    await Promise.all(all);
-
     expect(places).toEqual([
       ['first waiting', 1],
       ['second waiting', 2],
     ]);
+    await clock.run(Promise.all(all));
+
+    expect(places).toHaveLength(2);
     expect(gate.waiting()).toBe(0);
   });
 
   it('does not tell a job admitted before the notice delay about a line', async () => {
-    const gate = createRateGate({ requestsPerMinute: 60_000, maxConcurrent: 1, noticeAfterMs: 50 });
+    const clock = createManualClock();
+    const gate = createRateGate({
+      requestsPerMinute: 60_000,
+      maxConcurrent: 1,
+      noticeAfterMs: 50,
+      clock,
+    });
     const places: number[] = [];
 
-    await gate.schedule(
-      async () => 'done',
-      (place) => places.push(place),
+    await clock.run(
+      gate.schedule(
+        async () => 'done',
+        (place) => places.push(place),
+      ),
     );
-    await sleep(80);
+    await clock.advance(80);
 
     expect(places).toEqual([]);
   });
+
   it('admits background jobs only when no foreground job waits', async () => {
+    const clock = createManualClock();
     const gate = createRateGate({
       requestsPerMinute: 60_000,
       maxConcurrent: 1,
       noticeAfterMs: 1_000,
+      clock,
     });
     const order: string[] = [];
     const job = (name: string) => async () => {
       order.push(name);
-      await sleep(10);
+      await clock.sleep(10);
     };
 
-    await Promise.all([
-      gate.schedule(job('first')),
-      gate.schedule(job('memory 1'), undefined, { background: true }),
-      gate.schedule(job('memory 2'), undefined, { background: true }),
-      gate.schedule(job('answer')),
-    ]);
+    await clock.run(
+      Promise.all([
+        gate.schedule(job('first')),
+        gate.schedule(job('memory 1'), undefined, { background: true }),
+        gate.schedule(job('memory 2'), undefined, { background: true }),
+        gate.schedule(job('answer')),
+      ]),
+    );
 
     expect(order).toEqual(['first', 'answer', 'memory 1', 'memory 2']);
   });
 
   it('keeps even spacing under a long line, so that the limit is used in full', async () => {
+    const clock = createManualClock();
     const gate = createRateGate({
       requestsPerMinute: 3_000,
       maxConcurrent: 50,
       noticeAfterMs: 10_000,
+      clock,
     });
-    const jobs = recorder();
+    const jobs = recorder(clock);
 
-    await Promise.all(Array.from({ length: 20 }, (_, n) => gate.schedule(jobs.job(n, 5))));
+    await clock.run(
+      Promise.all(Array.from({ length: 20 }, (_, n) => gate.schedule(jobs.job(n, 5)))),
+    );
 
-    // 19 gaps of 20.2 ms (20 ms plus 1% headroom): no drift beyond timer granularity.
+    // 19 gaps of 20.2 ms (20 ms plus 1% headroom), kept on an exact clock: no drift at all.
     const span = (jobs.starts.at(-1) ?? 0) - (jobs.starts[0] ?? 0);
-    expect(span).toBeGreaterThanOrEqual(19 * 20.2 - toleranceMs);
-    expect(span).toBeLessThan(19 * 20.2 + 40);
+    expect(span).toBeGreaterThanOrEqual(19 * 20.2);
+    expect(span).toBeLessThan(19 * 20.2 + 1);
   });
 });
 
 describe('createKeyedPacer', () => {
   it('runs one key’s jobs in order: a burst of two, then minIntervalMs apart', async () => {
-    const pacer = createKeyedPacer({ minIntervalMs: 60 });
-    const jobs = recorder();
+    const clock = createManualClock();
+    const pacer = createKeyedPacer({ minIntervalMs: 60, clock });
+    const jobs = recorder(clock);
 
-    const results = await Promise.all(
-      ['a', 'b', 'c', 'd', 'e'].map((v) => pacer.run('channel-1', jobs.job(v))),
+    const results = await clock.run(
+      Promise.all(['a', 'b', 'c', 'd', 'e'].map((v) => pacer.run('channel-1', jobs.job(v)))),
     );
 
     expect(results).toEqual(['a', 'b', 'c', 'd', 'e']);
-    const [first, ...rest] = gaps(jobs.starts);
-    expect(first).toBeLessThan(30);
-    for (const gap of rest) expect(gap).toBeGreaterThanOrEqual(60 - toleranceMs);
+    expect(gaps(jobs.starts)).toEqual([0, 60, 60, 60]);
   });
 
   it('runs one key’s jobs one at a time', async () => {
-    const pacer = createKeyedPacer({ minIntervalMs: 1 });
-    const jobs = recorder();
+    const clock = createManualClock();
+    const pacer = createKeyedPacer({ minIntervalMs: 1, clock });
+    const jobs = recorder(clock);
 
-    await Promise.all([1, 2, 3].map((n) => pacer.run('channel-1', jobs.job(n, 30))));
+    await clock.run(Promise.all([1, 2, 3].map((n) => pacer.run('channel-1', jobs.job(n, 30)))));
 
     expect(jobs.mostRunning()).toBe(1);
+    expect(gaps(jobs.starts)).toEqual([30, 30]);
   });
 
   it('does not make one key wait for another', async () => {
-    const pacer = createKeyedPacer({ minIntervalMs: 200 });
-    const jobs = recorder();
+    const clock = createManualClock();
+    const pacer = createKeyedPacer({ minIntervalMs: 200, clock });
+    const jobs = recorder(clock);
 
-    const began = performance.now();
-    await Promise.all(['a', 'b', 'c'].map((key) => pacer.run(key, jobs.job(key))));
+    const began = clock.now();
+    await clock.run(Promise.all(['a', 'b', 'c'].map((key) => pacer.run(key, jobs.job(key)))));
 
-    for (const start of jobs.starts) expect(start - began).toBeLessThan(100);
+    expect(jobs.starts).toEqual([began, began, began]);
   });
 
   it('forgets a key once it has been idle long enough for a full bucket', async () => {
-    const pacer = createKeyedPacer({ minIntervalMs: 20 });
-    const jobs = recorder();
-    await pacer.run('channel-1', jobs.job('a'));
-    await pacer.run('channel-1', jobs.job('b'));
-    await sleep(60);
+    const clock = createManualClock();
+    const pacer = createKeyedPacer({ minIntervalMs: 20, clock });
+    const jobs = recorder(clock);
+    await clock.run(pacer.run('channel-1', jobs.job('a')));
+    await clock.run(pacer.run('channel-1', jobs.job('b')));
+    await clock.advance(60);
 
     // A fresh key gets its full burst again: two jobs back to back.
-    await Promise.all(['c', 'd'].map((v) => pacer.run('channel-1', jobs.job(v))));
-    const gap = (jobs.starts[3] ?? 0) - (jobs.starts[2] ?? 0);
-    expect(gap).toBeLessThan(10);
+    await clock.run(Promise.all(['c', 'd'].map((v) => pacer.run('channel-1', jobs.job(v)))));
+    expect((jobs.starts[3] ?? 0) - (jobs.starts[2] ?? 0)).toBe(0);
   });
 });

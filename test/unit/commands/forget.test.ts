@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forgetCommand } from '../../../commands/forget.js';
 import type { CommandContext, CommandView } from '../../../src/discord/command-view.js';
 import type { MemoryOrigin, StoredMemory } from '../../../src/memory/memory-store.js';
 import { memoryUserIdForDiscord } from '../../../src/memory/user-id.js';
+import { createManualClock, type ManualClock } from '../../fakes/manual-clock.js';
 
 const alice = memoryUserIdForDiscord('200000000000000001');
 
@@ -19,14 +20,17 @@ function unscripted(name: string): () => never {
 class LaggingMemory {
   readonly lag = new Map<string, number>();
   entities: string[] = [];
-  /** When each deleteAll came, in ms since the test's start (fake time). */
+  /** When each deleteAll came, in ms since the test's start (on the test's clock). */
   readonly deleteAllAtMs: number[] = [];
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
 
   constructor(
     private readonly log: string[],
     readonly memories: StoredMemory[],
-  ) {}
+    private readonly clock: ManualClock,
+  ) {
+    this.startedAt = clock.now();
+  }
 
   async list(userId: string): Promise<StoredMemory[]> {
     this.record(userId, 'list');
@@ -61,7 +65,7 @@ class LaggingMemory {
 
   async deleteAll(userId: string): Promise<void> {
     this.record(userId, 'deleteAll');
-    this.deleteAllAtMs.push(Date.now() - this.startedAt);
+    this.deleteAllAtMs.push(this.clock.now() - this.startedAt);
     for (const memory of [...this.memories]) this.deleteOrKeep(memory);
   }
 
@@ -93,8 +97,10 @@ function memory(id: string, text: string): StoredMemory {
 function setup(memories: StoredMemory[], options: { kept?: Map<string, unknown> } = {}) {
   const log: string[] = [];
   const kept = options.kept ?? new Map<string, unknown>();
-  const store = new LaggingMemory(log, memories);
+  const clock = createManualClock();
+  const store = new LaggingMemory(log, memories, clock);
   const ctx: CommandContext = {
+    sleep: (ms) => clock.sleep(ms),
     userId: alice,
     place: { kind: 'dm' },
     memory: store,
@@ -120,14 +126,17 @@ function setup(memories: StoredMemory[], options: { kept?: Map<string, unknown> 
       policyUrl: undefined,
     },
   };
+  contextClocks.set(ctx, clock);
   return { ctx, log, store, kept };
 }
 
-/** Presses a /forget button and lets its checks (seconds apart) run in fake time. */
+const contextClocks = new WeakMap<CommandContext, ManualClock>();
+
+/** Presses a /forget button and lets its checks (seconds apart) run on the context's clock. */
 async function press(ctx: CommandContext, action: string, arg?: string): Promise<CommandView> {
-  const pressed = forgetCommand.press(ctx, action, arg);
-  await vi.runAllTimersAsync();
-  return pressed;
+  const clock = contextClocks.get(ctx);
+  if (clock === undefined) throw new Error('a context made by setup()');
+  return clock.run(forgetCommand.press(ctx, action, arg));
 }
 
 function buttons(view: CommandView): string[][] {
@@ -141,14 +150,6 @@ const three = () => [
   memory('m2', 'Has a cat named Miso'),
   memory('m3', 'Dreads the early bakery shifts'),
 ];
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 describe('/forget everything', () => {
   it('asks for confirmation first, without touching any memory', async () => {
