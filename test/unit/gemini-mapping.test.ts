@@ -1,129 +1,230 @@
-import { describe, expect, it } from 'vitest';
-import { mapGeminiError, mapGeminiResponse } from '../../src/llm/gemini-mapping.js';
+// The mappers are fed what the real @google/genai SDK makes of trimmed real Gemini responses
+// (test/fixtures/gemini/*.json, each naming its source), served by a local HTTP server.
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ApiError,
+  type GenerateContentResponse,
+  GoogleGenAI,
+  type HttpOptions,
+} from '@google/genai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatModelError, type ChatOutcome } from '../../src/llm/chat-model.js';
+import {
+  type GeminiResponseLike,
+  mapGeminiError,
+  mapGeminiResponse,
+} from '../../src/llm/gemini-mapping.js';
+import { loadFixture, wireBody } from '../fixtures/gemini/load.js';
 
-describe('mapGeminiResponse', () => {
-  it('returns the text of a normal answer', () => {
-    expect(
-      mapGeminiResponse({
-        candidates: [
-          { content: { parts: [{ text: 'Hel' }, { text: 'lo' }] }, finishReason: 'STOP' },
-        ],
-      }),
-    ).toEqual({ kind: 'answer', text: 'Hello', truncated: false });
+/** A path segment that makes the server hold the request without ever answering. */
+const neverAnswers = 'never-answers';
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  // Answers a POST to /<fixture name>/<anything> with that fixture's status, headers and body.
+  server = createServer((req, res) => {
+    req.resume();
+    const name = req.url?.split('/')[1] ?? '';
+    if (req.method !== 'POST') return void res.writeHead(405).end();
+    if (name === neverAnswers) return;
+    try {
+      const fixture = loadFixture(name);
+      res.writeHead(fixture.status, fixture.headers ?? {}).end(wireBody(fixture));
+    } catch (error) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** A client built as src/llm/gemini.ts builds it (no retryOptions), aimed at one fixture. */
+const clientFor = (fixture: string, httpOptions: HttpOptions = {}) =>
+  new GoogleGenAI({
+    apiKey: 'test',
+    httpOptions: { baseUrl: `${origin}/${fixture}`, ...httpOptions },
   });
 
-  it('skips thought parts', () => {
-    const outcome = mapGeminiResponse({
-      candidates: [{ content: { parts: [{ text: 'hmm', thought: true }, { text: 'Hi' }] } }],
-    });
-    expect(outcome).toEqual({ kind: 'answer', text: 'Hi', truncated: false });
+const request = { model: 'gemini-2.5-flash', contents: 'hello' };
+
+async function streamChunks(client: GoogleGenAI): Promise<GenerateContentResponse[]> {
+  const chunks: GenerateContentResponse[] = [];
+  for await (const chunk of await client.models.generateContentStream(request)) chunks.push(chunk);
+  return chunks;
+}
+
+async function thrownBy(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the SDK call to throw');
+}
+
+/** Folds streamed chunks together the way src/llm/gemini.ts does before its final mapping. */
+function merge(chunks: GeminiResponseLike[]): GeminiResponseLike {
+  const merged: GeminiResponseLike = {};
+  for (const chunk of chunks) {
+    if (chunk.promptFeedback?.blockReason) merged.promptFeedback = chunk.promptFeedback;
+    const candidate = chunk.candidates?.[0];
+    if (!candidate) continue;
+    const target = (merged.candidates ??= [{ content: { parts: [] } }])[0];
+    target?.content?.parts?.push(...(candidate.content?.parts ?? []));
+    if (target && candidate.finishReason) target.finishReason = candidate.finishReason;
+  }
+  return merged;
+}
+
+const answer = (text: string, truncated = false): ChatOutcome => ({
+  kind: 'answer',
+  text,
+  truncated,
+});
+const refused = (
+  reason: 'blocked-prompt' | 'safety' | 'recitation' | 'no-answer',
+): ChatOutcome => ({
+  kind: 'refused',
+  reason,
+});
+
+describe('mapGeminiError, on what @google/genai throws for recorded Gemini errors', () => {
+  const cases: { fixture: string; code: ChatModelError['code']; retryAfterMs?: number }[] = [
+    { fixture: 'error-429-quota-retry-info', code: 'rate-limited', retryAfterMs: 37_000 },
+    { fixture: 'error-429-retry-info-fractional', code: 'rate-limited', retryAfterMs: 34_400 },
+    { fixture: 'error-429-no-retry-info', code: 'rate-limited' },
+    { fixture: 'error-400-api-key-invalid', code: 'unauthorized' },
+    { fixture: 'error-403-permission-denied', code: 'unauthorized' },
+    { fixture: 'error-400-invalid-argument', code: 'rejected' },
+    { fixture: 'error-500-internal', code: 'unavailable' },
+    { fixture: 'error-503-unavailable', code: 'unavailable' },
+    { fixture: 'error-504-deadline-exceeded', code: 'unavailable' },
+    { fixture: 'error-502-proxy-html', code: 'unavailable' },
+  ];
+
+  it.each(cases)('$fixture is $code', async ({ fixture: name, code, retryAfterMs }) => {
+    const fixture = loadFixture(name);
+    // A non-JSON body reaches ApiError wrapped by the SDK, with the HTTP status text.
+    const expectedBody =
+      typeof fixture.body === 'string'
+        ? {
+            error: {
+              message: fixture.body,
+              code: fixture.status,
+              status: STATUS_CODES[fixture.status],
+            },
+          }
+        : fixture.body;
+    const calls = {
+      generateContent: () => clientFor(name).models.generateContent(request),
+      generateContentStream: () => streamChunks(clientFor(name)),
+    };
+    for (const [method, call] of Object.entries(calls)) {
+      const thrown = await thrownBy(call);
+      expect(thrown, method).toBeInstanceOf(ApiError);
+      expect((thrown as ApiError).status, method).toBe(fixture.status);
+      expect(JSON.parse((thrown as ApiError).message), method).toEqual(expectedBody);
+      const mapped = mapGeminiError(thrown);
+      expect(mapped, method).toBeInstanceOf(ChatModelError);
+      expect(mapped.code, method).toBe(code);
+      expect(mapped.retryAfterMs, method).toBe(retryAfterMs);
+      expect(mapped.cause, method).toBe(thrown);
+    }
   });
 
-  it('marks an answer cut at the output limit as truncated', () => {
-    const outcome = mapGeminiResponse({
-      candidates: [{ content: { parts: [{ text: 'partial' }] }, finishReason: 'MAX_TOKENS' }],
-    });
-    expect(outcome).toEqual({ kind: 'answer', text: 'partial', truncated: true });
-  });
-
-  it('reports a blocked prompt', () => {
-    expect(mapGeminiResponse({ promptFeedback: { blockReason: 'SAFETY' } })).toEqual({
-      kind: 'refused',
-      reason: 'blocked-prompt',
-    });
-  });
-
-  it('reports a safety finish with no text', () => {
-    expect(mapGeminiResponse({ candidates: [{ finishReason: 'SAFETY' }] })).toEqual({
-      kind: 'refused',
-      reason: 'safety',
-    });
-  });
-
-  it('reports a recitation finish with no text', () => {
-    expect(mapGeminiResponse({ candidates: [{ finishReason: 'RECITATION' }] })).toEqual({
-      kind: 'refused',
-      reason: 'recitation',
-    });
-  });
-
-  it('refuses for safety an answer that Gemini stopped for safety after some text', () => {
-    // The last chunk of a stream cut for safety, merged with the text before it.
-    expect(
-      mapGeminiResponse({
-        candidates: [
-          {
-            content: { parts: [{ text: 'Here is how you' }, { text: ' could do it' }] },
-            finishReason: 'SAFETY',
-          },
-        ],
-      }),
-    ).toEqual({ kind: 'refused', reason: 'safety' });
-  });
-
-  it.each(['BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY'])(
-    'refuses for safety an answer with text that ends with %s',
-    (finishReason) => {
-      expect(
-        mapGeminiResponse({
-          candidates: [{ content: { parts: [{ text: 'Sure, ' }] }, finishReason }],
-        }),
-      ).toEqual({ kind: 'refused', reason: 'safety' });
+  it.each([
+    {
+      how: 'httpOptions.timeout (as src/llm/gemini.ts sets it)',
+      call: () => streamChunks(clientFor(neverAnswers, { timeout: 50 })),
     },
-  );
-
-  it('refuses as recitation an answer with text that Gemini stopped for recitation', () => {
-    expect(
-      mapGeminiResponse({
-        candidates: [
-          { content: { parts: [{ text: 'The lyrics go: ' }] }, finishReason: 'RECITATION' },
-        ],
-      }),
-    ).toEqual({ kind: 'refused', reason: 'recitation' });
-  });
-
-  it('keeps the text of an answer that ends for another reason', () => {
-    expect(
-      mapGeminiResponse({
-        candidates: [{ content: { parts: [{ text: 'Hello' }] }, finishReason: 'OTHER' }],
-      }),
-    ).toEqual({ kind: 'answer', text: 'Hello', truncated: false });
-  });
-
-  it('reports an error-only response as no answer', () => {
-    expect(mapGeminiResponse({})).toEqual({ kind: 'refused', reason: 'no-answer' });
+    {
+      how: 'config.abortSignal',
+      call: () =>
+        clientFor(neverAnswers).models.generateContent({
+          ...request,
+          config: { abortSignal: AbortSignal.timeout(50) },
+        }),
+    },
+  ])('treats a call the SDK aborted through $how as a timeout', async ({ call }) => {
+    const thrown = await thrownBy(call);
+    expect((thrown as Error).name).toBe('AbortError');
+    const mapped = mapGeminiError(thrown);
+    expect(mapped.code).toBe('timeout');
+    expect(mapped.retryAfterMs).toBeUndefined();
   });
 });
 
-describe('mapGeminiError', () => {
-  const apiError = (status: number, body: unknown) =>
-    Object.assign(new Error(JSON.stringify(body)), { name: 'ApiError', status });
+describe('mapGeminiResponse, on recorded Gemini responses', () => {
+  // `outcome`: the whole stream merged; `last`: its last event on its own.
+  const cases: { fixture: string; outcome: ChatOutcome; last?: ChatOutcome }[] = [
+    {
+      fixture: 'response-stream-answer',
+      outcome: answer('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y'),
+      last: refused('no-answer'),
+    },
+    { fixture: 'response-stream-safety-stop', outcome: refused('safety'), last: refused('safety') },
+    {
+      fixture: 'response-stream-recitation-stop',
+      outcome: refused('recitation'),
+      last: refused('recitation'),
+    },
+    { fixture: 'response-prompt-blocked-safety', outcome: refused('blocked-prompt') },
+    { fixture: 'response-prompt-blocked-prohibited', outcome: refused('blocked-prompt') },
+    {
+      fixture: 'response-max-tokens',
+      outcome: answer('Take a slow breath with', true),
+      last: answer(' breath with', true),
+    },
+    {
+      fixture: 'response-thought-then-text',
+      outcome: answer('There are 3 "r"s in strawberry.'),
+      last: answer('There are 3 "r"s in strawberry.'),
+    },
+    { fixture: 'response-empty-candidate', outcome: refused('no-answer') },
+  ];
 
-  it('reads the retry delay Google gives with a 429', () => {
-    const error = mapGeminiError(
-      apiError(429, {
-        error: {
-          code: 429,
-          status: 'RESOURCE_EXHAUSTED',
-          details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '37s' }],
-        },
-      }),
-    );
-    expect(error.code).toBe('rate-limited');
-    expect(error.retryAfterMs).toBe(37_000);
+  it.each(cases)('$fixture', async ({ fixture: name, outcome, last }) => {
+    const events = loadFixture(name).body as GeminiResponseLike[];
+    expect(mapGeminiResponse(merge(events))).toEqual(outcome);
+    if (last) expect(mapGeminiResponse(events[events.length - 1] ?? {})).toEqual(last);
+    // The same through the SDK's SSE parsing: the mapper reads what generateContentStream yields.
+    const chunks = await streamChunks(clientFor(name));
+    expect(chunks).toHaveLength(events.length);
+    expect(mapGeminiResponse(merge(chunks))).toEqual(outcome);
+    if (last) expect(mapGeminiResponse(chunks[chunks.length - 1] ?? {})).toEqual(last);
   });
 
-  it('treats 5xx as unavailable and an abort as a timeout', () => {
-    expect(mapGeminiError(apiError(503, {})).code).toBe('unavailable');
-    expect(mapGeminiError(Object.assign(new Error('aborted'), { name: 'AbortError' })).code).toBe(
-      'timeout',
+  /** The safety-stop stream with its last event's finish reason replaced. */
+  const safetyStopEndingWith = (finishReason: string): GeminiResponseLike[] => {
+    const events = structuredClone(loadFixture('response-stream-safety-stop').body);
+    const stop = (events as GeminiResponseLike[]).at(-1)?.candidates?.[0];
+    if (stop) stop.finishReason = finishReason;
+    return events as GeminiResponseLike[];
+  };
+
+  it.each(['BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY'])(
+    'refuses for safety a streamed answer with text that ends with %s',
+    (finishReason) => {
+      const events = safetyStopEndingWith(finishReason);
+      expect(mapGeminiResponse(merge(events))).toEqual(refused('safety'));
+      expect(mapGeminiResponse(events[events.length - 1] ?? {})).toEqual(refused('safety'));
+    },
+  );
+
+  it('keeps the text of an answer that ends for another reason', () => {
+    expect(mapGeminiResponse(merge(safetyStopEndingWith('OTHER')))).toEqual(
+      answer('Here is how you'),
     );
   });
 
-  it('recognises an invalid API key', () => {
-    const error = apiError(400, {
-      error: { message: 'API key not valid. Please pass a valid API key.' },
-    });
-    expect(mapGeminiError(error).code).toBe('unauthorized');
+  it('reports an error-only response as no answer', () => {
+    expect(mapGeminiResponse({})).toEqual(refused('no-answer'));
   });
 });
