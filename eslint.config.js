@@ -12,10 +12,10 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        // The benchmark's probe and the tests' network watch are plain JavaScript: node preloads
-        // them into the bot's process.
+        // Plain JavaScript that node runs as is: the benchmark's probe and the tests' network
+        // watch (preloaded into the bot's process), and the test command's checks.
         projectService: {
-          allowDefaultProject: ['bench/probe.mjs', 'test/helpers/net-watch.mjs'],
+          allowDefaultProject: ['bench/probe.mjs', 'test/helpers/net-watch.mjs', 'test/checks.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
