@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { makePrivateFile } from './private-files.js';
 
@@ -42,9 +42,4 @@ export function openSqliteFile(path: string): Database.Database {
 export function checkpoint(db: Database.Database): boolean {
   const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
   return result?.busy === 0;
-}
-
-/** Deletes a SQLite file and its side files (WAL, SHM, journal), whichever exist. */
-export function removeSqliteFile(path: string): void {
-  for (const suffix of ['', ...sideFileSuffixes]) rmSync(`${path}${suffix}`, { force: true });
 }
