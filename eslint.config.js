@@ -15,7 +15,12 @@ export default tseslint.config(
         // Plain JavaScript that node runs as is: the benchmark's probe and the tests' network
         // watch (preloaded into the bot's process), and the test command's checks.
         projectService: {
-          allowDefaultProject: ['bench/probe.mjs', 'test/helpers/net-watch.mjs', 'test/checks.mjs'],
+          allowDefaultProject: [
+            'bench/probe.mjs',
+            'test/helpers/net-watch.mjs',
+            'test/checks.mjs',
+            'src/build.mjs',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },
