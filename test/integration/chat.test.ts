@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import {
   chmodSync,
   mkdtempSync,
@@ -10,8 +9,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import { createNetWatch, type NetWatch } from '../helpers/net-watch.js';
+import { type NpmRun, type NpmRunResult, spawnNpm } from '../helpers/spawn-npm.js';
 import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -19,117 +19,93 @@ const apiKey = 'chat-test-gemini-key-0123456789';
 const noEnvFile = join(tmpdir(), 'no-such-env-file');
 const stackTrace = /\bat .*\.[jt]s:\d+/;
 
-const children: ChildProcess[] = [];
-const cleanups: Array<() => Promise<void> | void> = [];
-// Every chat records its attempts to reach another machine here; its environment is built from
-// scratch, without MEM0_TELEMETRY, so it runs with the default.
-let watch: NetWatch;
-beforeEach(() => {
-  const current = createNetWatch();
-  watch = current;
-  cleanups.push(() => current.remove());
-});
-
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-interface ChatRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** One test's own: its chats, net watch, and (once `withGemini` ran) stand-in and DATA_DIR. */
+interface ChatTest {
+  /** Every chat started here records its attempts to reach another machine in it. */
+  watch: NetWatch;
+  /** Starts `npm run chat` in its own process group; it is killed when the test ends. */
+  startChat: (env: Record<string, string>) => NpmRun;
+  /** Runs `npm run chat`, types `lines` into it, then closes stdin unless told not to. */
+  chat: (
+    env: Record<string, string>,
+    lines: readonly string[],
+    options?: { closeInput: boolean },
+  ) => Promise<NpmRunResult>;
+  /** Starts a Gemini stand-in and makes a DATA_DIR, and returns the settings that point at them. */
+  withGemini: () => Promise<{ gemini: FakeGemini; dataDir: string; env: Record<string, string> }>;
 }
 
-/** A chat still running: what it printed so far, a way to type more, and how it ended. */
-interface RunningChat {
-  stdout(): string;
-  type(line: string): void;
-  closeInput(): void;
-  done: Promise<ChatRun>;
-}
-
-/** Starts `npm run chat` in its own process group. */
-function startChat(env: Record<string, string>): RunningChat {
-  const child = spawn('npm', ['run', '--silent', 'chat'], {
-    cwd: repo,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DOTENV_CONFIG_PATH: noEnvFile,
-      ...watch.env,
-      ...env,
-    },
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+/**
+ * Everything a test starts is its own (stand-in, DATA_DIR, net watch, chats) and is stopped or
+ * removed when it ends, so that the tests can run at the same time.
+ */
+function chatTest(onTestFinished: TestContext['onTestFinished']): ChatTest {
+  const watch = createNetWatch();
+  const chats: NpmRun[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+  onTestFinished(async () => {
+    for (const running of chats) running.kill();
+    await Promise.all(chats.map((running) => running.done));
+    for (const cleanup of cleanups) await cleanup();
+    watch.remove();
   });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  // The chat may exit before it reads everything (after `exit`); that is not an error here.
-  child.stdin.on('error', () => {});
+  const startChat = (env: Record<string, string>) => {
+    // The environment is built from scratch, without MEM0_TELEMETRY, so the chat runs with the default.
+    const running = spawnNpm(['run', '--silent', 'chat'], {
+      cwd: repo,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DOTENV_CONFIG_PATH: noEnvFile,
+        ...watch.env,
+        ...env,
+      },
+      stdin: 'pipe',
+    });
+    chats.push(running);
+    return running;
+  };
   return {
-    stdout: () => stdout,
-    type: (line) => child.stdin.write(`${line}\n`),
-    closeInput: () => child.stdin.end(),
-    done: new Promise((resolve) => {
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    }),
+    watch,
+    startChat,
+    chat(env, lines, options = { closeInput: true }) {
+      const running = startChat(env);
+      for (const line of lines) running.type(line);
+      if (options.closeInput) running.closeInput();
+      return running.done;
+    },
+    async withGemini() {
+      const gemini = await startFakeGemini({ apiKey });
+      const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-chat-'));
+      cleanups.push(
+        () => gemini.close(),
+        () => rmSync(dataDir, { recursive: true, force: true }),
+      );
+      return {
+        gemini,
+        dataDir,
+        env: {
+          GEMINI_API_KEY: apiKey,
+          GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
+          DATA_DIR: dataDir,
+          CHAT_USER: 'tester',
+          // Every session ends by writing its exchanges to memory, each with a Gemini extraction
+          // call; at the default 10 requests a minute, spaced evenly, each call after a chat's
+          // first waits 6 s for its turn. The spacing is not what these tests are about.
+          GEMINI_REQUESTS_PER_MINUTE: '60000',
+        },
+      };
+    },
   };
 }
 
-/** Runs `npm run chat`, types `lines` into it, then closes stdin unless told not to. */
-function chat(
-  env: Record<string, string>,
-  lines: readonly string[],
-  options: { closeInput: boolean } = { closeInput: true },
-): Promise<ChatRun> {
-  const running = startChat(env);
-  for (const line of lines) running.type(line);
-  if (options.closeInput) running.closeInput();
-  return running.done;
-}
-
-/** Resolves once `predicate` holds, checking every 20 ms; rejects after `timeoutMs`. */
-async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-describe('the terminal chat (npm run chat)', () => {
-  let gemini: FakeGemini;
-  let dataDir: string;
-
-  async function start(): Promise<Record<string, string>> {
-    gemini = await startFakeGemini({ apiKey });
-    dataDir = mkdtempSync(join(tmpdir(), 'wellness0-chat-'));
-    cleanups.push(
-      () => gemini.close(),
-      () => rmSync(dataDir, { recursive: true, force: true }),
-    );
-    return {
-      GEMINI_API_KEY: apiKey,
-      GOOGLE_GEMINI_BASE_URL: gemini.baseUrl,
-      DATA_DIR: dataDir,
-      CHAT_USER: 'tester',
-    };
-  }
-
-  it('remembers what was said in one session and recalls it in the next', async () => {
-    const env = await start();
+describe.concurrent('the terminal chat (npm run chat)', () => {
+  it('remembers what was said in one session and recalls it in the next', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { watch, chat, withGemini } = chatTest(onTestFinished);
+    const { gemini, dataDir, env } = await withGemini();
 
     const first = await chat(env, ['I adopted a cat named Miso', '', '   ', 'exit'], {
       closeInput: false,
@@ -167,8 +143,12 @@ describe('the terminal chat (npm run chat)', () => {
     expect(watch.attempts()).toEqual([]);
   }, 30_000);
 
-  it('keeps DATA_DIR 0700 and every file in it 0600 (chat.log, databases, mem0), tightening what exists', async () => {
-    const env = await start();
+  it('keeps DATA_DIR 0700 and every file in it 0600 (chat.log, databases, mem0), tightening what exists', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { chat, withGemini } = chatTest(onTestFinished);
+    const { dataDir, env } = await withGemini();
     chmodSync(dataDir, 0o755);
     writeFileSync(join(dataDir, 'chat.log'), '');
     chmodSync(join(dataDir, 'chat.log'), 0o644);
@@ -191,8 +171,13 @@ describe('the terminal chat (npm run chat)', () => {
     ).toEqual([]);
   }, 30_000);
 
-  it('posts the crisis lines before the answer, and keeps a crisis in memory only after /remember', async () => {
-    const env = { ...(await start()), LANG: 'en_GB.UTF-8' };
+  it('posts the crisis lines before the answer, and keeps a crisis in memory only after /remember', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { chat, withGemini } = chatTest(onTestFinished);
+    const { gemini, env: geminiEnv } = await withGemini();
+    const env = { ...geminiEnv, LANG: 'en_GB.UTF-8' };
     const crisisText = 'I want to kill myself tonight';
     const extractions = () => gemini.requests.filter((r) => r.kind === 'memory-extraction');
 
@@ -221,24 +206,33 @@ describe('the terminal chat (npm run chat)', () => {
     expect(gemini.violations).toEqual([]);
   }, 30_000);
 
-  it('prints the crisis lines of a message typed while an answer is still being written at once, on a line of their own', async () => {
-    const env = { ...(await start()), LANG: 'en_GB.UTF-8' };
+  it('prints the crisis lines of a message typed while an answer is still being written at once, on a line of their own', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { startChat, withGemini } = chatTest(onTestFinished);
+    const { gemini, env: geminiEnv } = await withGemini();
+    const env = { ...geminiEnv, LANG: 'en_GB.UTF-8' };
     const first = 'I adopted a cat named Miso';
     const crisisText = 'i want to kill myself tonight';
     const firstAnswer = `I hear you: "${first}"`;
-    // The first answer streams slowly: its four pieces come over about six seconds.
+    // The first answer streams slowly: its four pieces come over about three seconds.
     gemini.setLatency({ timeToFirstTokenMs: 100, totalMs: 3_000 });
     const running = startChat(env);
     running.type(first);
-    await until(() => running.stdout().includes('I hear you'), 'the first answer to start');
+    await running.waitForStdout((out) => out.includes('I hear you'), 'the first answer to start');
     // Only the first answer is slow.
     gemini.setLatency({ timeToFirstTokenMs: 0, totalMs: 0 });
     running.type(crisisText);
     running.closeInput();
 
-    await until(() => running.stdout().includes('Samaritans: call 116 123'), 'the crisis lines');
-    // The lines came while the first answer was still being written.
-    expect(running.stdout()).not.toContain(firstAnswer);
+    // Checked as the output arrives, so at the moment the lines were printed: the first answer
+    // was still being written.
+    const whenLinesCame = await running.waitForStdout(
+      (out) => out.includes('Samaritans: call 116 123'),
+      'the crisis lines',
+    );
+    expect(whenLinesCame).not.toContain(firstAnswer);
 
     const run = await running.done;
     expect(run.code).toBe(0);
@@ -258,8 +252,13 @@ describe('the terminal chat (npm run chat)', () => {
     expect(gemini.violations).toEqual([]);
   }, 40_000);
 
-  it('takes /under-18 and /safety as commands, and answers someone under 18 as one', async () => {
-    const env = { ...(await start()), LANG: 'de_DE.UTF-8' };
+  it('takes /under-18 and /safety as commands, and answers someone under 18 as one', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { chat, withGemini } = chatTest(onTestFinished);
+    const { gemini, env: geminiEnv } = await withGemini();
+    const env = { ...geminiEnv, LANG: 'de_DE.UTF-8' };
 
     const run = await chat(env, ['/safety', '/under-18', 'I adopted a cat named Miso', 'exit'], {
       closeInput: false,
@@ -281,7 +280,11 @@ describe('the terminal chat (npm run chat)', () => {
     );
   }, 30_000);
 
-  it('needs no Discord token, and without GEMINI_API_KEY exits 1 with one message naming it', async () => {
+  it('needs no Discord token, and without GEMINI_API_KEY exits 1 with one message naming it', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { watch, chat } = chatTest(onTestFinished);
     const run = await chat({}, []);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('wellness0 cannot start: one setting needs attention.');
@@ -290,5 +293,5 @@ describe('the terminal chat (npm run chat)', () => {
     expect(run.stderr).not.toMatch(stackTrace);
     expect(run.stdout).toBe('');
     expect(watch.attempts()).toEqual([]);
-  });
+  }, 30_000);
 });

@@ -1,213 +1,216 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import { createNetWatch, type NetWatch } from '../helpers/net-watch.js';
+import { type NpmRun, spawnNpm } from '../helpers/spawn-npm.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 /** What `npm start` runs after building. */
 const botScript = join(repo, 'dist', 'src', 'main.js');
-const children: ChildProcess[] = [];
-// Every process a test starts records its attempts to reach another machine here; each test
-// expects none. The child environments are built from scratch, without MEM0_TELEMETRY, so they
-// run with the default, not the `false` that test/setup-env.ts sets for in-process tests.
-let watch: NetWatch;
-beforeEach(() => {
-  watch = createNetWatch();
-});
+const noEnvFile = join(tmpdir(), 'no-such-env-file');
 
-/** Starts an npm script in its own process group, so that it can be stopped with everything it spawned. */
-function npm(script: string, env: Record<string, string | undefined>): ChildProcess {
-  const child = spawn('npm', ['run', '--silent', script], {
-    cwd: repo,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...watch.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+// Settings of a bot whose answer and memory write a test waits for, besides those it is about:
+// they shorten waits that are not what these tests check (the in-process tests check them).
+const waitedForSettings = {
+  // By default writes are batched for 30 s.
+  MEMORY_BATCH_WINDOW_MS: '0',
+  // At the default 10 requests a minute, spaced evenly, the memory extraction waits 6 s after
+  // the answer for its turn.
+  GEMINI_REQUESTS_PER_MINUTE: '60000',
+  // At the default 1200 ms between two writes to one Discord channel, the finished answer waits
+  // about a second after its first part.
+  REPLY_EDIT_INTERVAL_MS: '50',
+  // So that the bot says when the memory write has landed ('memory write landed').
+  LOG_LEVEL: 'debug',
+};
+
+/**
+ * `npm start` builds dist/ first, and esbuild truncates and rewrites every file of it, even
+ * unchanged, while another bot of this file may be loading them: one bot at a time builds and
+ * loads, from its start until it prints its first line (by then dist/src is loaded) or ends.
+ */
+let building: Promise<unknown> = Promise.resolve();
+
+/** One test's own processes and net watch; everything it starts is stopped when it ends. */
+interface ProcessTest {
+  /** Every process started here records its attempts to reach another machine in it. */
+  watch: NetWatch;
+  /** Runs `npm run --silent <script> [-- args]` in a process group of its own. */
+  npm: (
+    script: string,
+    env: Record<string, string | undefined>,
+    args?: readonly string[],
+  ) => NpmRun;
+  /** `npm start`, as the README says, once no other bot of this file is building or loading. */
+  npmStart: (env: Record<string, string | undefined>) => Promise<NpmRun>;
+  /** `npm run standins`, and the control API and settings its first line gives. */
+  standins: () => Promise<{ control: string; env: Record<string, string> }>;
+  /** A new folder, removed once the test's processes are gone. */
+  tempDir: (prefix: string) => string;
+}
+
+function processTest(onTestFinished: TestContext['onTestFinished']): ProcessTest {
+  // The child environments are built from scratch, without MEM0_TELEMETRY, so they run with the
+  // default, not the `false` that test/setup-env.ts sets for in-process tests.
+  const watch = createNetWatch();
+  const runs: NpmRun[] = [];
+  const dirs: string[] = [];
+  onTestFinished(async () => {
+    for (const run of runs) run.kill();
+    await Promise.all(runs.map((run) => run.done));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    watch.remove();
   });
-  children.push(child);
-  return child;
+  const npm = (
+    script: string,
+    env: Record<string, string | undefined>,
+    args: readonly string[] = [],
+  ) => {
+    const run = spawnNpm(['run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])], {
+      cwd: repo,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...watch.env, ...env },
+    });
+    runs.push(run);
+    return run;
+  };
+  return {
+    watch,
+    npm,
+    npmStart(env) {
+      const started = building.then(() => npm('start', env));
+      building = started.then((bot) =>
+        Promise.race([
+          bot.waitForStdout((out) => out !== '', 'its first line', 60_000),
+          bot.done,
+        ]).catch(() => {}),
+      );
+      return started;
+    },
+    async standins() {
+      const run = npm('standins', {});
+      const out = await run.waitForStdout((text) => text.includes('\n'), 'the stand-ins to start');
+      return JSON.parse(out.slice(0, out.indexOf('\n'))) as {
+        control: string;
+        env: Record<string, string>;
+      };
+    },
+    tempDir(prefix) {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+  };
 }
 
-function output(child: ChildProcess): { stdout: () => string; stderr: () => string } {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-  return { stdout: () => stdout, stderr: () => stderr };
+async function getJson<T>(url: string): Promise<T> {
+  return (await (await fetch(url)).json()) as T;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-async function poll<T>(
-  what: string,
-  read: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  watch.remove();
-});
-
-describe('the bot as a process', () => {
-  it('refuses to start without settings, naming every missing variable in one message', async () => {
-    const bot = npm('start', { DOTENV_CONFIG_PATH: join(tmpdir(), 'no-such-env-file') });
-    const { stdout, stderr } = output(bot);
-    expect(await exited(bot)).toBe(1);
-    expect(stderr()).toContain('wellness0 cannot start: 2 settings need attention.');
-    expect(stderr()).toMatch(/DISCORD_TOKEN is missing/);
-    expect(stderr()).toMatch(/GEMINI_API_KEY is missing/);
-    expect(stderr()).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
-    expect(stdout()).toBe('');
+describe.concurrent('the bot as a process', () => {
+  it('refuses to start without settings, naming every missing variable in one message', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { watch, npmStart } = processTest(onTestFinished);
+    const bot = await npmStart({ DOTENV_CONFIG_PATH: noEnvFile });
+    const { code, stdout, stderr } = await bot.done;
+    expect(code).toBe(1);
+    expect(stderr).toContain('wellness0 cannot start: 2 settings need attention.');
+    expect(stderr).toMatch(/DISCORD_TOKEN is missing/);
+    expect(stderr).toMatch(/GEMINI_API_KEY is missing/);
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+    expect(stdout).toBe('');
     expect(watch.attempts()).toEqual([]);
-  });
+  }, 30_000);
 
-  it('starts as the README says, against standalone stand-ins, and answers a DM', async () => {
-    const standins = npm('standins', {});
-    const lines = createInterface({ input: standins.stdout ?? process.stdin });
-    const first = await new Promise<string>((resolve) => lines.once('line', resolve));
-    const { control, env } = JSON.parse(first) as { control: string; env: Record<string, string> };
-    const dataDir = mkdtempSync(join(tmpdir(), 'wellness0-process-'));
-    try {
-      const bot = npm('start', {
-        DOTENV_CONFIG_PATH: join(tmpdir(), 'no-such-env-file'),
-        DISCORD_TOKEN: env.DISCORD_TOKEN,
-        DISCORD_API_URL: env.DISCORD_API_URL,
-        GEMINI_API_KEY: env.GEMINI_API_KEY,
-        GOOGLE_GEMINI_BASE_URL: env.GOOGLE_GEMINI_BASE_URL,
-        DATA_DIR: dataDir,
-        // The test waits for the memory write; by default writes are batched for 30 s.
-        MEMORY_BATCH_WINDOW_MS: '0',
-      });
-      const logs = output(bot);
-      await poll(
-        'the bot to log in',
-        async () => (logs.stdout().includes('logged in to Discord') ? true : undefined),
-        30_000,
-      );
+  it('starts as the README says, against standalone stand-ins, and answers a DM', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { watch, npmStart, standins, tempDir } = processTest(onTestFinished);
+    const { control, env } = await standins();
+    const dataDir = tempDir('wellness0-process-');
+    const bot = await npmStart({
+      DOTENV_CONFIG_PATH: noEnvFile,
+      DISCORD_TOKEN: env.DISCORD_TOKEN,
+      DISCORD_API_URL: env.DISCORD_API_URL,
+      GEMINI_API_KEY: env.GEMINI_API_KEY,
+      GOOGLE_GEMINI_BASE_URL: env.GOOGLE_GEMINI_BASE_URL,
+      DATA_DIR: dataDir,
+      ...waitedForSettings,
+    });
+    await bot.waitForStdout(
+      (out) => out.includes('logged in to Discord'),
+      'the bot to log in',
+      30_000,
+    );
 
-      const userId = '200000000000000009';
-      const dm = (await (
-        await fetch(`${control}/discord/dm`, {
-          method: 'POST',
-          body: JSON.stringify({ userId, content: 'I am nervous about my exam tomorrow' }),
-        })
-      ).json()) as { channel_id: string };
-      const reply = await poll(
-        'the reply',
-        async () => {
-          const messages = (await (
-            await fetch(`${control}/discord/messages?channelId=${dm.channel_id}`)
-          ).json()) as Array<{ content: string }>;
-          return messages[0]?.content.includes('I am nervous about my exam tomorrow')
-            ? messages[0]
-            : undefined;
-        },
-        20_000,
-      );
-      expect(reply.content).toContain('I am nervous about my exam tomorrow');
+    const userId = '200000000000000009';
+    const dm = (await (
+      await fetch(`${control}/discord/dm`, {
+        method: 'POST',
+        body: JSON.stringify({ userId, content: 'I am nervous about my exam tomorrow' }),
+      })
+    ).json()) as { channel_id: string };
+    // The bot logs the turn once its reply is complete on Discord.
+    await bot.waitForStdout((out) => out.includes('turn answered'), 'the reply');
+    const messages = await getJson<Array<{ content: string }>>(
+      `${control}/discord/messages?channelId=${dm.channel_id}`,
+    );
+    expect(messages[0]?.content).toContain('I am nervous about my exam tomorrow');
 
-      // The exchange lands in the embedded store, in DATA_DIR.
-      await poll(
-        'the memory write',
-        async () => {
-          const requests = (await (await fetch(`${control}/gemini/requests`)).json()) as Array<{
-            kind: string;
-          }>;
-          return requests.some((r) => r.kind === 'memory-extraction') ? true : undefined;
-        },
-        20_000,
-      );
-      expect(existsSync(join(dataDir, 'memories.db'))).toBe(true);
+    // The exchange lands in the embedded store, in DATA_DIR.
+    await bot.waitForStdout((out) => out.includes('memory write landed'), 'the memory write');
+    const requests = await getJson<Array<{ kind: string }>>(`${control}/gemini/requests`);
+    expect(requests.filter((r) => r.kind === 'memory-extraction')).not.toEqual([]);
+    expect(existsSync(join(dataDir, 'memories.db'))).toBe(true);
 
-      // Nothing the bot sent broke Discord's, Gemini's or mem0's rules, and no secret reached a log line.
-      expect(await (await fetch(`${control}/violations`)).json()).toEqual([]);
-      expect(logs.stdout() + logs.stderr()).not.toContain(env.DISCORD_TOKEN);
-      expect(logs.stdout() + logs.stderr()).not.toContain(env.GEMINI_API_KEY);
+    // Nothing the bot sent broke Discord's, Gemini's or mem0's rules.
+    expect(await getJson(`${control}/violations`)).toEqual([]);
 
-      // SIGTERM (sent to npm, tsx and node alike, as a terminal or a service manager does) stops it cleanly.
-      if (bot.pid !== undefined) process.kill(-bot.pid, 'SIGTERM');
-      await poll(
-        'a clean stop',
-        async () => (logs.stdout().includes('stopped cleanly') ? true : undefined),
-        15_000,
-      );
-      expect(watch.watchedScripts()).toContain(botScript);
-      expect(watch.attempts()).toEqual([]);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    // SIGTERM (sent to npm, the shell and node alike, as a terminal or a service manager does) stops it cleanly.
+    bot.signal('SIGTERM');
+    await bot.waitForStdout((out) => out.includes('stopped cleanly'), 'a clean stop', 15_000);
+    // No secret reached a log line, to the last one.
+    expect(bot.stdout() + bot.stderr()).not.toContain(env.DISCORD_TOKEN);
+    expect(bot.stdout() + bot.stderr()).not.toContain(env.GEMINI_API_KEY);
+    expect(watch.watchedScripts()).toContain(botScript);
+    expect(watch.attempts()).toEqual([]);
   }, 90_000);
 
-  it('registers the slash commands globally, or to one server with --guild', async () => {
-    const standins = npm('standins', {});
-    const lines = createInterface({ input: standins.stdout ?? process.stdin });
-    const first = await new Promise<string>((resolve) => lines.once('line', resolve));
-    const { control, env } = JSON.parse(first) as { control: string; env: Record<string, string> };
+  it('registers the slash commands globally, or to one server with --guild', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { watch, npm, standins } = processTest(onTestFinished);
+    const { control, env } = await standins();
     const commandEnv = {
-      DOTENV_CONFIG_PATH: join(tmpdir(), 'no-such-env-file'),
+      DOTENV_CONFIG_PATH: noEnvFile,
       DISCORD_TOKEN: env.DISCORD_TOKEN,
       DISCORD_API_URL: env.DISCORD_API_URL,
       GEMINI_API_KEY: env.GEMINI_API_KEY,
     };
     const names = async (query: string) =>
-      (
-        (await (await fetch(`${control}/discord/commands${query}`)).json()) as Array<{
-          name: string;
-        }>
-      )
+      (await getJson<Array<{ name: string }>>(`${control}/discord/commands${query}`))
         .map((c) => c.name)
         .sort();
 
-    const global = npm('deploy-commands', commandEnv);
-    const globalOutput = output(global);
-    expect(await exited(global)).toBe(0);
-    expect(globalOutput.stdout()).toMatch(
-      /Registered \/memories, \/forget, \/export, \/safety globally/,
-    );
+    const global = await npm('deploy-commands', commandEnv).done;
+    expect(global.code).toBe(0);
+    expect(global.stdout).toMatch(/Registered \/memories, \/forget, \/export, \/safety globally/);
     expect(await names('')).toEqual(['export', 'forget', 'memories', 'safety']);
 
-    const guild = spawn(
-      'npm',
-      ['run', '--silent', 'deploy-commands', '--', '--guild', '400000000000000001'],
-      {
-        cwd: repo,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...watch.env, ...commandEnv },
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(guild);
-    expect(await exited(guild)).toBe(0);
+    const guild = await npm('deploy-commands', commandEnv, ['--guild', '400000000000000001']).done;
+    expect(guild.code).toBe(0);
     expect(await names('?guildId=400000000000000001')).toEqual([
       'export',
       'forget',
       'memories',
       'safety',
     ]);
-    expect(await (await fetch(`${control}/violations`)).json()).toEqual([]);
+    expect(await getJson(`${control}/violations`)).toEqual([]);
     expect(watch.attempts()).toEqual([]);
   }, 60_000);
 });
@@ -242,93 +245,75 @@ function localMemoryCount(dataDir: string, userId: string): number {
   }
 }
 
-describe('the bot as the quick start leaves it', () => {
-  it.each(['open-source', 'platform'] as const)(
+describe.concurrent('the bot as the quick start leaves it', () => {
+  it.for(['open-source', 'platform'] as const)(
     'connects to no host but the configured ones, with MEM0_TELEMETRY left empty (%s)',
-    async (backend) => {
-      const standins = npm('standins', {});
-      const lines = createInterface({ input: standins.stdout ?? process.stdin });
-      const first = await new Promise<string>((resolve) => lines.once('line', resolve));
-      const { control, env } = JSON.parse(first) as {
-        control: string;
-        env: Record<string, string>;
-      };
-      const dir = mkdtempSync(join(tmpdir(), 'wellness0-quick-start-'));
-      try {
-        const dataDir = join(dir, 'data');
-        const envFile = join(dir, '.env');
-        writeFileSync(
-          envFile,
-          quickStartEnvFile({
-            DISCORD_TOKEN: env.DISCORD_TOKEN ?? '',
-            GEMINI_API_KEY: env.GEMINI_API_KEY ?? '',
-            // The stand-ins, in place of discord.com and Google; both are loopback addresses.
-            DISCORD_API_URL: env.DISCORD_API_URL ?? '',
-            GOOGLE_GEMINI_BASE_URL: env.GOOGLE_GEMINI_BASE_URL ?? '',
-            DATA_DIR: dataDir,
-            // The test waits for the memory write; by default writes are batched for 30 s.
-            MEMORY_BATCH_WINDOW_MS: '0',
-            ...(backend === 'platform'
-              ? { MEM0_API_KEY: env.MEM0_API_KEY ?? '', MEM0_HOST: env.MEM0_HOST ?? '' }
-              : {}),
-          }),
-        );
-        expect(readFileSync(envFile, 'utf8')).toMatch(/^MEM0_TELEMETRY=$/m);
+    { timeout: 90_000 },
+    async (backend, { expect, onTestFinished }) => {
+      const { watch, npmStart, standins, tempDir } = processTest(onTestFinished);
+      const { control, env } = await standins();
+      const dir = tempDir('wellness0-quick-start-');
+      const dataDir = join(dir, 'data');
+      const envFile = join(dir, '.env');
+      writeFileSync(
+        envFile,
+        quickStartEnvFile({
+          DISCORD_TOKEN: env.DISCORD_TOKEN ?? '',
+          GEMINI_API_KEY: env.GEMINI_API_KEY ?? '',
+          // The stand-ins, in place of discord.com and Google; both are loopback addresses.
+          DISCORD_API_URL: env.DISCORD_API_URL ?? '',
+          GOOGLE_GEMINI_BASE_URL: env.GOOGLE_GEMINI_BASE_URL ?? '',
+          DATA_DIR: dataDir,
+          ...waitedForSettings,
+          ...(backend === 'platform'
+            ? { MEM0_API_KEY: env.MEM0_API_KEY ?? '', MEM0_HOST: env.MEM0_HOST ?? '' }
+            : {}),
+        }),
+      );
+      expect(readFileSync(envFile, 'utf8')).toMatch(/^MEM0_TELEMETRY=$/m);
 
-        // Only the .env file: no setting comes from the environment.
-        const bot = npm('start', { DOTENV_CONFIG_PATH: envFile });
-        const logs = output(bot);
-        await poll(
-          'the bot to log in',
-          async () => (logs.stdout().includes('logged in to Discord') ? true : undefined),
-          30_000,
-        );
+      // Only the .env file: no setting comes from the environment.
+      const bot = await npmStart({ DOTENV_CONFIG_PATH: envFile });
+      await bot.waitForStdout(
+        (out) => out.includes('logged in to Discord'),
+        'the bot to log in',
+        30_000,
+      );
 
-        const userId = '200000000000000011';
-        const text = 'I have been sleeping badly since the move';
-        const dm = (await (
-          await fetch(`${control}/discord/dm`, {
-            method: 'POST',
-            body: JSON.stringify({ userId, content: text }),
-          })
-        ).json()) as { channel_id: string };
-        await poll(
-          'the reply',
-          async () => {
-            const messages = (await (
-              await fetch(`${control}/discord/messages?channelId=${dm.channel_id}`)
-            ).json()) as Array<{ content: string }>;
-            return messages.some((m) => m.content.includes(text)) ? true : undefined;
-          },
-          20_000,
-        );
-        await poll(
-          'the exchange to be remembered',
-          async () => {
-            if (backend === 'open-source') {
-              return localMemoryCount(dataDir, `discord:${userId}`) > 0 ? true : undefined;
-            }
-            const stored = (await (
-              await fetch(`${control}/mem0/memories?userId=discord:${userId}`)
-            ).json()) as unknown[];
-            return stored.length > 0 ? true : undefined;
-          },
-          20_000,
-        );
+      const userId = '200000000000000011';
+      const text = 'I have been sleeping badly since the move';
+      const dm = (await (
+        await fetch(`${control}/discord/dm`, {
+          method: 'POST',
+          body: JSON.stringify({ userId, content: text }),
+        })
+      ).json()) as { channel_id: string };
+      // The bot logs the turn once its reply is complete on Discord.
+      await bot.waitForStdout((out) => out.includes('turn answered'), 'the reply');
+      const messages = await getJson<Array<{ content: string }>>(
+        `${control}/discord/messages?channelId=${dm.channel_id}`,
+      );
+      expect(messages.some((m) => m.content.includes(text))).toBe(true);
 
-        if (bot.pid !== undefined) process.kill(-bot.pid, 'SIGTERM');
-        await poll(
-          'a clean stop',
-          async () => (logs.stdout().includes('stopped cleanly') ? true : undefined),
-          15_000,
+      // The exchange is remembered: in the local store, or on the Platform.
+      await bot.waitForStdout(
+        (out) => out.includes('memory write landed'),
+        'the exchange to be remembered',
+      );
+      if (backend === 'open-source') {
+        expect(localMemoryCount(dataDir, `discord:${userId}`)).toBeGreaterThan(0);
+      } else {
+        const stored = await getJson<unknown[]>(
+          `${control}/mem0/memories?userId=discord:${userId}`,
         );
-        expect(await (await fetch(`${control}/violations`)).json()).toEqual([]);
-        expect(watch.watchedScripts()).toContain(botScript);
-        expect(watch.attempts()).toEqual([]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+        expect(stored.length).toBeGreaterThan(0);
       }
+
+      bot.signal('SIGTERM');
+      await bot.waitForStdout((out) => out.includes('stopped cleanly'), 'a clean stop', 15_000);
+      expect(await getJson(`${control}/violations`)).toEqual([]);
+      expect(watch.watchedScripts()).toContain(botScript);
+      expect(watch.attempts()).toEqual([]);
     },
-    90_000,
   );
 });
