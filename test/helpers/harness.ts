@@ -58,6 +58,13 @@ export async function startHarness(options: {
   logger?: Logger;
   /** The clock of the AI-notice schedule. */
   now?: () => number;
+  /** How commands wait (real time by default). */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * How long `close` lets turns in flight and memory writes finish (default 2 000 ms). A test
+   * whose turns wait behind a per-minute limit sets it to 0: no wait could let them finish.
+   */
+  stopTimeoutMs?: number;
 }): Promise<Harness> {
   const standInsStarted = performance.now();
   const discord = await startFakeDiscord({ ...options.discord, token: testDiscordToken });
@@ -91,7 +98,10 @@ export async function startHarness(options: {
   );
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = createApp(parsed.config, logger, options.now ? { now: options.now } : {});
+  const app = createApp(parsed.config, logger, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
   const appStarted = performance.now();
   const identity = await app.start();
   const appStartMs = performance.now() - appStarted;
@@ -108,7 +118,11 @@ export async function startHarness(options: {
     async close() {
       if (closed) return;
       closed = true;
-      await app.stop(2_000);
+      // Nothing is asserted after this: answers a test left slow (latency, paused streams) are
+      // given at once, so that the stop need not wait out their delays.
+      gemini.setLatency({ timeToFirstTokenMs: 0, totalMs: 0, embeddingMs: 0, extractionMs: 0 });
+      gemini.releaseAll();
+      await app.stop(options.stopTimeoutMs ?? 2_000);
       await Promise.all([discord.close(), gemini.close(), mem0?.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -16,11 +16,16 @@ const channelId = '400000000000000002';
 
 const startHarness = useHarness();
 
-async function start(backend: MemoryBackend, mem0Options?: { asyncDeleteDelayMs?: number }) {
+async function start(
+  backend: MemoryBackend,
+  mem0Options?: { asyncDeleteDelayMs?: number },
+  sleep?: (ms: number) => Promise<void>,
+) {
   const h = await startHarness({
     backend,
     discord: { guilds: [{ id: guildId, channels: [{ id: channelId }] }] },
     ...(mem0Options ? { mem0: mem0Options } : {}),
+    ...(sleep ? { sleep } : {}),
   });
   await registerTestCommands(h);
   return h;
@@ -223,8 +228,12 @@ describe('commands when mem0 misbehaves', () => {
   });
 
   it('/forget says honestly when something is still stored', async () => {
-    // The Platform deletes asynchronously; here it takes longer than /forget keeps checking.
-    const h = await start('platform', { asyncDeleteDelayMs: 60_000 });
+    // The Platform deletes asynchronously; here it takes longer than /forget keeps checking
+    // (its waits between checks pass at once here, and are recorded).
+    const waits: number[] = [];
+    const h = await start('platform', { asyncDeleteDelayMs: 60_000 }, async (ms) => {
+      waits.push(ms);
+    });
     await tellAndSettle(h, alice, 'I am moving to Lisbon next month');
     const slash = h.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
     const confirm = await finalReply(h, slash);
@@ -236,5 +245,6 @@ describe('commands when mem0 misbehaves', () => {
     );
     expect(JSON.stringify(done.body)).toMatch(/still stored/);
     expect(JSON.stringify(done.body)).toContain('Lisbon');
+    expect(waits).toEqual([500, 1_500, 3_000]);
   }, 30_000);
 });

@@ -13,6 +13,12 @@ import type { InteractionPayload } from '../standins/discord.js';
 const seed = 20_260_611;
 const perCategory = 16;
 const batchSize = 12;
+// The bot's Discord client (discord.js) sends at most 50 requests a second, and each input costs
+// it about 3.5 (typing, the reply, its edits as it streams): one bot would take 17 s for them
+// all. Several bots, each with its own stand-ins, share the inputs and answer at the same time.
+const bots = 4;
+/** The bot that gets an input: by pairs (a DM and a server message), so each gets every category. */
+const botFor = (index: number) => Math.floor(index / 2) % bots;
 
 const guildId = '400000000000000001';
 const botPlaceholder = '{bot}';
@@ -193,82 +199,101 @@ function messageBodies(h: Harness): Array<{ path: string; body: Record<string, u
 }
 
 describe('hostile and odd input through the whole bot', () => {
+  /** One harness per bot; the first also takes the interactions and the last message. */
+  let harnesses: Harness[] = [];
   let h: Harness;
   const channelIds = inputs.map((_, i) => channelFor(i));
 
   beforeAll(async () => {
-    h = await startHarness({
-      backend: 'platform',
-      discord: { guilds: [{ id: guildId, channels: channelIds.map((id) => ({ id })) }] },
-    });
+    // One after another: each sets the process-wide Gemini base URL as it starts (mem0 open
+    // source reads it); the Platform backend does not use it, so the bots cannot cross.
+    for (let k = 0; k < bots; k++) {
+      const channels = channelIds.filter((_, i) => botFor(i) === k);
+      harnesses.push(
+        await startHarness({
+          backend: 'platform',
+          discord: { guilds: [{ id: guildId, channels: channels.map((id) => ({ id })) }] },
+        }),
+      );
+    }
+    h = harnesses[0] as Harness;
     await registerTestCommands(h);
   });
 
   afterAll(async () => {
-    const violations = h.violations();
-    await h.close();
+    const violations = harnesses.flatMap((each) => each.violations());
+    await Promise.all(harnesses.map((each) => each.close()));
+    harnesses = [];
     expect(violations).toEqual([]);
   });
 
   it(`answers each of ${inputs.length} generated messages exactly once, without pinging anyone`, async () => {
     expect(inputs.length).toBeGreaterThanOrEqual(200);
-    const mention = `<@${h.botUserId}>`;
     const sent = inputs.map((input, index) => {
-      const content = input.content.replaceAll(botPlaceholder, mention);
+      const bot = harnesses[botFor(index)] as Harness;
+      const content = input.content.replaceAll(botPlaceholder, `<@${bot.botUserId}>`);
       const asDm = index % 2 === 0;
-      return { ...input, index, content, asDm, channelId: asDm ? '' : (channelIds[index] ?? '') };
+      const channelId = asDm ? '' : (channelIds[index] ?? '');
+      return { ...input, index, content, asDm, channelId, bot };
     });
 
-    for (let start = 0; start < sent.length; start += batchSize) {
-      const batch = sent.slice(start, start + batchSize);
-      for (const input of batch) {
-        const attachments = input.attachments ? { attachments: input.attachments } : {};
-        if (input.asDm) {
-          const dm = h.discord.sendDm({
-            userId: userFor(input.index),
-            content: input.content,
-            ...attachments,
-          });
-          input.channelId = dm.channel_id;
-        } else {
-          h.discord.sendGuildMessage({
-            guildId,
-            channelId: input.channelId,
-            userId: userFor(input.index),
-            content: input.content,
-            mentionBot: true,
-            ...attachments,
-          });
+    // Each bot answers its inputs a batch at a time, all bots at once.
+    await Promise.all(
+      harnesses.map(async (bot) => {
+        const mine = sent.filter((input) => input.bot === bot);
+        for (let start = 0; start < mine.length; start += batchSize) {
+          const batch = mine.slice(start, start + batchSize);
+          for (const input of batch) {
+            const attachments = input.attachments ? { attachments: input.attachments } : {};
+            if (input.asDm) {
+              const dm = bot.discord.sendDm({
+                userId: userFor(input.index),
+                content: input.content,
+                ...attachments,
+              });
+              input.channelId = dm.channel_id;
+            } else {
+              bot.discord.sendGuildMessage({
+                guildId,
+                channelId: input.channelId,
+                userId: userFor(input.index),
+                content: input.content,
+                mentionBot: true,
+                ...attachments,
+              });
+            }
+          }
+          await bot.discord.waitFor(
+            () => batch.every((input) => bot.discord.messages(input.channelId).length > 0),
+            15_000,
+          );
+          await bot.app.core.whenIdle(15_000);
         }
-      }
-      await h.discord.waitFor(
-        () => batch.every((input) => h.discord.messages(input.channelId).length > 0),
-        15_000,
-      );
-      await h.app.core.whenIdle(15_000);
-    }
+      }),
+    );
 
     const maxChars = h.config.maxMessageChars;
     const greeting = `${firstContactNote({ memoryBackend: h.config.memory.backend, safetyPolicyUrl: h.config.crisis.policyUrl })}\n\n`;
     for (const input of sent) {
+      const { bot } = input;
       const what = `${input.category} #${input.index} (${input.asDm ? 'DM' : 'server'}): ${JSON.stringify(input.content.slice(0, 80))}`;
-      const prepared = prepareIncomingText(stripBotMention(input.content, h.botUserId), {
+      const prepared = prepareIncomingText(stripBotMention(input.content, bot.botUserId), {
         maxChars,
       });
       const expected =
         prepared.kind === 'empty'
           ? `${aiDisclosure()}\n\n${notices.invalidInput}`
           : `${greeting}I hear you: "${prepared.text}"${prepared.cut ? cutMessageNote(maxChars) : ''}`;
-      const shown = h.discord.messages(input.channelId).map((message) => message.content);
+      const shown = bot.discord.messages(input.channelId).map((message) => message.content);
       // One reply: the expected text, split only where Discord's limit forces it.
       expect(shown, what).toEqual(splitMessage(expected));
-      const created = h.discord.requests.filter(
+      const created = bot.discord.requests.filter(
         (r) => r.method === 'POST' && r.path === `/channels/${input.channelId}/messages`,
       );
       expect(created.length, `${what}: messages created`).toBe(shown.length);
     }
 
-    const bodies = messageBodies(h);
+    const bodies = harnesses.flatMap(messageBodies);
     expect(bodies.length).toBeGreaterThanOrEqual(inputs.length);
     for (const { path, body } of bodies) {
       expect(body.allowed_mentions, `${path} allowed_mentions`).toMatchObject({ parse: [] });
@@ -281,7 +306,11 @@ describe('hostile and odd input through the whole bot', () => {
       // Lone surrogates cannot be encoded as UTF-8: they come only from cutting text carelessly.
       expect(body.content, `${path} content is well-formed`).not.toMatch(loneSurrogate);
     }
-    expect(h.violations()).toEqual([]);
+    expect(harnesses.flatMap((each) => each.violations())).toEqual([]);
+    // Every bot had its share of the inputs.
+    for (const bot of harnesses) {
+      expect(sent.filter((input) => input.bot === bot)).toHaveLength(inputs.length / bots);
+    }
   });
 
   it('acknowledges every odd or malformed interaction exactly once', async () => {

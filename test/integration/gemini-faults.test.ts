@@ -9,8 +9,12 @@ describe('when Gemini misbehaves, the person still gets one clear message', () =
 
   async function ask(
     script: Parameters<Awaited<ReturnType<typeof startHarness>>['gemini']['script']>,
+    env: Record<string, string> = {},
   ) {
-    const h = await startHarness({ backend: 'platform', env: { GEMINI_TIMEOUT_MS: '1000' } });
+    const h = await startHarness({
+      backend: 'platform',
+      env: { GEMINI_TIMEOUT_MS: '1000', ...env },
+    });
     h.gemini.script(...script);
     const dm = h.discord.sendDm({ userId: alice, content: 'how are you today?' });
     await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[0], 15_000);
@@ -28,12 +32,15 @@ describe('when Gemini misbehaves, the person still gets one clear message', () =
 
   it('retries a 429 after the delay Google asks for, then answers', async () => {
     const { h, text } = await ask([
-      { kind: 'error', status: 429, retryDelaySeconds: 1 },
+      { kind: 'error', status: 429, retryDelaySeconds: 0.2 },
       { kind: 'text', text: 'Doing well, thanks for asking.' },
     ]);
     expect(text).toBe('Doing well, thanks for asking.');
     const [first, second] = h.gemini.chatRequests();
-    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    const gapMs = (second?.at ?? 0) - (first?.at ?? 0);
+    expect(gapMs).toBeGreaterThanOrEqual(190);
+    // Shorter than the backoff would have waited (500 ms at least): Google's delay was used.
+    expect(gapMs).toBeLessThan(500);
   });
 
   it('says when to try again when Google asks for a long wait', async () => {
@@ -73,7 +80,11 @@ describe('when Gemini misbehaves, the person still gets one clear message', () =
   });
 
   it('tells the person it took too long when every attempt times out', async () => {
-    const { text } = await ask([{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }]);
+    // A short timeout: three of them, and the backoff between (1.5 to 3 s), are all waited out.
+    const { h, text } = await ask([{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }], {
+      GEMINI_TIMEOUT_MS: '200',
+    });
     expect(text).toMatch(/took too long/);
+    expect(h.gemini.chatRequests()).toHaveLength(3);
   }, 30_000);
 });

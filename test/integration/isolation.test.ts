@@ -24,8 +24,12 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('privacy with %s memor
         ],
       },
     });
+    let sent = 0;
+    /** Waits until every message sent was answered and remembered (and searchable). */
     const settle = async () => {
-      await new Promise((r) => setTimeout(r, 50));
+      // Each message starts a turn of its own (no two share a person and place); once Gemini
+      // was asked for every one, whenIdle waits for them all.
+      await h.gemini.waitFor(() => h.gemini.chatRequests().length >= sent, 20_000);
       await h.app.core.whenIdle(20_000);
       const mem0 = h.mem0;
       if (mem0)
@@ -33,8 +37,10 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('privacy with %s memor
     };
 
     // Round 1: everyone confides something private in a DM, all at once.
-    for (const p of people)
+    for (const p of people) {
       h.discord.sendDm({ userId: p.id, content: `my private word is ${p.secret} dm` });
+      sent++;
+    }
     await settle();
     // Round 2: everyone talks in two servers, interleaved, mentioning another person too.
     for (const [i, p] of people.entries()) {
@@ -47,10 +53,14 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('privacy with %s memor
         mentionBot: true,
         mentions: other ? [other.id] : [],
       });
+      sent++;
     }
     await settle();
     // Round 3: back in DMs, everyone asks about their word.
-    for (const p of people) h.discord.sendDm({ userId: p.id, content: 'what is my private word?' });
+    for (const p of people) {
+      h.discord.sendDm({ userId: p.id, content: 'what is my private word?' });
+      sent++;
+    }
     await settle();
 
     const chats = h.gemini.chatRequests();

@@ -7,6 +7,9 @@ const threadId = '400000000000000003';
 const alice = '200000000000000001';
 const bob = '200000000000000002';
 const otherBot = '200000000000000099';
+// Someone the tests DM only to see that everything sent before has been handled.
+const barrierUser = '200000000000000050';
+const barrierText = 'barrier: anyone home?';
 
 const guilds = [
   {
@@ -26,18 +29,44 @@ describe('in a server', () => {
     return startHarness({ backend: 'platform', discord: { guilds }, env });
   }
 
-  /** Sends a server message and waits for the turn it may start to end. */
-  async function say(h: Harness, input: Parameters<Harness['discord']['sendGuildMessage']>[0]) {
+  type GuildMessage = Parameters<Harness['discord']['sendGuildMessage']>[0];
+
+  /** Sends a server message the bot answers and waits for the answer, and its turn, to end. */
+  async function ask(h: Harness, input: GuildMessage) {
+    const before = h.discord.messages(input.channelId).length;
     const payload = h.discord.sendGuildMessage(input);
-    // Give the gateway event time to arrive, then wait for any turn it started.
-    await new Promise((r) => setTimeout(r, 100));
+    await h.discord.waitFor(() => h.discord.messages(input.channelId)[before], 10_000);
     await h.app.core.whenIdle(10_000);
     return payload;
   }
 
+  /** Sends a server message the bot must not answer, then waits until it would have been. */
+  async function sayIgnored(h: Harness, input: GuildMessage) {
+    const payload = h.discord.sendGuildMessage(input);
+    await settle(h);
+    return payload;
+  }
+
+  /**
+   * Waits until everything sent so far was handled: gateway events are handled in order, so
+   * once a DM sent now is answered, any turn an earlier message started is under way, and
+   * whenIdle waits for it.
+   */
+  async function settle(h: Harness) {
+    const dm = h.discord.sendDm({ userId: barrierUser, content: barrierText });
+    const before = h.discord.messages(dm.channel_id).length;
+    await h.discord.waitFor(() => h.discord.messages(dm.channel_id)[before], 10_000);
+    await h.app.core.whenIdle(10_000);
+  }
+
+  /** Chat requests but those answering the barrier DMs. */
+  function chats(h: Harness) {
+    return h.gemini.chatRequests().filter((r) => !JSON.stringify(r.body).includes(barrierText));
+  }
+
   it('answers when mentioned, as a reply to the message, without the mention in the prompt', async () => {
     const h = await start();
-    const asked = await say(h, {
+    const asked = await ask(h, {
       guildId,
       channelId,
       userId: alice,
@@ -59,15 +88,25 @@ describe('in a server', () => {
 
   it('stays quiet when not mentioned, and for @everyone', async () => {
     const h = await start();
-    await say(h, { guildId, channelId, userId: alice, content: 'just chatting with friends' });
-    await say(h, { guildId, channelId, userId: alice, content: '@everyone meeting at five' });
+    await sayIgnored(h, {
+      guildId,
+      channelId,
+      userId: alice,
+      content: 'just chatting with friends',
+    });
+    await sayIgnored(h, {
+      guildId,
+      channelId,
+      userId: alice,
+      content: '@everyone meeting at five',
+    });
     expect(h.discord.messages(channelId)).toEqual([]);
-    expect(h.gemini.chatRequests()).toEqual([]);
+    expect(chats(h)).toEqual([]);
   });
 
   it('ignores other bots, even when they mention it, and its own messages', async () => {
     const h = await start();
-    await say(h, {
+    await sayIgnored(h, {
       guildId,
       channelId,
       userId: otherBot,
@@ -75,16 +114,18 @@ describe('in a server', () => {
       content: 'hello bot',
       mentionBot: true,
     });
-    expect(h.gemini.chatRequests()).toEqual([]);
+    expect(h.discord.messages(channelId)).toEqual([]);
+    expect(chats(h)).toEqual([]);
     // Its own answer comes back through the gateway (as on Discord) and is not answered again.
-    await say(h, { guildId, channelId, userId: alice, content: 'hi there', mentionBot: true });
+    await ask(h, { guildId, channelId, userId: alice, content: 'hi there', mentionBot: true });
+    await settle(h);
     expect(h.discord.messages(channelId)).toHaveLength(1);
-    expect(h.gemini.chatRequests()).toHaveLength(1);
+    expect(chats(h)).toHaveLength(1);
   });
 
   it('answers a reply to one of its messages, with that conversation as context', async () => {
     const h = await start();
-    await say(h, {
+    await ask(h, {
       guildId,
       channelId,
       userId: alice,
@@ -93,22 +134,23 @@ describe('in a server', () => {
     });
     const botReply = h.discord.messages(channelId)[0];
     // Someone else talks to the bot in the same channel meanwhile.
-    await say(h, {
+    await ask(h, {
       guildId,
       channelId,
       userId: bob,
       content: 'I failed my driving test',
       mentionBot: true,
     });
-    await say(h, {
+    await ask(h, {
       guildId,
       channelId,
       userId: alice,
       content: 'what could we do together?',
       referencedMessageId: botReply?.id,
     });
+    await settle(h);
 
-    const requests = h.gemini.chatRequests();
+    const requests = chats(h);
     expect(requests).toHaveLength(3);
     const contents = (requests[2]?.body as { contents: Array<{ role: string; parts: unknown }> })
       .contents;
@@ -121,15 +163,15 @@ describe('in a server', () => {
 
   it('follows a thread it was mentioned in when it can read messages there', async () => {
     const h = await start({ DISCORD_MESSAGE_CONTENT: 'true' });
-    await say(h, {
+    await ask(h, {
       guildId,
       channelId: threadId,
       userId: alice,
       content: 'can we talk here?',
       mentionBot: true,
     });
-    await say(h, { guildId, channelId: threadId, userId: alice, content: 'thanks for listening' });
-    await say(h, { guildId, channelId, userId: alice, content: 'not in the thread' });
+    await ask(h, { guildId, channelId: threadId, userId: alice, content: 'thanks for listening' });
+    await sayIgnored(h, { guildId, channelId, userId: alice, content: 'not in the thread' });
     const inThread = h.discord.messages(threadId).map((m) => withoutGreeting(m.content));
     expect(inThread).toEqual([
       'I hear you: "can we talk here?"',
@@ -140,15 +182,20 @@ describe('in a server', () => {
 
   it('answers in a followed thread only the people who addressed it there', async () => {
     const h = await start({ DISCORD_MESSAGE_CONTENT: 'true' });
-    await say(h, {
+    await ask(h, {
       guildId,
       channelId: threadId,
       userId: alice,
       content: 'can we talk here?',
       mentionBot: true,
     });
-    await say(h, { guildId, channelId: threadId, userId: bob, content: 'my private worries' });
-    await say(h, { guildId, channelId: threadId, userId: alice, content: 'thanks for listening' });
+    await sayIgnored(h, {
+      guildId,
+      channelId: threadId,
+      userId: bob,
+      content: 'my private worries',
+    });
+    await ask(h, { guildId, channelId: threadId, userId: alice, content: 'thanks for listening' });
 
     const inThread = h.discord.messages(threadId).map((m) => withoutGreeting(m.content));
     expect(inThread).toEqual([
@@ -170,20 +217,23 @@ describe('in a server', () => {
       content: 'any tips for panic attacks?',
       mentionBot: true,
     });
-    await new Promise((r) => setTimeout(r, 200));
-    await h.app.core.whenIdle(5_000);
+    await settle(h);
 
     // Discord lets no bot post in a group DM (discord.js has no send for one): it stays quiet,
     // and above all neither recalls the person's memories nor asks Gemini.
     expect(h.discord.messages(groupDm)).toEqual([]);
-    expect(h.gemini.chatRequests()).toEqual([]);
-    expect(h.mem0?.requests.filter((r) => r.path.includes('/search/'))).toEqual([]);
+    expect(chats(h)).toEqual([]);
+    expect(
+      h.mem0?.requests.filter(
+        (r) => r.path.includes('/search/') && !JSON.stringify(r.body).includes(barrierUser),
+      ),
+    ).toEqual([]);
   });
 
   it('never recalls a DM memory in a server reply', async () => {
     const h = await start();
     h.mem0?.seed({ userId: `discord:${alice}`, text: 'I am struggling with panic attacks' });
-    await say(h, {
+    await ask(h, {
       guildId,
       channelId,
       userId: alice,

@@ -280,6 +280,61 @@ describe('the Gemini stand-in', () => {
     }
   });
 
+  it('holds a paused stream after its first chunk until the streams are resumed', async () => {
+    gemini.script({ kind: 'text', text: 'one two three four five six seven eight', chunks: 4 });
+    gemini.pauseStreams();
+    try {
+      const stream = await ai.models.generateContentStream({ model, contents: 'hold on' });
+      const texts: string[] = [];
+      const read = (async () => {
+        for await (const chunk of stream) texts.push(chunk.text ?? '');
+      })();
+      await gemini.waitFor(() => texts.length > 0);
+      // A later chunk would arrive within a few milliseconds (no latency is set): a call answered
+      // in the meantime, on another connection, shows the held one had its chance.
+      const other = await ai.models.generateContent({ model, contents: 'meanwhile' });
+      expect(other.text).toBe('I hear you: "meanwhile"');
+      expect(texts).toHaveLength(1);
+      gemini.resumeStreams();
+      await read;
+      expect(texts.join('')).toBe('one two three four five six seven eight');
+      expect(texts.length).toBeGreaterThan(1);
+    } finally {
+      gemini.resumeStreams();
+    }
+  });
+
+  it('answers the calls it is delaying at once on releaseAll, and keeps the latency for later ones', async () => {
+    gemini.setLatency({ timeToFirstTokenMs: 60_000 });
+    try {
+      const before = gemini.chatRequests().length;
+      const started = Date.now();
+      const pending = ai.models.generateContent({ model, contents: 'are you there?' });
+      const paused = ai.models.generateContentStream({ model, contents: 'and you?' });
+      await gemini.waitFor(() => gemini.chatRequests().length >= before + 2);
+      gemini.releaseAll();
+      expect((await pending).text).toBe('I hear you: "are you there?"');
+      const chunks: string[] = [];
+      for await (const chunk of await paused) chunks.push(chunk.text ?? '');
+      expect(chunks.join('')).toBe('I hear you: "and you?"');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // A call made after the release waits the latency again, until the next release.
+      let laterAnswered = false;
+      const later = ai.models.generateContent({ model, contents: 'later' }).then((response) => {
+        laterAnswered = true;
+        return response.text;
+      });
+      await gemini.waitFor(() => gemini.chatRequests().length >= before + 3);
+      const check = await ai.models.embedContent({ model: 'gemini-embedding-001', contents: 'x' });
+      expect(check.embeddings).toHaveLength(1);
+      expect(laterAnswered).toBe(false);
+      gemini.releaseAll();
+      expect(await later).toBe('I hear you: "later"');
+    } finally {
+      gemini.setLatency({ timeToFirstTokenMs: 0 });
+    }
+  });
+
   it('fails embeddings too when failNext applies to all calls', async () => {
     gemini.failNext(1, 500, { appliesTo: 'all' });
     const error = await apiErrorOf(

@@ -107,6 +107,19 @@ export interface FakeGemini {
   setResponder(fn: (request: GeminiResponderInput) => GeminiScript): void;
   setLatency(options: GeminiLatency): void;
   /**
+   * Holds every streamed answer after its first chunk until {@link FakeGemini.resumeStreams}, so
+   * that an answer is being written for exactly as long as a test needs, with no clock involved.
+   */
+  pauseStreams(): void;
+  /** Lets the streams held by {@link FakeGemini.pauseStreams} go on, and later ones run freely. */
+  resumeStreams(): void;
+  /**
+   * Ends every delay now running (latency, paused streams) at once, so that the calls waiting
+   * are answered straight away; later calls keep the latency set, and streams are no longer
+   * paused. A `hang` script still hangs.
+   */
+  releaseAll(): void;
+  /**
    * Answers 429 to generation calls over `requestsPerMinute` per model in any sliding minute, as
    * Gemini's per-model quota does; undefined removes the limit. `overLimit` counts those answers.
    */
@@ -382,15 +395,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-async function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+/**
+ * Resolves true after `ms` or as soon as `released` aborts, or false as soon as `signal` aborts.
+ * `ms` may be Infinity: then only one of the signals ends the wait.
+ */
+async function wait(ms: number, signal: AbortSignal, released?: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
-  if (ms <= 0) return true;
+  if (ms <= 0 || released?.aborted) return true;
+  const either = released ? AbortSignal.any([signal, released]) : signal;
   try {
-    await sleep(ms, undefined, { signal });
+    if (Number.isFinite(ms)) await sleep(ms, undefined, { signal: either });
+    else await new Promise((_, reject) => either.addEventListener('abort', reject, { once: true }));
     return true;
   } catch {
-    return false;
+    return !signal.aborted;
   }
 }
 
@@ -428,6 +446,10 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   /** Start times of generation calls in the last minute, per model, for the quota. */
   const recentStarts = new Map<string, number[]>();
   const closing = new AbortController();
+  // Aborted (and replaced) by releaseAll: every delay running when it is called ends.
+  let release = new AbortController();
+  // Aborted (and replaced) by resumeStreams; undefined while streams are not paused.
+  let pause: AbortController | undefined;
   const held = new Set<ServerResponse>();
   let responseCounter = 0;
   let responder = defaultGeminiResponder;
@@ -521,7 +543,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
 
   const answerUnary = async (ex: Exchange, script: GeminiScript, delayMs: number) => {
     if (script.kind === 'hang') return hold(ex.res);
-    if (!(await wait(delayMs, ex.signal))) return;
+    if (!(await wait(delayMs, ex.signal, release.signal))) return;
     if (script.kind === 'error') {
       return sendError(ex, script.status, script.message, script.retryDelaySeconds);
     }
@@ -541,7 +563,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     totalMs: number | undefined,
   ) => {
     if (script.kind === 'hang') return hold(ex.res);
-    if (!(await wait(firstDelayMs, ex.signal))) return;
+    if (!(await wait(firstDelayMs, ex.signal, release.signal))) return;
     if (script.kind === 'error') {
       return sendError(ex, script.status, script.message, script.retryDelaySeconds);
     }
@@ -575,7 +597,9 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
         ? Math.max(0, (totalMs - firstDelayMs) / (events.length - 1))
         : chunkDelayMs;
     for (const [i, event] of events.entries()) {
-      if (i > 0 && !(await wait(gapMs, ex.signal))) return;
+      if (i > 0 && !(await wait(gapMs, ex.signal, release.signal))) return;
+      // Paused: the chunks after the first wait until the streams are resumed or released.
+      if (i > 0 && pause && !(await wait(Infinity, ex.signal, pause.signal))) return;
       if (ex.res.destroyed) return;
       ex.res.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
     }
@@ -689,7 +713,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     const stream = action === 'streamGenerateContent';
     const failure = takeFailure(kind);
     if (kind === 'embedding') {
-      if (!(await wait(latency.embeddingMs ?? 0, ex.signal))) return;
+      if (!(await wait(latency.embeddingMs ?? 0, ex.signal, release.signal))) return;
       if (failure) return sendError(ex, failure.status, undefined, failure.retryDelaySeconds);
       const embeddings = (body.requests ?? []).map((request) => ({
         values: embedText(
@@ -766,6 +790,19 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     },
     setLatency: (next) => {
       Object.assign(latency, next);
+    },
+    pauseStreams: () => {
+      pause ??= new AbortController();
+    },
+    resumeStreams: () => {
+      pause?.abort();
+      pause = undefined;
+    },
+    releaseAll: () => {
+      release.abort();
+      release = new AbortController();
+      pause?.abort();
+      pause = undefined;
     },
     setRequestsPerMinute: (limit) => {
       requestsPerMinute = limit;

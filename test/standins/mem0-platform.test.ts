@@ -59,6 +59,7 @@ describe('the mem0 Platform stand-in', () => {
 
   it('answers add with PENDING and makes the memory searchable only after the processing delay', async () => {
     const { fake, client } = await start({ processingDelayMs: 300 });
+    const addedAt = Date.now();
     const added = (await client.add(
       [
         { role: 'user', content: 'I adopted a cat named Miso' },
@@ -74,7 +75,14 @@ describe('the mem0 Platform stand-in', () => {
     expect(pending.status).toBe('PENDING');
     expect(fake.memories('discord:1')).toHaveLength(1);
 
-    await new Promise((resolve) => setTimeout(resolve, 320));
+    // Polled as a client would: the event reports the processing done once the delay is over.
+    let done = pending;
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline;) {
+      done = await json(rawGet(fake, `/v1/event/${added.eventId}/`));
+      if (done.status !== 'PENDING') break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(Date.now() - addedAt).toBeGreaterThanOrEqual(300);
     const later = await client.search('cat Miso', { filters: { user_id: 'discord:1' } });
     expect(later.results.map((m) => m.memory)).toEqual(['I adopted a cat named Miso']);
     expect(later.results[0]).toMatchObject({
@@ -83,7 +91,6 @@ describe('the mem0 Platform stand-in', () => {
       metadata: { origin: 'dm' },
     });
     expect(later.results[0]?.score).toBeGreaterThan(0.5);
-    const done = await json(rawGet(fake, `/v1/event/${added.eventId}/`));
     expect(done).toMatchObject({
       status: 'SUCCEEDED',
       event_type: 'ADD',
