@@ -9,17 +9,25 @@ export interface FootprintResult {
   processToReadyMs: number;
   /** From the app's first log line (modules loaded) until ready: login, gateway handshake, recovery. */
   startToReadyMs: number;
-  /** Resident memory 3 s after ready, with nothing to do (no forced garbage collection). */
+  /** Resident memory `idleMs` after ready, with nothing to do (no forced garbage collection). */
   rssIdleMb: number;
 }
 
+/** How long the bot idles before its memory is read. */
+export interface FootprintOptions {
+  idleMs: number;
+}
+
 /** Starts the compiled bot once per memory backend against the stand-ins, and lets it idle. */
-export async function measureFootprint(standIns: StandInsProcess): Promise<FootprintResult[]> {
+export async function measureFootprint(
+  standIns: StandInsProcess,
+  options: FootprintOptions,
+): Promise<FootprintResult[]> {
   const results: FootprintResult[] = [];
   for (const backend of ['open-source', 'platform'] as const) {
     const bot = await startBotProcess({ standIns, backend });
     try {
-      await sleep(3_000);
+      await sleep(options.idleMs);
       results.push({
         backend,
         processToReadyMs: round(bot.processToReadyMs),

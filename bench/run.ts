@@ -11,7 +11,12 @@ import {
   quickCrisisDetectionBenchOptions,
   runCrisisDetectionBench,
 } from './crisis-detection.js';
-import { type FootprintResult, formatFootprint, measureFootprint } from './footprint.js';
+import {
+  type FootprintOptions,
+  type FootprintResult,
+  formatFootprint,
+  measureFootprint,
+} from './footprint.js';
 import {
   defaultMemoryStoreBenchOptions,
   formatMemoryStoreTable,
@@ -43,6 +48,7 @@ import { writeJsonResult } from './json-out.js';
 
 /** Sizes of every section of one run. */
 export interface BenchOptions {
+  footprint: FootprintOptions;
   replyLatency: ReplyLatencyOptions;
   throughput: ThroughputOptions;
   memoryStore: Omit<MemoryStoreBenchOptions, 'log'>;
@@ -68,6 +74,7 @@ const latency = { ttftMs: 300, totalMs: 800, mem0Ms: 100 };
 
 /** Full sizes: about ten minutes on a 2-core machine. */
 export const defaultOptions: BenchOptions = {
+  footprint: { idleMs: 3_000 },
   replyLatency: { messages: 100, spacingMs: 100, ...latency },
   throughput: {
     users: 1_000,
@@ -89,6 +96,7 @@ export const defaultOptions: BenchOptions = {
 
 /** Tiny sizes for CI: keeps every section working, measures nothing worth quoting. */
 export const quickOptions: BenchOptions = {
+  footprint: { idleMs: 300 },
   replyLatency: { messages: 5, spacingMs: 50, ttftMs: 20, totalMs: 60, mem0Ms: 10 },
   throughput: {
     users: 10,
@@ -140,7 +148,7 @@ export async function runBench(
   let replyLatency: ReplyLatencyResult;
   let throughput: ThroughputResult;
   try {
-    footprint = await timed('footprint', () => measureFootprint(standIns));
+    footprint = await timed('footprint', () => measureFootprint(standIns, options.footprint));
     log(`${formatFootprint(footprint)}\n`);
     replyLatency = await timed('replyLatency', () =>
       measureReplyLatency(standIns, options.replyLatency),
