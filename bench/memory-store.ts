@@ -251,9 +251,9 @@ async function openMemory(kind: StoreKind, dir: string) {
   };
   if (kind === 'indexed') {
     const built = createIndexedMem0Memory(options);
-    const stores = await built.ready();
+    const { memory, stores } = await built.ready();
     return {
-      memory: built.memory,
+      memory,
       memories: stores.memories as VectorStore,
       entities: stores.entities as VectorStore,
       close: () => built.close(),

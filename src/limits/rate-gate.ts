@@ -33,7 +33,7 @@ interface Waiting {
 /**
  * A RateGate that spaces starts evenly, 60 s / requestsPerMinute apart (plus 1% headroom), so no
  * sliding minute ever holds more than `requestsPerMinute` starts, unlike a refilled reservoir.
- * Slots are kept on an exact clock with one timer: a job that may start starts in the same tick.
+ * One timer waits for the next slot: a job that may start starts in the same tick.
  * (bottleneck, used before, yields to the timer queue several times per job: about 5 ms on every
  * answer, and its spacing drifted by as much, leaving about 7% of the limit unused.)
  */
@@ -63,9 +63,10 @@ export function createRateGate(options: RateGateOptions): RateGate {
         );
         return;
       }
-      // A timer fires a little late (whole milliseconds, a busy loop): the next slot keeps the
-      // grid, so that lateness does not add up; after an idle spell the grid starts again now.
-      nextSlotAt = (now - nextSlotAt < intervalMs ? nextSlotAt : now) + intervalMs;
+      // Counted from the start itself when it came late (a timer fires in whole milliseconds, a
+      // job may arrive after an idle spell), so that no two starts are ever closer than the
+      // interval; the cost is a little drift, up to a millisecond a slot.
+      nextSlotAt = Math.max(now, nextSlotAt) + intervalMs;
       const next = line.shift();
       if (next === undefined) return;
       next.cancelNotice?.();

@@ -47,6 +47,17 @@ function refusalReason(finishReason: string): 'safety' | 'recitation' | undefine
   }
 }
 
+/** Folds one streamed chunk into a response that holds every part, the last finish reason and any block. */
+export function mergeChunk(into: GeminiResponseLike, chunk: GeminiResponseLike): void {
+  if (chunk.promptFeedback?.blockReason) into.promptFeedback = chunk.promptFeedback;
+  const candidate = chunk.candidates?.[0];
+  if (!candidate) return;
+  const target = (into.candidates ??= [{ content: { parts: [] } }])[0];
+  if (!target) return;
+  target.content?.parts?.push(...(candidate.content?.parts ?? []));
+  if (candidate.finishReason) target.finishReason = candidate.finishReason;
+}
+
 /** Maps anything @google/genai throws to a ChatModelError with a stable code. */
 export function mapGeminiError(error: unknown): ChatModelError {
   if (error instanceof ChatModelError) return error;

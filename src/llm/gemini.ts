@@ -13,7 +13,12 @@ import {
   resolveChatRequest,
   type StreamOptions,
 } from './chat-model.js';
-import { type GeminiResponseLike, mapGeminiError, mapGeminiResponse } from './gemini-mapping.js';
+import {
+  type GeminiResponseLike,
+  mapGeminiError,
+  mapGeminiResponse,
+  mergeChunk,
+} from './gemini-mapping.js';
 
 /** Options for the Gemini chat model. */
 export interface GeminiChatOptions {
@@ -116,15 +121,4 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
       return { ...outcome, text, ...(finished ? {} : { interrupted: true }) };
     },
   };
-}
-
-/** Folds one streamed chunk into a response that holds every part, the last finish reason and any block. */
-function mergeChunk(into: GeminiResponseLike, chunk: GeminiResponseLike): void {
-  if (chunk.promptFeedback?.blockReason) into.promptFeedback = chunk.promptFeedback;
-  const candidate = chunk.candidates?.[0];
-  if (!candidate) return;
-  const target = (into.candidates ??= [{ content: { parts: [] } }])[0];
-  if (!target) return;
-  target.content?.parts?.push(...(candidate.content?.parts ?? []));
-  if (candidate.finishReason) target.finishReason = candidate.finishReason;
 }

@@ -14,6 +14,7 @@ import { decodeJob, encodeJobPayload } from './write-job-payload.js';
 import {
   openWriteQueueDatabase,
   type QueuedJobRow,
+  type QueueDepth,
   type WriteQueueDatabase,
 } from './write-queue-database.js';
 import { startStatsLog, type WriteQueueStats, writeQueueStats } from './write-queue-stats.js';
@@ -126,9 +127,11 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     if (closed || stopping) throw new Error(stoppedMessage);
   }
 
-  function depth() {
+  function depth(): QueueDepth {
     if (closed) throw new Error(stoppedMessage);
-    return db().depth();
+    // Never opened (not started, nothing enqueued): nothing of this run is waiting, and whatever
+    // an earlier run left stays on disk for the next start.
+    return database?.depth() ?? { depth: 0, oldestCreatedAt: undefined, newestId: undefined };
   }
 
   function stats(): WriteQueueStats {
@@ -273,6 +276,7 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     start() {
       requireOpen();
       if (started) return;
+      db();
       started = true;
       stopStatsLog = startStatsLog({
         logger,

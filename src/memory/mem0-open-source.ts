@@ -95,24 +95,50 @@ export function scheduleMem0ModelCalls(
 
 /** A mem0 `Memory` using indexed vector stores, and how to wait for and release them. */
 export interface IndexedMem0Memory {
-  memory: Memory;
   /**
-   * Opens `dataDir/memories.db` the first time, and resolves once `memory` uses its stores;
-   * await it before every call to `memory`.
+   * Builds the `Memory` and opens `dataDir/memories.db` the first time, and resolves once the
+   * `Memory` uses its stores; call it before every use of them. Rejects once closed.
    */
-  ready: () => Promise<IndexedVectorStores>;
+  ready: () => Promise<{ memory: Memory; stores: IndexedVectorStores }>;
   /** Waits for `ready` to settle, then closes the SQLite file (if it was opened). */
   close: () => Promise<void>;
 }
 
 /**
- * Builds mem0 open source's `Memory` with Gemini as its LLM and embedder, no history, and its
- * vector stores in `dataDir/memories.db` (indexed by user; see indexed-vector-store.ts), opened
- * on first use: building it touches no file. Throws at once if mem0's internals do not fit the
+ * mem0 open source's `Memory` with Gemini as its LLM and embedder, no history, and its vector
+ * stores in `dataDir/memories.db` (indexed by user; see indexed-vector-store.ts), built on first
+ * use: building this touches no file (mem0's `Memory` writes its id file under MEM0_DIR as soon
+ * as it is constructed). `ready` rejects with a clear error if mem0's internals do not fit the
  * seam.
  */
 export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): IndexedMem0Memory {
+  let opened: Promise<{ memory: Memory; stores: IndexedVectorStores }> | undefined;
+  let closed = false;
+  function ready(): Promise<{ memory: Memory; stores: IndexedVectorStores }> {
+    if (closed) return Promise.reject(new Error('The memory store is closed'));
+    opened ??= open(options);
+    // A failed open (a folder not writable yet, say) is tried again by the next call.
+    const attempt = opened;
+    attempt.catch(() => {
+      if (opened === attempt) opened = undefined;
+    });
+    return attempt;
+  }
+  return {
+    ready,
+    close: async () => {
+      closed = true;
+      const built = await opened?.catch(() => undefined);
+      built?.stores.close();
+    },
+  };
+}
+
+async function open(
+  options: Mem0OpenSourceOptions,
+): Promise<{ memory: Memory; stores: IndexedVectorStores }> {
   const collectionName = 'memories';
+  makePrivateDir(options.dataDir);
   const memory = new Memory({
     version: 'v1.1',
     embedder: {
@@ -141,39 +167,18 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
   });
   checkVectorStoreSeam(memory);
   if (options.scheduleModelCall) scheduleMem0ModelCalls(memory, options.scheduleModelCall);
-  let opened: Promise<IndexedVectorStores> | undefined;
-  function ready(): Promise<IndexedVectorStores> {
-    opened ??= (async () => {
-      makePrivateDir(options.dataDir);
-      const stores = openIndexedVectorStores({
-        path: join(options.dataDir, 'memories.db'),
-        dimension: options.embeddingDimensions,
-        collectionName,
-      });
-      try {
-        await useIndexedVectorStores(memory, stores);
-      } catch (error) {
-        stores.close();
-        throw error;
-      }
-      return stores;
-    })();
-    // A failed open (a folder not writable yet, say) is tried again by the next call.
-    const attempt = opened;
-    attempt.catch(() => {
-      if (opened === attempt) opened = undefined;
-    });
-    return attempt;
+  const stores = openIndexedVectorStores({
+    path: join(options.dataDir, 'memories.db'),
+    dimension: options.embeddingDimensions,
+    collectionName,
+  });
+  try {
+    await useIndexedVectorStores(memory, stores);
+  } catch (error) {
+    stores.close();
+    throw error;
   }
-  return {
-    memory,
-    ready,
-    close: async () => {
-      const stores = await opened?.catch(() => undefined);
-      stores?.close();
-      opened = undefined;
-    },
-  };
+  return { memory, stores };
 }
 
 /**
@@ -181,10 +186,10 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
  * embedder and a SQLite file under `dataDir`. Its Gemini calls honour the SDK-wide base URL.
  */
 export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): MemoryStore {
-  const { memory, ready, close } = createIndexedMem0Memory(options);
+  const { ready, close } = createIndexedMem0Memory(options);
   return {
     async search(userId, query, { limit, origin }) {
-      await ready();
+      const { memory } = await ready();
       const session = recallSession(origin);
       const { results } = await memory.search(query, {
         filters: {
@@ -196,7 +201,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return results.map(toStoredMemory);
     },
     async add(userId, messages, origin) {
-      await ready();
+      const { memory } = await ready();
       await memory.add([...messages], {
         userId: requireMemoryUserId(userId),
         runId: memorySession(origin),
@@ -204,7 +209,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       });
     },
     async list(userId, listOptions) {
-      await ready();
+      const { memory } = await ready();
       const session = listOptions?.origin && recallSession(listOptions.origin);
       const { results } = await memory.getAll({
         filters: {
@@ -217,7 +222,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return newestFirst(results.map(toStoredMemory));
     },
     async delete(userId, memoryId) {
-      const stores = await ready();
+      const { memory, stores } = await ready();
       const owner = requireMemoryUserId(userId);
       const found = (await memory.get(memoryId)) as { user_id?: string } | null;
       // Never delete on someone else's behalf, whatever id a button carried.
@@ -228,7 +233,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       return true;
     },
     async deleteAll(userId) {
-      const stores = await ready();
+      const { memory, stores } = await ready();
       const owner = requireMemoryUserId(userId);
       await memory.deleteAll({ userId: owner });
       // No memory of theirs is left, so every entity row of theirs goes.
@@ -236,7 +241,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
       stores.checkpoint();
     },
     async listEntities(userId) {
-      const stores = await ready();
+      const { stores } = await ready();
       const [entities] = await stores.entities.list(
         { user_id: requireMemoryUserId(userId) },
         Number.MAX_SAFE_INTEGER,

@@ -482,9 +482,9 @@ describe('a Memory built by the open-source adapter', () => {
     try {
       // Built, it has touched no file; ready() opens memories.db.
       expect(existsSync(join(dataDir, 'memories.db'))).toBe(false);
-      const stores = await built.ready();
+      const { memory, stores } = await built.ready();
       expect(existsSync(join(dataDir, 'memories.db'))).toBe(true);
-      await built.memory.add('I started learning the cello', { userId: alice, infer: false });
+      await memory.add('I started learning the cello', { userId: alice, infer: false });
       const [rows, total] = await stores.memories.list({ user_id: alice });
       expect(total).toBe(1);
       expect(rows[0]?.payload.data).toBe('I started learning the cello');

@@ -26,13 +26,6 @@ const waitedForSettings = {
   LOG_LEVEL: 'debug',
 };
 
-/**
- * `npm start` builds dist/ first, and esbuild truncates and rewrites every file of it, even
- * unchanged, while another bot of this file may be loading them: one bot at a time builds and
- * loads, from its start until it prints its first line (by then dist/src is loaded) or ends.
- */
-let building: Promise<unknown> = Promise.resolve();
-
 /** One test's own processes and net watch; everything it starts is stopped when it ends. */
 interface ProcessTest {
   /** Every process started here records its attempts to reach another machine in it. */
@@ -43,8 +36,8 @@ interface ProcessTest {
     env: Record<string, string | undefined>,
     args?: readonly string[],
   ) => NpmRun;
-  /** `npm start`, as the README says, once no other bot of this file is building or loading. */
-  npmStart: (env: Record<string, string | undefined>) => Promise<NpmRun>;
+  /** `npm start`, as the README says (its build rewrites only files that changed, whole). */
+  npmStart: (env: Record<string, string | undefined>) => NpmRun;
   /** `npm run standins`, and the control API and settings its first line gives. */
   standins: () => Promise<{ control: string; env: Record<string, string> }>;
   /** A new folder, removed once the test's processes are gone. */
@@ -78,16 +71,7 @@ function processTest(onTestFinished: TestContext['onTestFinished']): ProcessTest
   return {
     watch,
     npm,
-    npmStart(env) {
-      const started = building.then(() => npm('start', env));
-      building = started.then((bot) =>
-        Promise.race([
-          bot.waitForStdout((out) => out !== '', 'its first line', 60_000),
-          bot.done,
-        ]).catch(() => {}),
-      );
-      return started;
-    },
+    npmStart: (env) => npm('start', env),
     async standins() {
       const run = npm('standins', {});
       const out = await run.waitForStdout((text) => text.includes('\n'), 'the stand-ins to start');
@@ -114,7 +98,7 @@ describe.concurrent('the bot as a process', () => {
     onTestFinished,
   }) => {
     const { watch, npmStart } = processTest(onTestFinished);
-    const bot = await npmStart({ DOTENV_CONFIG_PATH: noEnvFile });
+    const bot = npmStart({ DOTENV_CONFIG_PATH: noEnvFile });
     const { code, stdout, stderr } = await bot.done;
     expect(code).toBe(1);
     expect(stderr).toContain('wellness0 cannot start: 2 settings need attention.');
@@ -132,7 +116,7 @@ describe.concurrent('the bot as a process', () => {
     const { watch, npmStart, standins, tempDir } = processTest(onTestFinished);
     const { control, env } = await standins();
     const dataDir = tempDir('wellness0-process-');
-    const bot = await npmStart({
+    const bot = npmStart({
       DOTENV_CONFIG_PATH: noEnvFile,
       DISCORD_TOKEN: env.DISCORD_TOKEN,
       DISCORD_API_URL: env.DISCORD_API_URL,
@@ -245,6 +229,8 @@ function localMemoryCount(dataDir: string, userId: string): number {
   }
 }
 
+// Every variable of .env.example, empty as it has them but for the keys, the stand-ins' addresses
+// and the waits this test is not about (waitedForSettings).
 describe.concurrent('the bot as the quick start leaves it', () => {
   it.for(['open-source', 'platform'] as const)(
     'connects to no host but the configured ones, with MEM0_TELEMETRY left empty (%s)',
@@ -273,7 +259,7 @@ describe.concurrent('the bot as the quick start leaves it', () => {
       expect(readFileSync(envFile, 'utf8')).toMatch(/^MEM0_TELEMETRY=$/m);
 
       // Only the .env file: no setting comes from the environment.
-      const bot = await npmStart({ DOTENV_CONFIG_PATH: envFile });
+      const bot = npmStart({ DOTENV_CONFIG_PATH: envFile });
       await bot.waitForStdout(
         (out) => out.includes('logged in to Discord'),
         'the bot to log in',

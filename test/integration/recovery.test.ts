@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { notices } from '../../src/conversation/notices.js';
@@ -63,6 +63,12 @@ describe('start-up', () => {
             ? { ...h.config.memory, dataDir }
             : { backend: 'platform' as const, apiKey: 'm0-start-up', host: mem0?.baseUrl },
       };
+      // As main sets it: mem0 open source writes its id file there as soon as its Memory is built.
+      const mem0Dir = process.env.MEM0_DIR;
+      process.env.MEM0_DIR = join(dataDir, 'mem0');
+      onTestFinished(() => {
+        process.env.MEM0_DIR = mem0Dir;
+      });
       const calls = () =>
         [h.discord.requests.length, h.gemini.requests.length, mem0?.requests.length ?? 0].join();
       const callsBefore = calls();

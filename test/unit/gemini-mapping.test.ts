@@ -14,6 +14,7 @@ import {
   type GeminiResponseLike,
   mapGeminiError,
   mapGeminiResponse,
+  mergeChunk,
 } from '../../src/llm/gemini-mapping.js';
 import { loadFixture, wireBody } from '../fixtures/gemini/load.js';
 
@@ -69,17 +70,10 @@ async function thrownBy(call: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected the SDK call to throw');
 }
 
-/** Folds streamed chunks together the way src/llm/gemini.ts does before its final mapping. */
+/** Folds streamed chunks together as src/llm/gemini.ts does before its final mapping. */
 function merge(chunks: GeminiResponseLike[]): GeminiResponseLike {
   const merged: GeminiResponseLike = {};
-  for (const chunk of chunks) {
-    if (chunk.promptFeedback?.blockReason) merged.promptFeedback = chunk.promptFeedback;
-    const candidate = chunk.candidates?.[0];
-    if (!candidate) continue;
-    const target = (merged.candidates ??= [{ content: { parts: [] } }])[0];
-    target?.content?.parts?.push(...(candidate.content?.parts ?? []));
-    if (target && candidate.finishReason) target.finishReason = candidate.finishReason;
-  }
+  for (const chunk of chunks) mergeChunk(merged, chunk);
   return merged;
 }
 
