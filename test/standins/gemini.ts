@@ -402,14 +402,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 async function wait(ms: number, signal: AbortSignal, released?: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
   if (ms <= 0 || released?.aborted) return true;
-  const either = released ? AbortSignal.any([signal, released]) : signal;
-  try {
-    if (Number.isFinite(ms)) await sleep(ms, undefined, { signal: either });
-    else await new Promise((_, reject) => either.addEventListener('abort', reject, { once: true }));
-    return true;
-  } catch {
-    return !signal.aborted;
-  }
+  // Listeners removed as soon as the wait ends (not AbortSignal.any, whose combined signals pile
+  // up on the long-lived `released` and slow every later wait of a busy stand-in).
+  return new Promise<boolean>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const end = (value: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      released?.removeEventListener('abort', onRelease);
+      resolve(value);
+    };
+    const onAbort = () => end(false);
+    const onRelease = () => end(true);
+    signal.addEventListener('abort', onAbort, { once: true });
+    released?.addEventListener('abort', onRelease, { once: true });
+    if (Number.isFinite(ms)) timer = setTimeout(() => end(true), ms);
+  });
 }
 
 /** The built-in chat answer: quotes the last user message (as `{"reply":...}` when JSON is asked for). */
