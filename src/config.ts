@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { type ThinkingLevel, thinkingLevels } from './llm/chat-model.js';
 import { type CrisisResources, parseCrisisResources } from './safety/crisis-resources.js';
 import { defaultCrisisResources } from './safety/builtin-crisis-lines.js';
 
@@ -19,6 +20,8 @@ export interface Config {
   /** Base URL for every Gemini call, ours and mem0's (GOOGLE_GEMINI_BASE_URL, the SDK's own variable). */
   geminiBaseUrl: string | undefined;
   geminiTimeoutMs: number;
+  /** How much Gemini thinks before it writes an answer, and before it extracts memories. */
+  geminiThinking: { answers: ThinkingLevel; memory: ThinkingLevel };
   memory:
     | { backend: 'platform'; apiKey: string; host: string | undefined }
     | { backend: 'open-source'; dataDir: string; embeddingDimensions: number };
@@ -49,8 +52,15 @@ export interface Config {
     userMergeWindowMs: number;
     /** Least time between two sends or edits by the bot in one channel. */
     replyEditIntervalMs: number;
-    /** A person waiting in line longer than this is told their place. */
+    /** A person waiting in line longer than this is told why, and for about how long. */
     queueNoticeAfterMs: number;
+    /**
+     * While memory extraction waits, at least one Gemini request in this many goes to it; 0: it
+     * waits until no answer does.
+     */
+    memoryExtractionEvery: number;
+    /** Most messages one person may have waiting; more are merged into the last one waiting. */
+    userMaxWaitingMessages: number;
   };
   /** The crisis protocol's settings (see SAFETY.md). */
   crisis: {
@@ -114,6 +124,17 @@ const requiredSecret = (name: keyof typeof where, what: string) =>
     .trim()
     .min(1, { error: `${name} is empty: ${what}. ${where[name]}` });
 
+const thinkingLevel = (name: string, fallback: ThinkingLevel) =>
+  optionalText
+    .transform((value) => value?.toLowerCase())
+    .refine(
+      (value) => value === undefined || (thinkingLevels as readonly string[]).includes(value),
+      {
+        error: `${name} must be one of ${thinkingLevels.join(', ')}.`,
+      },
+    )
+    .transform((value) => (value ?? fallback) as ThinkingLevel);
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z.object({
@@ -135,10 +156,12 @@ const schema = z.object({
     })
     .transform((value) => value === 'true'),
   GEMINI_API_KEY: requiredSecret('GEMINI_API_KEY', 'the bot needs a Gemini API key to answer'),
-  GEMINI_MODEL: optionalText.default('gemini-3.5-flash'),
+  GEMINI_MODEL: optionalText.default('gemini-3.8-flash'),
   GEMINI_EMBEDDING_MODEL: optionalText.default('gemini-embedding-001'),
   GOOGLE_GEMINI_BASE_URL: optionalUrl('GOOGLE_GEMINI_BASE_URL'),
   GEMINI_TIMEOUT_MS: positiveInt('GEMINI_TIMEOUT_MS', 30_000, 600_000),
+  GEMINI_THINKING_LEVEL: thinkingLevel('GEMINI_THINKING_LEVEL', 'low'),
+  GEMINI_MEMORY_THINKING_LEVEL: thinkingLevel('GEMINI_MEMORY_THINKING_LEVEL', 'minimal'),
   MEM0_API_KEY: optionalText,
   MEM0_HOST: optionalUrl('MEM0_HOST'),
   DATA_DIR: optionalText.default('./data'),
@@ -162,6 +185,19 @@ const schema = z.object({
   USER_MERGE_WINDOW_MS: nonNegativeInt('USER_MERGE_WINDOW_MS', 2_000, 60_000),
   REPLY_EDIT_INTERVAL_MS: positiveInt('REPLY_EDIT_INTERVAL_MS', 1_200, 60_000),
   QUEUE_NOTICE_AFTER_MS: positiveInt('QUEUE_NOTICE_AFTER_MS', 4_000, 600_000),
+  MEMORY_EXTRACTION_EVERY: optionalText.transform((value, ctx) => {
+    if (value === undefined) return 4;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed === 1 || parsed < 0 || parsed > 100) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'MEMORY_EXTRACTION_EVERY must be 0 (off) or a whole number from 2 to 100.',
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  USER_MAX_WAITING_MESSAGES: positiveInt('USER_MAX_WAITING_MESSAGES', 10, 1_000),
   HISTORY_MAX_TURNS: nonNegativeInt('HISTORY_MAX_TURNS', 12, 200),
   HISTORY_MAX_CHARS: positiveInt('HISTORY_MAX_CHARS', 8_000, 500_000),
   HISTORY_IDLE_MINUTES: positiveInt('HISTORY_IDLE_MINUTES', 60, 10_080),
@@ -255,6 +291,7 @@ export function parseConfig(
       geminiEmbeddingModel: e.GEMINI_EMBEDDING_MODEL,
       geminiBaseUrl: e.GOOGLE_GEMINI_BASE_URL,
       geminiTimeoutMs: e.GEMINI_TIMEOUT_MS,
+      geminiThinking: { answers: e.GEMINI_THINKING_LEVEL, memory: e.GEMINI_MEMORY_THINKING_LEVEL },
       memory:
         e.MEM0_API_KEY !== undefined
           ? { backend: 'platform', apiKey: e.MEM0_API_KEY, host: e.MEM0_HOST }
@@ -280,6 +317,8 @@ export function parseConfig(
         userMergeWindowMs: e.USER_MERGE_WINDOW_MS,
         replyEditIntervalMs: e.REPLY_EDIT_INTERVAL_MS,
         queueNoticeAfterMs: e.QUEUE_NOTICE_AFTER_MS,
+        memoryExtractionEvery: e.MEMORY_EXTRACTION_EVERY,
+        userMaxWaitingMessages: e.USER_MAX_WAITING_MESSAGES,
       },
       crisis: {
         resources: crisisResources,

@@ -1,3 +1,12 @@
+/**
+ * How much a model may think before it answers, least first: more is slower to the first word
+ * and costs more tokens, and helps little with a supportive chat answer.
+ */
+export const thinkingLevels = ['minimal', 'low', 'medium', 'high'] as const;
+
+/** One of {@link thinkingLevels}. */
+export type ThinkingLevel = (typeof thinkingLevels)[number];
+
 /** One message of the conversation sent to the model. */
 export interface ChatMessage {
   role: 'user' | 'model';
