@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Memory, type VectorStore } from 'mem0ai/oss';
 import { type IndexedVectorStores, openIndexedVectorStores } from './indexed-vector-store.js';
+import { prefetchSearchEmbeddings, type SearchPrefetch } from './mem0-search-prefetch.js';
 import { type MemoryStore, newestFirst, originMetadata, toStoredMemory } from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
@@ -93,13 +94,21 @@ export function scheduleMem0ModelCalls(
   llm.generateResponse = (...args: unknown[]) => schedule(() => generateResponse(...args));
 }
 
+/** A built mem0 `Memory`, its stores, and the prefetch its searches go through. */
+export interface OpenedMem0 {
+  memory: Memory;
+  stores: IndexedVectorStores;
+  /** Call before each `memory.search` (one embedding round trip instead of two); release after. */
+  prefetch: SearchPrefetch;
+}
+
 /** A mem0 `Memory` using indexed vector stores, and how to wait for and release them. */
 export interface IndexedMem0Memory {
   /**
    * Builds the `Memory` and opens `dataDir/memories.db` the first time, and resolves once the
    * `Memory` uses its stores; call it before every use of them. Rejects once closed.
    */
-  ready: () => Promise<{ memory: Memory; stores: IndexedVectorStores }>;
+  ready: () => Promise<OpenedMem0>;
   /** Waits for `ready` to settle, then closes the SQLite file (if it was opened). */
   close: () => Promise<void>;
 }
@@ -112,9 +121,9 @@ export interface IndexedMem0Memory {
  * seam.
  */
 export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): IndexedMem0Memory {
-  let opened: Promise<{ memory: Memory; stores: IndexedVectorStores }> | undefined;
+  let opened: Promise<OpenedMem0> | undefined;
   let closed = false;
-  function ready(): Promise<{ memory: Memory; stores: IndexedVectorStores }> {
+  function ready(): Promise<OpenedMem0> {
     if (closed) return Promise.reject(new Error('The memory store is closed'));
     opened ??= open(options);
     // A failed open (a folder not writable yet, say) is tried again by the next call.
@@ -134,9 +143,7 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
   };
 }
 
-async function open(
-  options: Mem0OpenSourceOptions,
-): Promise<{ memory: Memory; stores: IndexedVectorStores }> {
+async function open(options: Mem0OpenSourceOptions): Promise<OpenedMem0> {
   const collectionName = 'memories';
   makePrivateDir(options.dataDir);
   const memory = new Memory({
@@ -166,6 +173,7 @@ async function open(
     disableHistory: true,
   });
   checkVectorStoreSeam(memory);
+  const prefetch = prefetchSearchEmbeddings(memory);
   if (options.scheduleModelCall) scheduleMem0ModelCalls(memory, options.scheduleModelCall);
   const stores = openIndexedVectorStores({
     path: join(options.dataDir, 'memories.db'),
@@ -178,7 +186,7 @@ async function open(
     stores.close();
     throw error;
   }
-  return { memory, stores };
+  return { memory, stores, prefetch };
 }
 
 /**
@@ -189,16 +197,19 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
   const { ready, close } = createIndexedMem0Memory(options);
   return {
     async search(userId, query, { limit, origin }) {
-      const { memory } = await ready();
+      const { memory, prefetch } = await ready();
       const session = recallSession(origin);
-      const { results } = await memory.search(query, {
-        filters: {
-          user_id: requireMemoryUserId(userId),
-          ...(session === undefined ? {} : { run_id: session }),
-        },
-        topK: limit,
-      });
-      return results.map(toStoredMemory);
+      const filters = {
+        user_id: requireMemoryUserId(userId),
+        ...(session === undefined ? {} : { run_id: session }),
+      };
+      const release = await prefetch(query, filters);
+      try {
+        const { results } = await memory.search(query, { filters, topK: limit });
+        return results.map(toStoredMemory);
+      } finally {
+        release();
+      }
     },
     async add(userId, messages, origin) {
       const { memory } = await ready();

@@ -476,6 +476,58 @@ describe('a Memory built by the open-source adapter', () => {
     expect((await second.list(alice)).map((m) => m.text)).toEqual(['My sister Ana visits in June']);
   });
 
+  it('embeds a search’s query and the entities mem0 finds in it in one request', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wellness0-seam-'));
+    const store = openStore();
+    await store.add(alice, [{ role: 'user', content: 'My sister Ana moved to Lisbon in May' }], dm);
+    await store.add(alice, [{ role: 'user', content: 'I adopted a cat named Miso' }], dm);
+    const before = gemini.requests.length;
+
+    await store.search(alice, 'How is my sister Ana doing in Lisbon?', { limit: 5, origin: dm });
+
+    const embeddings = gemini.requests.slice(before).filter((r) => r.kind === 'embedding');
+    expect(embeddings).toHaveLength(1);
+    const texts = (embeddings[0]?.body.requests ?? []).map((r) =>
+      (r.content?.parts ?? []).map((part) => part.text).join(''),
+    );
+    expect(texts[0]).toBe('How is my sister Ana doing in Lisbon?');
+    expect(texts.slice(1)).toEqual(expect.arrayContaining(['Ana', 'Lisbon']));
+  });
+
+  it('ranks and scores a search exactly as mem0’s own two-request search does', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wellness0-seam-'));
+    const store = openStore();
+    for (const content of [
+      'My sister Ana moved to Lisbon in May',
+      'Ana and I used to walk by the river',
+      'I adopted a cat named Miso',
+      'Work in Lisbon has been stressful',
+    ]) {
+      await store.add(alice, [{ role: 'user', content }], dm);
+    }
+    const query = 'Is Ana happy in Lisbon?';
+    const prefetched = await store.search(alice, query, { limit: 5, origin: dm });
+    expect(prefetched.length).toBeGreaterThan(1);
+    await store.close();
+
+    const built = createIndexedMem0Memory(options());
+    try {
+      const { memory } = await built.ready();
+      const before = gemini.requests.length;
+      // Straight to mem0, without the prefetch: its own two round trips.
+      const { results } = await memory.search(query, {
+        filters: { user_id: alice },
+        topK: 5,
+      });
+      expect(gemini.requests.slice(before).filter((r) => r.kind === 'embedding')).toHaveLength(2);
+      expect(prefetched.map((m) => [m.text, m.score])).toEqual(
+        results.map((r) => [r.memory, r.score]),
+      );
+    } finally {
+      await built.close();
+    }
+  });
+
   it('exposes the Memory it builds already wired to the indexed stores', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'wellness0-seam-'));
     const built = createIndexedMem0Memory(options());
