@@ -4,7 +4,10 @@ import type { ChatMessage } from '../llm/chat-model.js';
 export interface HistoryOptions {
   /** Most earlier exchanges sent to the model (0 turns history off). */
   maxTurns: number;
-  /** Most characters of earlier messages sent to the model; the oldest go first. */
+  /**
+   * Most characters of earlier messages sent to the model. Past either bound the oldest go, down
+   * to half of both at once, so that the history starts the same for several turns in a row.
+   */
   maxChars: number;
   /** A conversation idle this long is forgotten. */
   idleExpiryMs: number;
@@ -28,6 +31,29 @@ export interface ConversationHistory {
 /** The key of one person's conversation in one place, so that two people's histories never mix. */
 export function historyKey(conversation: { userId: string; placeId: string }): string {
   return `${conversation.userId}|${conversation.placeId}`;
+}
+
+const charsOf = (messages: readonly ChatMessage[]) =>
+  messages.reduce((sum, message) => sum + message.text.length, 0);
+
+/**
+ * Past the turn or character budget, drops the oldest exchanges down to half of both (keeping
+ * the newest exchange). Dropping one per turn instead would change the start of the history on
+ * every turn, and with it the prompt prefix that Gemini caches (a cached prefix is cheaper and
+ * answers sooner); in steps, consecutive prompts share it until the next step.
+ */
+function dropInSteps(
+  messages: ChatMessage[],
+  budget: { maxTurns: number; maxChars: number },
+): void {
+  if (messages.length <= budget.maxTurns * 2 && charsOf(messages) <= budget.maxChars) return;
+  const keepTurns = Math.max(1, Math.floor(budget.maxTurns / 2));
+  while (
+    messages.length > 2 &&
+    (messages.length > keepTurns * 2 || charsOf(messages) > budget.maxChars / 2)
+  ) {
+    messages.splice(0, 2);
+  }
 }
 
 /** An in-memory ConversationHistory; keys name a person and a place, so that histories never mix. */
@@ -67,9 +93,7 @@ export function createConversationHistory(options: HistoryOptions): Conversation
       conversations.delete(key); // re-insert: Map order is the LRU order
       entry.lastUsed = now();
       entry.messages.push({ role: 'user', text: userText }, { role: 'model', text: modelText });
-      if (entry.messages.length > options.maxTurns * 2) {
-        entry.messages.splice(0, entry.messages.length - options.maxTurns * 2);
-      }
+      dropInSteps(entry.messages, options);
       conversations.set(key, entry);
       while (conversations.size > options.maxConversations) {
         const oldest = conversations.keys().next().value;

@@ -47,31 +47,49 @@ describe('createConversationHistory', () => {
     ]);
   });
 
-  it('keeps only the newest maxTurns exchanges', () => {
-    const { history } = historyAt({ maxTurns: 2 });
+  it('keeps at most maxTurns exchanges, dropping the oldest down to half at once', () => {
+    const { history } = historyAt({ maxTurns: 4 });
+    const questions = () =>
+      history
+        .recent(aliceInDm)
+        .filter((m) => m.role === 'user')
+        .map((m) => m.text);
 
-    for (const n of [1, 2, 3]) history.record(aliceInDm, `question ${n}`, `answer ${n}`);
+    const seen: string[][] = [];
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      history.record(aliceInDm, `q${n}`, `a${n}`);
+      seen.push(questions());
+    }
 
-    expect(history.recent(aliceInDm).map((m) => m.text)).toEqual([
-      'question 2',
-      'answer 2',
-      'question 3',
-      'answer 3',
+    expect(seen).toEqual([
+      ['q1'],
+      ['q1', 'q2'],
+      ['q1', 'q2', 'q3'],
+      ['q1', 'q2', 'q3', 'q4'],
+      ['q4', 'q5'],
+      ['q4', 'q5', 'q6'],
+      ['q4', 'q5', 'q6', 'q7'],
+      ['q7', 'q8'],
     ]);
+  });
+
+  it('starts the history the same from one turn to the next between two steps (a stable prompt prefix)', () => {
+    const { history } = historyAt({ maxTurns: 12 });
+    for (let n = 0; n < 13; n++) history.record(aliceInDm, `question ${n}`, `answer ${n}`);
+    const before = history.recent(aliceInDm);
+
+    history.record(aliceInDm, 'question 13', 'answer 13');
+
+    expect(history.recent(aliceInDm).slice(0, before.length)).toEqual(before);
   });
 
   it('leaves out the oldest exchanges that do not fit the character budget', () => {
     const { history } = historyAt({ maxChars: 25 });
 
-    // Each exchange is 10 characters.
+    // Each exchange is 10 characters: the third goes over 25, and the oldest go down to 12.5.
     for (const n of [1, 2, 3]) history.record(aliceInDm, `user${n}`, `mdl_${n}`);
 
-    expect(history.recent(aliceInDm).map((m) => m.text)).toEqual([
-      'user2',
-      'mdl_2',
-      'user3',
-      'mdl_3',
-    ]);
+    expect(history.recent(aliceInDm).map((m) => m.text)).toEqual(['user3', 'mdl_3']);
   });
 
   it('never sends half an exchange to fit the character budget', () => {
