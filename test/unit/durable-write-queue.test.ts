@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -158,7 +158,12 @@ describe('durable write queue', () => {
 
     expect(await queue.whenEmpty(2_000)).toBe(true);
     expect(writer.landed).toEqual(['I started running again']);
-    expect(queue.stats()).toEqual({ depth: 0, oldestAgeMs: undefined, inFlight: 0 });
+    expect(queue.stats()).toEqual({
+      depth: 0,
+      oldestAgeMs: undefined,
+      inFlight: 0,
+      deadLetters: 0,
+    });
   });
 
   it('passes the job to the write as it was enqueued', async () => {
@@ -816,7 +821,12 @@ describe('durable write queue batching', () => {
     expect(queue.stats()).toMatchObject({ depth: 2, inFlight: 2 });
     writer.settle('one|two');
     await vi.advanceTimersByTimeAsync(0);
-    expect(queue.stats()).toEqual({ depth: 0, oldestAgeMs: undefined, inFlight: 0 });
+    expect(queue.stats()).toEqual({
+      depth: 0,
+      oldestAgeMs: undefined,
+      inFlight: 0,
+      deadLetters: 0,
+    });
   });
 
   it('writes waiting exchanges at once when flushed, as at shutdown', async () => {
@@ -835,5 +845,321 @@ describe('durable write queue batching', () => {
     expect(recorder.texts()).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(recorder.texts()).toHaveLength(2);
+  });
+});
+
+describe('durable write queue bounds', () => {
+  const dayMs = 24 * 60 * 60_000;
+  const givenUp = 'memory write failed for good; moved to the dead letters';
+  const full = 'memory write queue is full; its oldest jobs went to the dead letters';
+  const backingUp = 'memory writes are backing up';
+
+  /** A row of the dead-letter table, as an operator would read it. */
+  interface DeadLetterRow {
+    id: number;
+    user_id: string;
+    payload: string;
+    created_at: number;
+    attempts: number;
+    failed_at: number;
+    reason: string;
+  }
+
+  /** The dead letters in the queue's file, read with a connection of its own. */
+  function deadLetterRows(): DeadLetterRow[] {
+    const raw = new Database(dbPath, { readonly: true });
+    try {
+      return raw
+        .prepare('SELECT * FROM memory_write_dead_letters ORDER BY id')
+        .all() as DeadLetterRow[];
+    } finally {
+      raw.close();
+    }
+  }
+
+  /** Whether `text` can still be read in the queue's file or its WAL. */
+  function fileHolds(text: string): boolean {
+    return ['', '-wal'].some((suffix) => {
+      const path = `${dbPath}${suffix}`;
+      return existsSync(path) && readFileSync(path).includes(text);
+    });
+  }
+
+  /** A write that always fails, with an error whose message quotes what was said. */
+  function failingWrite() {
+    let attempts = 0;
+    return {
+      attempts: () => attempts,
+      write: async (written: MemoryWriteJob) => {
+        attempts++;
+        throw Object.assign(new Error(`mem0 refused "${textOf(written)}"`), { status: 500 });
+      },
+    };
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+  });
+
+  it('moves a write that keeps failing to the dead letters after maxAttempts, with a warning, and never retries it', async () => {
+    const log = recordingLogger();
+    const failing = failingWrite();
+    // No jitter: retries 5 and 10 ms apart, so the third attempt fails 15 ms after the enqueue.
+    const queue = openQueue({
+      write: failing.write,
+      logger: log.logger,
+      maxAttempts: 3,
+      random: () => 0,
+    });
+    queue.start();
+    queue.enqueue(job(alice, 'my secret diagnosis'));
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(failing.attempts()).toBe(3);
+    expect(queue.stats()).toMatchObject({ depth: 0, inFlight: 0, deadLetters: 1 });
+    expect(await queue.whenEmpty(0)).toBe(true);
+    expect(log.entries().filter((entry) => entry.msg === givenUp)).toEqual([
+      expect.objectContaining({
+        level: 40,
+        reason: 'attempts',
+        attempts: 3,
+        jobs: 1,
+        jobIds: [1],
+        oldestAgeMs: 15,
+      }),
+    ]);
+    expect(deadLetterRows()).toEqual([
+      expect.objectContaining({ id: 1, user_id: alice, attempts: 3, reason: 'attempts' }),
+    ]);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(failing.attempts()).toBe(3);
+    expect(log.lines.join('\n')).not.toContain('secret diagnosis');
+    expect(log.lines.join('\n')).not.toContain('mem0 refused');
+  });
+
+  it('moves a failing write to the dead letters once its oldest job is older than maxAgeMs', async () => {
+    const failing = failingWrite();
+    const queue = openQueue({
+      write: failing.write,
+      maxAgeMs: 5_000,
+      initialRetryDelayMs: 1_000,
+      maxRetryDelayMs: 1_000,
+      // No jitter: an attempt every 500 ms, the twelfth at 5.5 s, the first past 5 s of age.
+      random: () => 0,
+    });
+    queue.start();
+    queue.enqueue(job(alice, 'first'));
+    await vi.advanceTimersByTimeAsync(5_499);
+    expect(queue.stats()).toMatchObject({ depth: 1, deadLetters: 0 });
+
+    await vi.advanceTimersByTimeAsync(1);
+    expect(queue.stats()).toMatchObject({ depth: 0, deadLetters: 1 });
+    expect(deadLetterRows()).toEqual([
+      expect.objectContaining({ user_id: alice, attempts: 12, reason: 'age' }),
+    ]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(failing.attempts()).toBe(12);
+  });
+
+  it('keeps the newest maxDepth jobs when more are enqueued, moving the oldest to the dead letters with one warning', async () => {
+    const log = recordingLogger();
+    const writer = new RecordingWriter();
+    const queue = openQueue({ write: writer.write, logger: log.logger, maxDepth: 3 });
+    for (const text of ['one', 'two', 'three', 'four', 'five', 'six']) {
+      queue.enqueue(job(alice, text));
+    }
+
+    expect(queue.stats()).toMatchObject({ depth: 3, deadLetters: 3 });
+    expect(log.entries().filter((entry) => entry.msg === full)).toEqual([
+      expect.objectContaining({ level: 40, reason: 'overflow', depth: 3, maxDepth: 3, moved: 1 }),
+    ]);
+    expect(deadLetterRows().map((row) => [row.id, row.reason])).toEqual([
+      [1, 'overflow'],
+      [2, 'overflow'],
+      [3, 'overflow'],
+    ]);
+    queue.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await queue.whenEmpty(0)).toBe(true);
+    expect(writer.landed).toEqual(['four', 'five', 'six']);
+  });
+
+  it('repeats the full warning at most once a minute while the queue stays full, counting every job moved', async () => {
+    const log = recordingLogger();
+    const queue = openQueue({ write: async () => {}, logger: log.logger, maxDepth: 2 });
+    for (const text of ['one', 'two', 'three', 'four', 'five']) queue.enqueue(job(alice, text));
+    await vi.advanceTimersByTimeAsync(59_999);
+    queue.enqueue(job(alice, 'six'));
+    await vi.advanceTimersByTimeAsync(1);
+    queue.enqueue(job(alice, 'seven'));
+
+    const warnings = log.entries().filter((entry) => entry.msg === full);
+    expect(warnings.map((entry) => entry.moved)).toEqual([1, 4]);
+    expect(queue.stats()).toMatchObject({ depth: 2, deadLetters: 5 });
+  });
+
+  it('never moves a job in flight to make room', async () => {
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write, maxDepth: 2 });
+    queue.start();
+    queue.enqueue(job(alice, 'first'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(writer.heldTexts()).toEqual(['first']);
+    queue.enqueue(job(alice, 'second'));
+    queue.enqueue(job(alice, 'third'));
+    expect(queue.stats()).toMatchObject({ depth: 2, inFlight: 1, deadLetters: 1 });
+
+    writer.settle('first');
+    await vi.advanceTimersByTimeAsync(0);
+    writer.settle('third');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(writer.landed).toEqual(['first', 'third']);
+    expect(await queue.whenEmpty(0)).toBe(true);
+  });
+
+  it('warns once when the backlog passes warnDepth, and again only after it fell back and passed it again', async () => {
+    const log = recordingLogger();
+    const writer = new RecordingWriter();
+    const queue = openQueue({ write: writer.write, logger: log.logger, warnDepth: 2 });
+    const warnings = () => log.entries().filter((entry) => entry.msg === backingUp);
+    for (const text of ['one', 'two', 'three', 'four']) queue.enqueue(job(alice, text));
+    expect(warnings()).toEqual([
+      expect.objectContaining({ level: 40, depth: 3, warnDepth: 2, maxDepth: 10_000 }),
+    ]);
+    // Still over a minute later: the same crossing, no new warning.
+    await vi.advanceTimersByTimeAsync(61_000);
+    queue.enqueue(job(alice, 'five'));
+    expect(warnings()).toHaveLength(1);
+
+    queue.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await queue.whenEmpty(0)).toBe(true);
+    for (const text of ['six', 'seven', 'eight']) queue.enqueue(job(alice, text));
+    expect(warnings()).toHaveLength(2);
+    expect(warnings()[1]).toMatchObject({ depth: 3 });
+    expect(queue.stats().deadLetters).toBe(0);
+  });
+
+  it("removes that person's dead letters and their text when they ask to forget, and not another person's", async () => {
+    const queue = openQueue({
+      write: failingWrite().write,
+      maxAttempts: 1,
+      batchWindowMs: 10_000,
+      maxJobsPerBatch: 6,
+    });
+    queue.start();
+    queue.enqueue(job(alice, 'alice private words'));
+    queue.enqueue(job(bob, 'bob words'));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(queue.stats()).toMatchObject({ depth: 0, deadLetters: 2 });
+    queue.enqueue(job(alice, 'alice still waiting'));
+
+    // Only the queued job counts, as before there were dead letters.
+    expect(await queue.discard(alice)).toBe(1);
+    expect(queue.stats()).toMatchObject({ depth: 0, deadLetters: 1 });
+    expect(deadLetterRows().map((row) => row.user_id)).toEqual([bob]);
+    expect(fileHolds('alice private words')).toBe(false);
+    expect(fileHolds('bob words')).toBe(true);
+  });
+
+  it('keeps no dead letter of a job discarded while its last attempt was in flight', async () => {
+    const writer = new RecordingWriter({ hold: true });
+    const queue = openQueue({ write: writer.write, maxAttempts: 1 });
+    queue.start();
+    queue.enqueue(job(alice, 'forget me'));
+    await vi.advanceTimersByTimeAsync(0);
+
+    const discarding = queue.discard(alice);
+    writer.settle('forget me', 'fail');
+
+    expect(await discarding).toBe(0);
+    expect(queue.stats()).toMatchObject({ depth: 0, deadLetters: 0 });
+    expect(deadLetterRows()).toEqual([]);
+  });
+
+  it('deletes dead letters older than a week at start, and keeps newer ones', async () => {
+    const first = openQueue({ write: failingWrite().write, maxAttempts: 1 });
+    first.start();
+    first.enqueue(job(alice, 'an old failure'));
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() + 5 * dayMs);
+    first.enqueue(job(bob, 'a newer failure'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(first.stats().deadLetters).toBe(2);
+    await first.stop(100);
+
+    vi.setSystemTime(Date.now() + 2 * dayMs + 1);
+    const second = openQueue({ write: async () => {} });
+    second.start();
+
+    expect(second.stats().deadLetters).toBe(1);
+    expect(deadLetterRows().map((row) => row.user_id)).toEqual([bob]);
+    expect(fileHolds('an old failure')).toBe(false);
+    expect(fileHolds('a newer failure')).toBe(true);
+  });
+
+  it('deletes dead letters past their retention on its once-a-minute timer', async () => {
+    const queue = openQueue({
+      write: failingWrite().write,
+      maxAttempts: 1,
+      deadLetterRetentionMs: 90_000,
+    });
+    queue.start();
+    queue.enqueue(job(alice, 'a failure'));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(queue.stats().deadLetters).toBe(1);
+    expect(fileHolds('a failure')).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(queue.stats().deadLetters).toBe(0);
+    expect(fileHolds('a failure')).toBe(false);
+  });
+
+  it('keeps dead letters across a stop and a start of the same file, without retrying them', async () => {
+    const first = openQueue({ write: failingWrite().write, maxAttempts: 1 });
+    first.start();
+    first.enqueue(job(alice, 'failed for good'));
+    await vi.advanceTimersByTimeAsync(0);
+    await first.stop(100);
+
+    const writer = new RecordingWriter();
+    const second = openQueue({ write: writer.write });
+    second.start();
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(second.stats()).toEqual({
+      depth: 0,
+      oldestAgeMs: undefined,
+      inFlight: 0,
+      deadLetters: 1,
+    });
+    expect(await second.whenEmpty(0)).toBe(true);
+    expect(writer.attempts).toEqual([]);
+  });
+
+  it('logs the stats when dead letters were added though nothing waits, and not again until more are', async () => {
+    const log = recordingLogger();
+    const queue = openQueue({
+      write: failingWrite().write,
+      logger: log.logger,
+      maxAttempts: 1,
+      statsLogIntervalMs: 1_000,
+    });
+    const statsLines = () => log.entries().filter((entry) => entry.msg === 'memory writes waiting');
+    queue.start();
+    queue.enqueue(job(alice, 'first'));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(statsLines()).toEqual([
+      expect.objectContaining({ level: 30, depth: 0, inFlight: 0, deadLetters: 1 }),
+    ]);
+
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(statsLines()).toHaveLength(1);
+    queue.enqueue(job(bob, 'second'));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(statsLines()).toHaveLength(2);
+    expect(statsLines()[1]).toMatchObject({ depth: 0, deadLetters: 2 });
   });
 });
