@@ -17,6 +17,27 @@ export interface CompactGeminiRequest {
   at: number;
   lastUserText: string | undefined;
   promptChars: number;
+  /** Generate requests: `generationConfig.thinkingConfig`'s level or budget, when sent. */
+  thinkingLevel?: string;
+  thinkingBudget?: number;
+  /** Generate requests: the prompt prefix shared with an earlier request to the same model. */
+  sharedPrefixChars?: number;
+  sharedPrefixTokens?: number;
+  /** Generate requests: the cachedContentTokenCount the stand-in reported (0 without a hit). */
+  cachedTokens?: number;
+}
+
+/** A memory-extraction call mem0 made at the Gemini stand-in, with the text it was asked about. */
+export interface ExtractionRequest {
+  at: number;
+  /** Every part of the request's contents: the exchanges to remember, as mem0 quoted them. */
+  text: string;
+}
+
+/** A message the bot created on Discord, as it reads now (edits applied). */
+export interface BotMessage {
+  channelId: string;
+  content: string;
 }
 
 /** One DM the Discord stand-in delivered to the bot. */
@@ -43,12 +64,22 @@ export interface StandInsProcess {
   /** Resolves once every one of `channels` has a reply and Discord saw no request for `quietMs`. */
   waitUntilAnsweredAndQuiet(channels: number, quietMs: number, timeoutMs: number): Promise<void>;
   geminiRequests(): Promise<CompactGeminiRequest[]>;
+  /** Every memory-extraction call so far, oldest first. */
+  memoryExtractions(): Promise<ExtractionRequest[]>;
+  /** Every message the bot created, in every channel. */
+  botMessages(): Promise<BotMessage[]>;
   /** Gemini's per-model quota at the stand-in; undefined removes it. */
   setGeminiRequestsPerMinute(requestsPerMinute: number | undefined): Promise<void>;
   /** Generation calls the stand-in refused for being over its quota. */
   geminiOverLimit(): Promise<number>;
   /** Gemini's time to first token and to the full answer, and every mem0 call's latency. */
-  injectLatency(latency: { ttftMs: number; totalMs: number; mem0Ms: number }): Promise<void>;
+  injectLatency(latency: {
+    ttftMs: number;
+    totalMs: number;
+    mem0Ms: number;
+    /** Each Gemini embedding request (default 0). */
+    embeddingMs?: number;
+  }): Promise<void>;
   violations(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -103,11 +134,16 @@ export async function startStandInsProcess(): Promise<StandInsProcess> {
       }
     },
     geminiRequests: () => call('GET', '/gemini/requests?compact'),
+    memoryExtractions: () => call('GET', '/gemini/extractions'),
+    async botMessages() {
+      const messages = await call<BotMessage[]>('GET', '/discord/messages');
+      return messages.map(({ channelId, content }) => ({ channelId, content }));
+    },
     setGeminiRequestsPerMinute: (requestsPerMinute) =>
       call('POST', '/gemini/limit', { requestsPerMinute }),
     geminiOverLimit: () => call('GET', '/gemini/over-limit'),
-    async injectLatency({ ttftMs, totalMs, mem0Ms }) {
-      await call('POST', '/gemini/latency', { timeToFirstTokenMs: ttftMs, totalMs });
+    async injectLatency({ ttftMs, totalMs, mem0Ms, embeddingMs = 0 }) {
+      await call('POST', '/gemini/latency', { timeToFirstTokenMs: ttftMs, totalMs, embeddingMs });
       await call('POST', '/mem0/latency', { ms: mem0Ms });
     },
     violations: () => call('GET', '/violations'),

@@ -46,6 +46,16 @@ export interface ChatPromptFigures {
   byTurn: Array<{ turn: number; bot: number; wholeConversation: number }>;
   /** How much the mean prompt grew per turn over the last third of the conversations: small once it plateaus. */
   growthPerTurnInLastThird: { bot: number; wholeConversation: number };
+  /**
+   * Per prompt from each person's second turn on, the % of it (chars) that repeats the start of
+   * their previous prompt: what Gemini's implicit cache can serve from that request.
+   */
+  prefixRepeatedPercent: Spread;
+  /**
+   * Of all prompt tokens, the % the Gemini stand-in reported as cached (`usageMetadata.
+   * cachedContentTokenCount`; it emulates the implicit cache, which starts at 1,024 tokens).
+   */
+  cachedTokensPercent: number;
 }
 
 /** What remembering cost, from mem0's calls to the Gemini stand-in. */
@@ -168,6 +178,23 @@ function partsText(content: GeminiContent | undefined): string {
     .join('');
 }
 
+/** A request's prompt in the order the model reads it: system instruction, then each turn's parts. */
+function promptSequence(request: GeminiRecordedRequest): string {
+  const turn = (content: GeminiContent) =>
+    `\u0000${content.role ?? 'user'}\u0000${(content.parts ?? []).map((part) => part.text ?? '').join('\u0001')}`;
+  return [
+    (request.body.systemInstruction?.parts ?? []).map((part) => part.text ?? '').join('\u0001'),
+    ...(request.body.contents ?? []).map(turn),
+  ].join('');
+}
+
+function sharedPrefixLength(a: string, b: string): number {
+  const end = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < end && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
 /** Characters of everything a request asked the model: system instruction and every turn. */
 function promptChars(request: GeminiRecordedRequest): number {
   const contents = request.body.contents ?? [];
@@ -250,13 +277,28 @@ async function measureRun(
     );
     const persona = h.config.persona ?? defaultPersona;
     const botTokens = transcripts.map((t) => new Array<number>(t.length).fill(0));
+    const sequences = transcripts.map((t) => new Array<string>(t.length).fill(''));
+    let promptTokens = 0;
+    let cachedTokens = 0;
     for (const request of h.gemini.chatRequests()) {
       // The person's words are the last part of the last turn (recalled memories come before).
       const at = turnOf.get(request.body.contents?.at(-1)?.parts?.at(-1)?.text ?? '');
       if (at === undefined) throw new Error('a chat request matched no message sent');
       const row = botTokens[at.user];
       if (row !== undefined) row[at.turn] = tokens(promptChars(request));
+      const sequenceRow = sequences[at.user];
+      if (sequenceRow !== undefined) sequenceRow[at.turn] = promptSequence(request);
+      promptTokens += tokens(promptChars(request));
+      cachedTokens += request.cachedTokens ?? 0;
     }
+    const prefixRepeated = sequences.flatMap((row) =>
+      row.slice(1).map((sequence, i) => {
+        const previous = row[i] ?? '';
+        return Math.round(
+          (100 * sharedPrefixLength(previous, sequence)) / Math.max(1, sequence.length),
+        );
+      }),
+    );
     const wholeTokens = transcripts.map((transcript) => {
       let earlier = persona.length;
       return transcript.map(({ message, reply }) => {
@@ -294,6 +336,8 @@ async function measureRun(
           bot: growth(botTokens),
           wholeConversation: growth(wholeTokens),
         },
+        prefixRepeatedPercent: spread(prefixRepeated),
+        cachedTokensPercent: round1((100 * cachedTokens) / Math.max(1, promptTokens)),
       },
       memoryWrites: {
         batchWindowMs: batch.windowMs,
@@ -372,6 +416,16 @@ export function formatTokenBudgetTable(result: TokenBudgetResult): string {
       'whole conv. growth per turn, last third',
       off.chatPrompt.growthPerTurnInLastThird.wholeConversation,
       on.chatPrompt.growthPerTurnInLastThird.wholeConversation,
+    ),
+    row(
+      'prompt % repeating the previous one p50/p95/max',
+      triple(off.chatPrompt.prefixRepeatedPercent),
+      triple(on.chatPrompt.prefixRepeatedPercent),
+    ),
+    row(
+      'prompt tokens Gemini reported cached, %',
+      off.chatPrompt.cachedTokensPercent,
+      on.chatPrompt.cachedTokensPercent,
     ),
     `by turn number, mean over people, ≈ tokens (chars/4)`,
     `  ${'turn'.padEnd(6)}${cell('bot, batching off')}${cell('bot, batching on')}${cell('whole conv.')}${cell('whole / bot (on)')}`,

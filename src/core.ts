@@ -77,9 +77,11 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     requestsPerMinute: config.limits.geminiRequestsPerMinute,
     maxConcurrent: config.limits.geminiMaxConcurrent,
     noticeAfterMs: config.limits.queueNoticeAfterMs,
+    backgroundEvery: config.limits.memoryExtractionEvery,
   });
   // mem0 open source extracts memories with the same Gemini model, under the same quota: its
-  // calls take their turn in the same gate, after any answer that is waiting.
+  // calls take their turn in the same gate: after the answers waiting, but at least one start in
+  // every MEMORY_EXTRACTION_EVERY, so that memories are written under continuous chat too.
   const memory = createMemoryStore(config, (call) =>
     geminiGate.schedule(call, undefined, { background: true }),
   );
@@ -102,6 +104,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
         requestTimeoutMs: config.geminiTimeoutMs,
         // Room for a few messages of answer (and the thinking before it), not for a flood.
         maxOutputTokens: 8_192,
+        thinkingLevel: config.geminiThinking.answers,
       }),
       geminiGate,
     ),
@@ -152,6 +155,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     conversation,
     userTurnsPerMinute: config.limits.userTurnsPerMinute,
     mergeWindowMs: config.limits.userMergeWindowMs,
+    maxWaitingMessages: config.limits.userMaxWaitingMessages,
     logger,
   });
   const turnsInFlight = new Set<Promise<unknown>>();

@@ -24,7 +24,9 @@ describe('token budget benchmark', () => {
         [
           'bot',
           'byTurn',
+          'cachedTokensPercent',
           'growthPerTurnInLastThird',
+          'prefixRepeatedPercent',
           'wholeConversation',
           'wholeConversationOverBot',
         ].sort(),

@@ -24,7 +24,7 @@ import type { ReferralCounts } from '../safety/referral-counts.js';
 import type { ForgetGenerations } from './forget-generations.js';
 import { type ConversationHistory, historyKey } from './history.js';
 import { prepareIncomingText } from './incoming-text.js';
-import { cutMessageNote, noticeForModelError, notices, queueNotice } from './notices.js';
+import { cutMessageNote, noticeForModelError, notices, waitingNotice } from './notices.js';
 import { buildPrompt } from './prompt.js';
 import type { ReplyOffer, ReplyTarget } from './reply-target.js';
 import { withTimeout } from './with-timeout.js';
@@ -260,11 +260,11 @@ export function createConversation(options: ConversationOptions): Conversation {
             };
           };
           const outcome = await model.stream(prompt, {
-            onWaiting: (place) => {
+            onWaiting: (wait) => {
               // The notice says why the answer is late; typing for minutes in line would only
               // spend Discord requests (one every 8 s per person waiting).
               stopTyping();
-              target.notice(queueNotice(place)).catch((error: unknown) => {
+              target.notice(waitingNotice(wait)).catch((error: unknown) => {
                 logger.debug({ err: error }, 'queue notice failed');
               });
             },

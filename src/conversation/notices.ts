@@ -1,4 +1,4 @@
-import type { ChatModelError } from '../llm/chat-model.js';
+import type { ChatModelError, StreamOptions } from '../llm/chat-model.js';
 
 /** The short, kind messages a person sees when no answer can be given. */
 export const notices = {
@@ -22,11 +22,43 @@ export function cutMessageNote(maxChars: number): string {
   return `\n\n*(Your message was long, so I read the first ${maxChars.toLocaleString('en-US')} characters.)*`;
 }
 
-/** The status shown to someone waiting in line, replaced by the answer when it comes. */
-export function queueNotice(placeInLine: number): string {
-  return placeInLine <= 1
-    ? "Lots of people are talking to me right now. You're next in line; I'll answer here in a moment."
-    : `Lots of people are talking to me right now. You're number ${placeInLine} in line; I'll answer here as soon as I can.`;
+/** Why an answer waits, and about how long: what the model reports to `onWaiting`. */
+export type AnswerWait = Parameters<NonNullable<StreamOptions['onWaiting']>>[0];
+
+/**
+ * A wait in words a person would use: whole seconds under 10, then seconds up to the next 5 (not
+ * sooner than it will be), about a minute from 55 s, seconds again from 75 s ("about 90
+ * seconds"), then whole minutes from 2.
+ */
+function roughDuration(ms: number): string {
+  if (ms < 1_000) return 'a moment';
+  if (ms < 9_500) {
+    const seconds = Math.round(ms / 1_000);
+    return `about ${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
+  const seconds = Math.ceil(ms / 1_000);
+  if (seconds < 55) return `about ${Math.max(10, Math.ceil(seconds / 5) * 5)} seconds`;
+  if (seconds < 75) return 'about a minute';
+  if (seconds < 120) return `about ${Math.ceil(seconds / 5) * 5} seconds`;
+  return `about ${Math.round(seconds / 60)} minutes`;
+}
+
+/**
+ * The status shown to someone whose answer waits, replaced by the answer when it comes: why it
+ * waits (the per-minute limit, or other people's answers first) and about how long.
+ */
+export function waitingNotice(wait: AnswerWait): string {
+  const when = roughDuration(wait.waitMs);
+  if (wait.reason === 'answer-limit' || wait.placeInLine <= 1) {
+    return `I can only write a few answers a minute, so yours will take ${when}. I'm still here.`;
+  }
+  const ahead =
+    wait.placeInLine === 2
+      ? 'Someone else is talking to me too'
+      : wait.placeInLine <= 5
+        ? 'A few people are talking to me at once'
+        : 'Many people are talking to me at once';
+  return `${ahead} and you're number ${wait.placeInLine} in line, so I'll answer in ${when}. I'm still here.`;
 }
 
 /** The one notice someone gets when they send messages faster than the bot answers one person. */
@@ -39,11 +71,9 @@ export function slowDownNotice(waitMs: number): string {
 export function noticeForModelError(error: ChatModelError): string {
   switch (error.code) {
     case 'rate-limited': {
-      const when =
-        error.retryAfterMs === undefined
-          ? 'in a minute'
-          : `in about ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} seconds`;
-      return `A lot of people are talking to me right now and I've hit my limit. Please try again ${when}.`;
+      // The limit is the service's, shared by everyone: it says nothing of how many people wrote.
+      const when = roughDuration(Math.max(1_000, error.retryAfterMs ?? 60_000));
+      return `I've reached my limit of answers for now. Please try again in ${when}.`;
     }
     case 'timeout':
       return 'I took too long to think of an answer. Please try again in a moment.';
@@ -73,3 +103,10 @@ export function firstContactNote(options: {
   // California's SB 243 asks for the notice that companion chatbots may not suit some minors.
   return `*Hi, I'm wellness0, an AI companion: not a person, and not a therapist. I remember what you tell me so I can support you better: it's kept ${where}, and your messages go to Google's Gemini to write my answers. Use \`/memories\` to see what I remember and \`/forget\` to delete it. Companion chatbots like me may not be suitable for some people under 18. In a crisis, \`/safety\` shows crisis lines and how I handle it${policy}.*`;
 }
+
+/**
+ * Told once when someone has so many messages waiting that the next ones are merged into the
+ * newest: nothing is lost, and one answer will cover them all.
+ */
+export const waitingCapNotice =
+  "You've sent me a lot while I'm still answering, so I'll read these together and answer them all in one reply.";

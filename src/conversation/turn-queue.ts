@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Conversation, Turn, TurnResult } from './conversation.js';
 import { crisisFallback } from '../safety/crisis-texts.js';
-import { notices, slowDownNotice } from './notices.js';
+import { notices, slowDownNotice, waitingCapNotice } from './notices.js';
 import type { ReplyTarget } from './reply-target.js';
 
 /** Limits of the per-person queue. */
@@ -15,12 +15,18 @@ export interface TurnQueueOptions {
   maxMergedMessages?: number;
   /** Most characters answered together. */
   maxMergedChars?: number;
+  /**
+   * Most messages one person may have waiting (default 10); a message beyond it is merged into
+   * their newest one waiting from the same place, with one notice, so that a flood costs one
+   * answer and a bounded amount of memory, and nothing is dropped.
+   */
+  maxWaitingMessages?: number;
   logger: Logger;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Serialises each person's turns: one at a time, in order, merged when sent in a quick burst, never dropped. */
+/** Serialises each person's turns: one at a time, in order, merged when sent in a quick burst or beyond a cap, never dropped. */
 export interface TurnQueue {
   /** Queues one message; resolves when the turn that answers it has ended. */
   submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
@@ -37,6 +43,8 @@ interface Pending {
   /** A status was shown on this message's target; it must be cleared if another answers it. */
   noticed?: boolean;
   resolve: (result: TurnResult) => void;
+  /** Messages merged into this one beyond the waiting cap (their text is in `turn.text`). */
+  absorbed?: Array<Pick<Pending, 'target' | 'noticed' | 'resolve'>>;
 }
 
 interface UserState {
@@ -48,6 +56,8 @@ interface UserState {
   starts: number[];
   /** Until when the person has already been told to slow down. */
   noticedUntil: number;
+  /** The person was told that their messages are merged, since their last turn started. */
+  capNoticed: boolean;
 }
 
 const minuteMs = 60_000;
@@ -59,6 +69,7 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxMergedMessages = options.maxMergedMessages ?? 10;
   const maxMergedChars = options.maxMergedChars ?? 4_000;
+  const maxWaitingMessages = Math.max(1, options.maxWaitingMessages ?? 10);
   const users = new Map<string, UserState>();
 
   /** Takes the queued messages answered with `batch` (from the front of the queue) and adds them to it. */
@@ -82,6 +93,45 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
     }
     state.queue.splice(0, taken.length);
     return taken;
+  }
+
+  /**
+   * Merges `turn` into the person's newest waiting message from the same place and forget
+   * generation (never across them: that would answer one audience with another's words), which
+   * is then answered through this message; false when there is none.
+   */
+  function absorb(
+    state: UserState,
+    turn: Turn,
+    target: ReplyTarget,
+    resolve: (result: TurnResult) => void,
+  ): boolean {
+    const into = state.queue.findLast(
+      (pending) =>
+        pending.turn.placeId === turn.placeId && pending.turn.generation === turn.generation,
+    );
+    if (into === undefined) return false;
+    const crisis = turn.safety?.crisis.isCrisis && !into.turn.safety?.crisis.isCrisis;
+    into.absorbed = [
+      ...(into.absorbed ?? []),
+      { target: into.target, resolve: into.resolve, ...(into.noticed ? { noticed: true } : {}) },
+    ];
+    into.turn = {
+      ...into.turn,
+      text: `${into.turn.text}\n${turn.text}`,
+      ...(crisis ? { safety: turn.safety } : {}),
+    };
+    into.target = target;
+    into.resolve = resolve;
+    into.noticed = false;
+    if (!state.capNoticed) {
+      state.capNoticed = true;
+      into.noticed = true;
+      target.notice(waitingCapNotice).catch((error: unknown) => {
+        options.logger.debug({ err: error }, 'waiting-cap notice failed');
+      });
+    }
+    return true;
   }
 
   async function waitForAllowance(state: UserState): Promise<void> {
@@ -108,6 +158,7 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
       while (state.queue.length > 0) {
         await waitForAllowance(state);
         const batch = takeBatch(state);
+        state.capNoticed = false;
         const first = batch[0];
         const last = batch.at(-1);
         if (first === undefined || last === undefined) break;
@@ -143,14 +194,15 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
           result = { kind: 'notice', memoriesUsed: 0 };
         }
         // A status shown on a message that was answered through another one is taken away.
-        for (const pending of batch) {
+        const answered = batch.flatMap((pending) => [pending, ...(pending.absorbed ?? [])]);
+        for (const pending of answered) {
           if (pending.noticed && pending !== last) {
             await pending.target.complete('').catch((error: unknown) => {
               options.logger.debug({ err: error }, 'could not clear a notice');
             });
           }
         }
-        for (const pending of batch) pending.resolve(result);
+        for (const pending of answered) pending.resolve(result);
       }
     } finally {
       state.running = false;
@@ -172,9 +224,18 @@ export function createTurnQueue(options: TurnQueueOptions): TurnQueue {
       return new Promise<TurnResult>((resolve) => {
         let state = users.get(turn.userId);
         if (state === undefined) {
-          state = { queue: [], running: false, current: undefined, starts: [], noticedUntil: 0 };
+          state = {
+            queue: [],
+            running: false,
+            current: undefined,
+            starts: [],
+            noticedUntil: 0,
+            capNoticed: false,
+          };
           users.set(turn.userId, state);
         }
+        if (state.queue.length >= maxWaitingMessages && absorb(state, turn, target, resolve))
+          return;
         state.queue.push({ turn, target, receivedAt: now(), resolve });
         if (!state.running) void drain(turn.userId, state);
       });

@@ -48,6 +48,16 @@ export type ChatOutcome =
       truncated: boolean;
       /** The stream broke after this text; the rest is lost. */
       interrupted?: boolean;
+      /**
+       * Tokens the call used, as the service reported them: the whole prompt, the part of it
+       * served from the service's cache, the answer, and the thinking before it.
+       */
+      usage?: {
+        promptTokens: number;
+        cachedTokens: number;
+        outputTokens: number;
+        thoughtsTokens: number;
+      };
     }
   | { kind: 'refused'; reason: 'blocked-prompt' | 'safety' | 'recitation' | 'no-answer' };
 
@@ -67,8 +77,17 @@ export class ChatModelError extends Error {
 export interface StreamOptions {
   /** Called with the whole text so far each time more arrives. */
   onText?: (textSoFar: string) => void;
-  /** Called while the call waits for a slot, with its place in line (1 = next). */
-  onWaiting?: (placeInLine: number) => void;
+  /**
+   * Called once when the call has waited a while for a slot: `people-ahead` when other people's
+   * calls wait ahead of it (its place counts them, 1 = next), `answer-limit` when it is next and
+   * waits only for the per-minute pace or a free slot; `waitMs` is a rough guess of how long
+   * until it starts.
+   */
+  onWaiting?: (wait: {
+    reason: 'people-ahead' | 'answer-limit';
+    placeInLine: number;
+    waitMs: number;
+  }) => void;
 }
 
 /** A chat model that answers one request at a time, streaming its text. */

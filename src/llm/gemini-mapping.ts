@@ -7,6 +7,32 @@ export interface GeminiResponseLike {
     finishReason?: string;
   }>;
   promptFeedback?: { blockReason?: string };
+  usageMetadata?: {
+    promptTokenCount?: number;
+    cachedContentTokenCount?: number;
+    candidatesTokenCount?: number;
+    thoughtsTokenCount?: number;
+  };
+}
+
+/** The tokens one answer used; see the answer member of ChatOutcome. */
+export type ChatUsage = NonNullable<Extract<ChatOutcome, { kind: 'answer' }>['usage']>;
+
+/**
+ * Maps Gemini's usageMetadata to the tokens an answer used; a count Gemini leaves out is 0
+ * (it omits cachedContentTokenCount without a cache hit, thoughtsTokenCount without thinking).
+ * Undefined when the response carried no usage at all.
+ */
+export function mapGeminiUsage(
+  usage: GeminiResponseLike['usageMetadata'] | undefined,
+): ChatUsage | undefined {
+  if (usage === undefined) return undefined;
+  return {
+    promptTokens: usage.promptTokenCount ?? 0,
+    cachedTokens: usage.cachedContentTokenCount ?? 0,
+    outputTokens: usage.candidatesTokenCount ?? 0,
+    thoughtsTokens: usage.thoughtsTokenCount ?? 0,
+  };
 }
 
 /**
@@ -47,9 +73,13 @@ function refusalReason(finishReason: string): 'safety' | 'recitation' | undefine
   }
 }
 
-/** Folds one streamed chunk into a response that holds every part, the last finish reason and any block. */
+/**
+ * Folds one streamed chunk into a response that holds every part, the last finish reason, any
+ * block and the last usage (each chunk reports usage so far; the last one, the whole call's).
+ */
 export function mergeChunk(into: GeminiResponseLike, chunk: GeminiResponseLike): void {
   if (chunk.promptFeedback?.blockReason) into.promptFeedback = chunk.promptFeedback;
+  if (chunk.usageMetadata) into.usageMetadata = chunk.usageMetadata;
   const candidate = chunk.candidates?.[0];
   if (!candidate) return;
   const target = (into.candidates ??= [{ content: { parts: [] } }])[0];

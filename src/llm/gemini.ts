@@ -4,6 +4,8 @@ import {
   HarmCategory,
   type SafetySetting,
   setDefaultBaseUrls,
+  type ThinkingConfig,
+  ThinkingLevel as GeminiThinkingLevel,
 } from '@google/genai';
 import {
   type ChatModel,
@@ -12,11 +14,13 @@ import {
   type ChatRequestSource,
   resolveChatRequest,
   type StreamOptions,
+  type ThinkingLevel,
 } from './chat-model.js';
 import {
   type GeminiResponseLike,
   mapGeminiError,
   mapGeminiResponse,
+  mapGeminiUsage,
   mergeChunk,
 } from './gemini-mapping.js';
 
@@ -33,6 +37,56 @@ export interface GeminiChatOptions {
    * an answer cut by it ends with finish reason MAX_TOKENS and says so.
    */
   maxOutputTokens?: number;
+  /** How much the model thinks before each answer; the model's own default when absent. */
+  thinkingLevel?: ThinkingLevel;
+}
+
+const geminiLevels: Record<ThinkingLevel, GeminiThinkingLevel> = {
+  minimal: GeminiThinkingLevel.MINIMAL,
+  low: GeminiThinkingLevel.LOW,
+  medium: GeminiThinkingLevel.MEDIUM,
+  high: GeminiThinkingLevel.HIGH,
+};
+
+/**
+ * The models known to accept MINIMAL (https://ai.google.dev/gemini-api/docs/generate-content/thinking#thinking-levels,
+ * and probes of the live API): the Flash-Lite line, 3 Flash Preview, 3.5 and 3.6 Flash. Gemini
+ * 3.7 and 3.8 Flash, 3.1 Pro and 4 Argon answer 400 "Thinking level MINIMAL is not supported for
+ * this model", and so may the next model: everything else gets LOW, the least they all take.
+ */
+const acceptsMinimal =
+  /^gemini-3(?:\.\d+)?-flash-lite|^gemini-3-flash-preview|^gemini-3\.[56]-flash/;
+
+/**
+ * Gemini 2.5 budgets in tokens, as Google's OpenAI-compatible endpoint maps reasoning effort
+ * (low, medium, high = 1,024, 8,192, 24,576; https://ai.google.dev/gemini-api/docs/openai).
+ * Minimal is 0, thinking off, which 2.5 Flash and Flash-Lite allow; 2.5 Pro cannot stop thinking
+ * and takes 128 to 32,768 (https://ai.google.dev/gemini-api/docs/thinking#set-budget).
+ */
+const gemini25Budgets: Record<ThinkingLevel, number> = {
+  minimal: 0,
+  low: 1_024,
+  medium: 8_192,
+  high: 24_576,
+};
+const gemini25ProLeastBudget = 128;
+
+/**
+ * The SDK's thinking config for `level` on `model`: Gemini 2.5 models reject thinkingLevel and
+ * take a token budget; Gemini 3 and any model this cannot place take thinkingLevel, with minimal
+ * raised to low where the model does not accept it. Never both: the API rejects that with 400.
+ */
+export function geminiThinkingConfig(model: string, level: ThinkingLevel): ThinkingConfig {
+  const id = model.replace(/^models\//, '').toLowerCase();
+  if (id.startsWith('gemini-2.5-')) {
+    const budget = gemini25Budgets[level];
+    const isPro = id.startsWith('gemini-2.5-pro');
+    return { thinkingBudget: isPro ? Math.max(budget, gemini25ProLeastBudget) : budget };
+  }
+  if (level === 'minimal' && !acceptsMinimal.test(id)) {
+    return { thinkingLevel: GeminiThinkingLevel.LOW };
+  }
+  return { thinkingLevel: geminiLevels[level] };
 }
 
 /**
@@ -74,6 +128,10 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
       ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     },
   });
+  const thinkingConfig =
+    options.thinkingLevel === undefined
+      ? undefined
+      : geminiThinkingConfig(options.model, options.thinkingLevel);
   return {
     async stream(source: ChatRequestSource, streamOptions?: StreamOptions): Promise<ChatOutcome> {
       const request = resolveChatRequest(source);
@@ -92,6 +150,7 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
             ...(options.maxOutputTokens === undefined
               ? {}
               : { maxOutputTokens: options.maxOutputTokens }),
+            ...(thinkingConfig === undefined ? {} : { thinkingConfig }),
           },
         });
         for await (const chunk of stream) {
@@ -109,7 +168,7 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
       } catch (error) {
         // A stream that breaks after some text keeps what was shown, marked as cut off.
         if (text.trim() !== '')
-          return { kind: 'answer', text, truncated: false, interrupted: true };
+          return { kind: 'answer', text, truncated: false, interrupted: true, ...usageOf(merged) };
         throw mapGeminiError(error);
       }
       // A stream stopped for safety or recitation is a refusal, however much text came first;
@@ -118,7 +177,13 @@ export function createGeminiChatModel(options: GeminiChatOptions): ChatModel {
       if (outcome.kind !== 'answer') return outcome;
       // Gemini ends every complete stream with a finish reason; without one, the connection was cut.
       const finished = merged.candidates?.[0]?.finishReason !== undefined;
-      return { ...outcome, text, ...(finished ? {} : { interrupted: true }) };
+      return { ...outcome, text, ...usageOf(merged), ...(finished ? {} : { interrupted: true }) };
     },
   };
+}
+
+/** `{ usage }` when the stream reported usage, else nothing (for spreading into an answer). */
+function usageOf(merged: GeminiResponseLike) {
+  const usage = mapGeminiUsage(merged.usageMetadata);
+  return usage === undefined ? {} : { usage };
 }

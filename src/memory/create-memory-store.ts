@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { geminiThinkingConfig } from '../llm/gemini.js';
 import { createMem0OpenSourceStore } from './mem0-open-source.js';
 import { createMem0PlatformStore } from './mem0-platform.js';
 import type { MemoryStore } from './memory-store.js';
@@ -21,5 +22,6 @@ export function createMemoryStore(
     embeddingModel: config.geminiEmbeddingModel,
     embeddingDimensions: config.memory.embeddingDimensions,
     scheduleModelCall,
+    llmThinkingConfig: geminiThinkingConfig(config.geminiModel, config.geminiThinking.memory),
   });
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Memory, type VectorStore } from 'mem0ai/oss';
 import { type IndexedVectorStores, openIndexedVectorStores } from './indexed-vector-store.js';
+import { type Mem0ThinkingConfig, sendThinkingConfigWithMem0Calls } from './mem0-llm-thinking.js';
 import { prefetchSearchEmbeddings, type SearchPrefetch } from './mem0-search-prefetch.js';
 import { type MemoryStore, newestFirst, originMetadata, toStoredMemory } from './memory-store.js';
 import { memorySession, recallSession } from './scope.js';
@@ -21,6 +22,11 @@ export interface Mem0OpenSourceOptions {
    * bot's limit for that model; mem0 calls it directly when absent.
    */
   scheduleModelCall?: <T>(call: () => Promise<T>) => Promise<T>;
+  /**
+   * `generationConfig.thinkingConfig` of mem0's calls to `llmModel` (see geminiThinkingConfig):
+   * extraction needs little thought, and nobody waits for it; the model's default when absent.
+   */
+  llmThinkingConfig?: Mem0ThinkingConfig;
 }
 
 /**
@@ -175,6 +181,9 @@ async function open(options: Mem0OpenSourceOptions): Promise<OpenedMem0> {
   checkVectorStoreSeam(memory);
   const prefetch = prefetchSearchEmbeddings(memory);
   if (options.scheduleModelCall) scheduleMem0ModelCalls(memory, options.scheduleModelCall);
+  if (options.llmThinkingConfig) {
+    await sendThinkingConfigWithMem0Calls(memory, options.llmThinkingConfig);
+  }
   const stores = openIndexedVectorStores({
     path: join(options.dataDir, 'memories.db'),
     dimension: options.embeddingDimensions,

@@ -66,6 +66,17 @@ export function prefetchSearchEmbeddings(memory: object): SearchPrefetch {
     };
     view.vectorStore = nothing;
     view._entityStore = nothing;
+    // Nobody asked for this search: it sends no telemetry (when MEM0_TELEMETRY is on) and shows
+    // no notice. Members mem0 no longer has are simply left unset.
+    for (const quiet of [
+      '_captureEvent',
+      '_displayTemporalUsageNotice',
+      '_displayScaleThresholdNotice',
+      '_displayPerformanceSlowQueryNotice',
+      '_displayFirstRunNotice',
+    ]) {
+      Object.defineProperty(view, quiet, { value: async () => undefined });
+    }
     await view.search(query, { filters, topK: 1 });
     return asked;
   }

@@ -78,7 +78,9 @@ function isFinalNotice(content: string): boolean {
   return (
     body !== '' &&
     !body.startsWith('I hear you') &&
-    !body.startsWith('Lots of people are talking to me right now.')
+    // The notices of a wait in line (see waitingNotice), which the answer replaces.
+    !body.startsWith('I can only write a few answers a minute') &&
+    !/^[^.]* in line, so I'll answer in /.test(body)
   );
 }
 

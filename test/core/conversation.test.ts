@@ -5,7 +5,7 @@ import {
 } from '../../src/conversation/conversation.js';
 import { createConversationHistory } from '../../src/conversation/history.js';
 import { createForgetGenerations } from '../../src/conversation/forget-generations.js';
-import { notices } from '../../src/conversation/notices.js';
+import { notices, waitingNotice } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import { defaultCrisisResources } from '../../src/safety/builtin-crisis-lines.js';
@@ -357,6 +357,32 @@ describe('conversation', () => {
     await conversation.respond({ userId: alice, text: ' \n ', origin: dm, placeId }, target);
     expect(target.sent).toEqual([notices.invalidInput]);
     expect(model.requests).toEqual([]);
+  });
+
+  it('tells the person who waits only for the answer limit about the limit, then answers in its place', async () => {
+    const { model, conversation, target } = setup();
+    const wait = { reason: 'answer-limit', placeInLine: 1, waitMs: 18_000 } as const;
+    model.waitFirst(wait).answer({ kind: 'answer', text: 'Hi.', truncated: false });
+
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
+
+    expect(target.notices).toEqual([waitingNotice(wait)]);
+    expect(target.notices[0]).toContain('about 20 seconds');
+    expect(target.notices[0]).not.toMatch(/people/i);
+    // The notice stopped the typing; the answer came after it.
+    expect(target.typingStopped).toBe(1);
+    expect(target.sent).toEqual(['Hi.']);
+  });
+
+  it('tells the person waiting behind other people their place', async () => {
+    const { model, conversation, target } = setup();
+    const wait = { reason: 'people-ahead', placeInLine: 3, waitMs: 30_000 } as const;
+    model.waitFirst(wait).answer({ kind: 'answer', text: 'Hi.', truncated: false });
+
+    await conversation.respond({ userId: alice, text: 'hello', origin: dm, placeId }, target);
+
+    expect(target.notices).toEqual([waitingNotice(wait)]);
+    expect(target.notices[0]).toContain('number 3 in line');
   });
 
   it('shows typing while working and stops it before replying', async () => {

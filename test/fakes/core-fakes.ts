@@ -28,17 +28,30 @@ export const silentLogger: Logger = {
   trace: nothing,
 };
 
+/** What a model call reports while it waits in line. */
+export type ModelWait = Parameters<NonNullable<StreamOptions['onWaiting']>>[0];
+
 /** A chat model that records requests and answers from a script; an unscripted call throws. */
 export class ScriptedChatModel implements ChatModel {
   readonly requests: ChatRequest[] = [];
   private readonly script: Array<ChatOutcome | Error> = [];
+  /** What each scripted call reports to `onWaiting` first, in the order of `script`. */
+  private readonly waits: Array<ModelWait | undefined> = [];
 
   answer(...outcomes: Array<ChatOutcome | Error>): this {
     this.script.push(...outcomes);
     return this;
   }
 
+  /** The call the next scripted outcome answers first reports `wait`, as a gate's line does. */
+  waitFirst(wait: ModelWait): this {
+    this.waits[this.script.length] = wait;
+    return this;
+  }
+
   async stream(source: ChatRequestSource, options?: StreamOptions): Promise<ChatOutcome> {
+    const wait = this.waits.shift();
+    if (wait !== undefined) options?.onWaiting?.(wait);
     this.requests.push(resolveChatRequest(source));
     const next = this.script.shift();
     if (next === undefined) throw new Error('ScriptedChatModel: unscripted call');

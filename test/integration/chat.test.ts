@@ -281,6 +281,34 @@ describe.concurrent('the terminal chat (npm run chat)', () => {
     );
   }, 30_000);
 
+  it('tells a person alone who sends three messages quickly about the answer limit, never about other people', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { chat, withGemini } = chatTest(onTestFinished);
+    const { gemini, env: geminiEnv } = await withGemini();
+    // Three answers a few seconds apart: the second and third wait for the per-minute pace only.
+    const env = { ...geminiEnv, GEMINI_REQUESTS_PER_MINUTE: '20', QUEUE_NOTICE_AFTER_MS: '500' };
+    const messages = ['I slept badly', 'work is a lot right now', 'and my sister is ill'];
+
+    const run = await chat(env, messages);
+
+    expect(run.code).toBe(0);
+    for (const message of messages) expect(run.stdout).toContain(`I hear you: "${message}"`);
+    const waitNotices = run.stdout
+      .split('\n')
+      .filter((line) => line.includes('I can only write a few answers a minute'));
+    expect(waitNotices).toHaveLength(2);
+    for (const notice of waitNotices) {
+      expect(notice).toMatch(
+        /so yours will take (about \d+ seconds?|a moment)\. I'm still here\.$/,
+      );
+    }
+    expect(run.stdout).not.toMatch(/people are talking|in line|ahead of you/i);
+    expect(gemini.chatRequests()).toHaveLength(3);
+    expect(gemini.violations).toEqual([]);
+  }, 40_000);
+
   it('needs no Discord token, and without GEMINI_API_KEY exits 1 with one message naming it', async ({
     expect,
     onTestFinished,

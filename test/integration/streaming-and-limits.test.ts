@@ -98,7 +98,8 @@ describe('rate limits', () => {
     const created = h.discord.requests.find(
       (r) => r.method === 'POST' && r.path === `/channels/${last?.channel_id}/messages`,
     );
-    expect(JSON.stringify(created?.body)).toMatch(/number 2 in line|next in line/);
+    // Behind one other person's answer, or next and waiting only for the pace.
+    expect(JSON.stringify(created?.body)).toMatch(/number 2 in line|a few answers a minute/);
     const messages = h.discord.messages(last?.channel_id);
     expect(messages).toHaveLength(1);
     expect(withoutGreeting(messages[0]?.content ?? '')).toBe(

@@ -106,11 +106,18 @@ const control = createServer((request, response) => {
         return reply(
           response,
           200,
-          gemini.requests.map(({ kind, action, model, at, body }) => ({
+          gemini.requests.map(({ kind, action, model, at, body, ...generate }) => ({
             kind,
             action,
             model,
             at,
+            // Generate requests only (JSON drops the undefined ones): thinking asked for, and how
+            // much of the prompt repeats an earlier one's prefix (what implicit caching serves).
+            thinkingLevel: generate.thinkingConfig?.thinkingLevel,
+            thinkingBudget: generate.thinkingConfig?.thinkingBudget,
+            sharedPrefixChars: generate.sharedPrefix?.chars,
+            sharedPrefixTokens: generate.sharedPrefix?.tokens,
+            cachedTokens: generate.cachedTokens,
             // The last user turn identifies which messages a chat call answers.
             lastUserText:
               kind === 'chat'
@@ -118,6 +125,22 @@ const control = createServer((request, response) => {
                 : undefined,
             promptChars: JSON.stringify(body.contents ?? body.requests ?? []).length,
           })),
+        );
+      }
+      if (request.method === 'GET' && url.pathname === '/gemini/extractions') {
+        // mem0's memory-extraction calls with the text they were asked about (the exchanges).
+        return reply(
+          response,
+          200,
+          gemini.requests
+            .filter((r) => r.kind === 'memory-extraction')
+            .map(({ at, body }) => ({
+              at,
+              text: (body.contents ?? [])
+                .flatMap((content) => content.parts ?? [])
+                .map((part) => part.text ?? '')
+                .join('\n'),
+            })),
         );
       }
       if (request.method === 'GET' && url.pathname === '/gemini/over-limit') {

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiError, GoogleGenAI } from '@google/genai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, GoogleGenAI, ThinkingLevel } from '@google/genai';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cosine } from './embedding.js';
 import {
   defaultGeminiResponder,
   extractUserStatements,
   type FakeGemini,
+  implicitCacheMinTokens,
+  implicitCacheWindow,
+  sharedPromptPrefixChars,
   splitIntoChunks,
   startFakeGemini,
 } from './gemini.js';
@@ -373,6 +376,243 @@ describe('the Gemini stand-in', () => {
     await local.close();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await pending).toBe('failed');
+  });
+});
+
+describe('thinking config at the Gemini stand-in', () => {
+  /** The 400 an ApiError carries, after the stand-in recorded it as a violation (cleared here). */
+  async function rejection(call: Promise<unknown>): Promise<Record<string, unknown>> {
+    const error = await apiErrorOf(call);
+    expect(error.status).toBe(400);
+    expect(gemini.violations).toHaveLength(1);
+    gemini.violations.length = 0;
+    const body = googleErrorOf(error);
+    expect(body.status).toBe('INVALID_ARGUMENT');
+    return body;
+  }
+
+  it('records the thinking level and the budget each generate request asked for', async () => {
+    await ai.models.generateContent({
+      model: 'gemini-3.8-flash',
+      contents: 'hi',
+      config: { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } },
+    });
+    expect(gemini.requests.at(-1)?.thinkingConfig).toEqual({ thinkingLevel: 'LOW' });
+    for await (const _ of await ai.models.generateContentStream({
+      model,
+      contents: 'hi',
+      config: { thinkingConfig: { thinkingBudget: 0 } },
+    }));
+    expect(gemini.requests.at(-1)?.thinkingConfig).toEqual({ thinkingBudget: 0 });
+    await ai.models.generateContent({ model, contents: 'hi' });
+    expect(gemini.requests.at(-1)?.thinkingConfig).toBeUndefined();
+  });
+
+  it('rejects a thinking level the API does not know', async () => {
+    const body = await rejection(
+      ai.models.generateContent({
+        model: 'gemini-3.8-flash',
+        contents: 'hi',
+        config: { thinkingConfig: { thinkingLevel: 'EXTREME' as ThinkingLevel } },
+      }),
+    );
+    expect(body.message).toContain("'generation_config.thinking_config.thinking_level'");
+  });
+
+  it('rejects a thinking level and a thinking budget in the same request', async () => {
+    const body = await rejection(
+      ai.models.generateContent({
+        model: 'gemini-3.8-flash',
+        contents: 'hi',
+        config: { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW, thinkingBudget: 1024 } },
+      }),
+    );
+    expect(body.message).toBe('You can only set only one of thinking budget and thinking level.');
+  });
+
+  it('rejects a thinking level sent to a Gemini 2.5 model', async () => {
+    const body = await rejection(
+      ai.models.generateContent({
+        model,
+        contents: 'hi',
+        config: { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } },
+      }),
+    );
+    expect(body.message).toBe('Thinking level is not supported for this model.');
+  });
+
+  it('rejects MINIMAL on Gemini 3.8 Flash and takes it on 3.5 Flash', async () => {
+    const minimal = { thinkingConfig: { thinkingLevel: ThinkingLevel.MINIMAL } };
+    const body = await rejection(
+      ai.models.generateContent({ model: 'gemini-3.8-flash', contents: 'hi', config: minimal }),
+    );
+    expect(body.message).toContain('Thinking level MINIMAL is not supported for this model.');
+    const response = await ai.models.generateContent({
+      model: 'gemini-3.5-flash',
+      contents: 'hi',
+      config: minimal,
+    });
+    expect(response.text).toBe('I hear you: "hi"');
+  });
+
+  it("rejects a budget outside a Gemini 2.5 model's range", async () => {
+    const body = await rejection(
+      ai.models.generateContent({
+        model: 'gemini-2.5-pro',
+        contents: 'hi',
+        config: { thinkingConfig: { thinkingBudget: 0 } },
+      }),
+    );
+    expect(body.message).toBe('The thinking budget (0) is invalid.');
+  });
+});
+
+describe('implicit caching at the Gemini stand-in', () => {
+  let local: FakeGemini;
+  let client: GoogleGenAI;
+  beforeEach(async () => {
+    local = await startFakeGemini();
+    client = new GoogleGenAI({
+      apiKey: 'test-gemini-key',
+      httpOptions: { baseUrl: local.baseUrl },
+    });
+  });
+  afterEach(async () => {
+    expect(local.violations).toEqual([]);
+    await local.close();
+  });
+
+  /** A system instruction of `tokens` estimated tokens (4 characters each). */
+  const instructionOf = (tokens: number, letter = 'a') => letter.repeat(tokens * 4);
+  const ask = (systemInstruction: string, text: string, askModel = 'gemini-3.8-flash') =>
+    client.models.generateContent({
+      model: askModel,
+      contents: [{ role: 'user', parts: [{ text }] }],
+      config: { systemInstruction },
+    });
+
+  it('reports a repeated prefix of the minimum size as cached tokens', async () => {
+    const instruction = instructionOf(implicitCacheMinTokens('gemini-3.8-flash'));
+    const first = await ask(instruction, 'first question');
+    expect(first.usageMetadata?.cachedContentTokenCount).toBeUndefined();
+    const second = await ask(instruction, 'second question');
+    // "first question" and "second question" differ from their first letter: exactly the
+    // instruction is shared.
+    expect(second.usageMetadata?.cachedContentTokenCount).toBe(4_096);
+    expect(local.requests.map((r) => r.sharedPrefix)).toEqual([
+      { chars: 0, tokens: 0 },
+      { chars: instruction.length, tokens: 4_096 },
+    ]);
+    expect(local.requests.map((r) => r.cachedTokens)).toEqual([0, 4_096]);
+  });
+
+  it("reports no cached tokens for a shared prefix below the model's minimum", async () => {
+    const instruction = instructionOf(implicitCacheMinTokens('gemini-3.8-flash') - 1);
+    await ask(instruction, 'first question');
+    const second = await ask(instruction, 'second question');
+    expect(second.usageMetadata?.cachedContentTokenCount).toBeUndefined();
+    expect(local.requests.at(-1)?.sharedPrefix).toEqual({
+      chars: instruction.length,
+      tokens: 4_095,
+    });
+    expect(local.requests.at(-1)?.cachedTokens).toBe(0);
+  });
+
+  it('uses the lower minimum of Gemini 2.5 models', async () => {
+    expect(implicitCacheMinTokens('gemini-2.5-flash')).toBe(2_048);
+    const instruction = instructionOf(2_048);
+    await ask(instruction, 'first question', 'gemini-2.5-flash');
+    const second = await ask(instruction, 'second question', 'gemini-2.5-flash');
+    expect(second.usageMetadata?.cachedContentTokenCount).toBe(2_048);
+  });
+
+  it('shares no cache between models', async () => {
+    const instruction = instructionOf(5_000);
+    await ask(instruction, 'first question', 'gemini-3.8-flash');
+    const other = await ask(instruction, 'second question', 'gemini-3.7-flash');
+    expect(other.usageMetadata?.cachedContentTokenCount).toBeUndefined();
+    expect(local.requests.at(-1)?.sharedPrefix).toEqual({ chars: 0, tokens: 0 });
+  });
+
+  it('finds the longest prefix among earlier requests, not only the last one', async () => {
+    const long = instructionOf(5_000);
+    await ask(long, 'first question');
+    await ask('something else entirely', 'x');
+    await ask(long, 'second question');
+    expect(local.requests.at(-1)?.sharedPrefix?.chars).toBe(long.length);
+  });
+
+  it('streams the cached token count with the usage', async () => {
+    const instruction = instructionOf(5_000);
+    await ask(instruction, 'first question');
+    const stream = await client.models.generateContentStream({
+      model: 'gemini-3.8-flash',
+      contents: 'second question',
+      config: { systemInstruction: instruction },
+    });
+    let cached: number | undefined;
+    for await (const chunk of stream) cached = chunk.usageMetadata?.cachedContentTokenCount;
+    expect(cached).toBe(5_000);
+  });
+
+  it('forgets prompts older than the last 1,000 generate requests, or as many as it is told', async () => {
+    expect(implicitCacheWindow).toBe(1_000);
+    const small = await startFakeGemini({ implicitCacheWindow: 3 });
+    const smallClient = new GoogleGenAI({
+      apiKey: 'test-gemini-key',
+      httpOptions: { baseUrl: small.baseUrl },
+    });
+    const instruction = instructionOf(5_000);
+    const send = (systemInstruction: string, text: string) =>
+      smallClient.models.generateContent({
+        model: 'gemini-3.8-flash',
+        contents: text,
+        config: { systemInstruction },
+      });
+    try {
+      await send(instruction, 'first question');
+      await send('other', 'a');
+      await send('other', 'b');
+      // The first prompt is the oldest of the last 3: still found.
+      await send(instruction, 'second question');
+      expect(small.requests.at(-1)?.sharedPrefix?.chars).toBe(instruction.length);
+      for (const text of ['c', 'd', 'e']) await send('other', text);
+      await send(instruction, 'third question');
+      expect(small.requests.at(-1)?.sharedPrefix?.chars).toBe(0);
+      // Seen again, it is remembered again.
+      await send(instruction, 'fourth question');
+      expect(small.requests.at(-1)?.sharedPrefix?.chars).toBe(instruction.length);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('sharedPromptPrefixChars', () => {
+  const body = (system: string, ...turns: Array<[string, string]>) => ({
+    systemInstruction: { parts: [{ text: system }] },
+    contents: turns.map(([role, text]) => ({ role, parts: [{ text }] })),
+  });
+
+  it('counts the instruction and the turns both prompts share, then the common start of the first part that differs', () => {
+    expect(
+      sharedPromptPrefixChars(
+        body('sys', ['user', 'hello'], ['model', 'hi there'], ['user', 'how are you']),
+        body('sys', ['user', 'hello'], ['model', 'hi there'], ['user', 'how old are you']),
+      ),
+    ).toBe('sys'.length + 'hello'.length + 'hi there'.length + 'how '.length);
+  });
+
+  it('stops where the same text is in a turn of another role', () => {
+    expect(sharedPromptPrefixChars(body('sys', ['user', 'hi']), body('sys', ['model', 'hi']))).toBe(
+      3,
+    );
+  });
+
+  it('shares nothing when the instructions differ from the first character', () => {
+    expect(sharedPromptPrefixChars(body('abc', ['user', 'hi']), body('xbc', ['user', 'hi']))).toBe(
+      0,
+    );
   });
 });
 

@@ -14,6 +14,8 @@ export interface FakeGeminiOptions {
   port?: number;
   embeddingDimensions?: number;
   streamChunkDelayMs?: number;
+  /** How many earlier generate requests a prompt's prefix is compared with (default {@link implicitCacheWindow}). */
+  implicitCacheWindow?: number;
 }
 
 /** One part of a Gemini `Content`, as received on the wire. */
@@ -48,10 +50,21 @@ type OpenString = string & {};
 export interface GeminiRequestBody {
   contents?: GeminiContent[];
   systemInstruction?: GeminiContent;
-  generationConfig?: { responseMimeType?: string; [key: string]: unknown };
+  generationConfig?: {
+    responseMimeType?: string;
+    thinkingConfig?: GeminiThinkingConfig;
+    [key: string]: unknown;
+  };
   safetySettings?: { category?: string; threshold?: string }[];
   requests?: GeminiEmbedRequest[];
   [key: string]: unknown;
+}
+
+/** `generationConfig.thinkingConfig` as received on the wire. */
+export interface GeminiThinkingConfig {
+  thinkingLevel?: unknown;
+  thinkingBudget?: unknown;
+  includeThoughts?: unknown;
 }
 
 /** A request the stand-in received on a known route. */
@@ -64,6 +77,16 @@ export interface GeminiRecordedRequest {
   body: GeminiRequestBody;
   at: number;
   kind: 'chat' | 'memory-extraction' | 'embedding';
+  /** A generate request's `generationConfig.thinkingConfig`, as sent. */
+  thinkingConfig?: GeminiThinkingConfig;
+  /**
+   * For a generate request, the longest prompt prefix (system instruction, then the contents'
+   * parts, in order) it shares with any of the last generate requests to the same model (see
+   * {@link FakeGeminiOptions.implicitCacheWindow}), in characters and in estimated tokens.
+   */
+  sharedPrefix?: { chars: number; tokens: number };
+  /** The cachedContentTokenCount the stand-in reports for a generate request (0: no cache hit). */
+  cachedTokens?: number;
 }
 
 /** A scripted answer for one chat call. */
@@ -308,6 +331,69 @@ function tokens(chars: number): number {
   return Math.ceil(chars / 4);
 }
 
+/** How many earlier generate requests the implicit-cache emulation compares each prompt with, by default. */
+export const implicitCacheWindow = 1_000;
+
+/**
+ * The least shared prefix, in tokens, that Gemini's implicit cache serves: "Gemini 3.8 Flash,
+ * 3.7 Flash, 3.6 Flash, 3.5 Flash, 3.1 Pro Preview: 4,096; Gemini 2.5 Flash, 2.5 Pro: 2,048"
+ * (ai.google.dev/gemini-api/docs/caching, "Implicit caching", updated 2026-10; copies from
+ * 2026-05 said 1,024 for 2.5 Flash and 3 Flash Preview, 4,096 for 2.5 Pro). A model the table
+ * does not name gets 4,096, the minimum of every model since Gemini 3.
+ */
+export function implicitCacheMinTokens(model: string): number {
+  return model.startsWith('gemini-2.5-') ? 2_048 : 4_096;
+}
+
+/** One text part of a prompt, with the role of the turn it is in (`system` for the instruction). */
+interface PromptPart {
+  role: string;
+  text: string;
+  /** Equal for equal texts (see `internText`): compares a long persona in O(1), not O(length). */
+  id?: number;
+}
+
+/** The prompt as Gemini reads it, for prefix comparison: the system instruction, then each turn's parts. */
+function promptParts(body: GeminiRequestBody): PromptPart[] {
+  const parts: PromptPart[] = [];
+  const add = (role: string, content: GeminiContent | undefined) => {
+    if (!content || !Array.isArray(content.parts)) return;
+    for (const part of content.parts) {
+      if (typeof part?.text === 'string' && !part.thought) parts.push({ role, text: part.text });
+    }
+  };
+  add('system', body.systemInstruction);
+  for (const content of Array.isArray(body.contents) ? body.contents : []) {
+    add(content?.role ?? 'user', content);
+  }
+  return parts;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Characters of text two prompts share from their start, in the same parts of the same roles. */
+export function sharedPromptPrefixChars(a: GeminiRequestBody, b: GeminiRequestBody): number {
+  return sharedPartsPrefix(promptParts(a), promptParts(b));
+}
+
+function sharedPartsPrefix(a: readonly PromptPart[], b: readonly PromptPart[]): number {
+  let chars = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!x || !y || x.role !== y.role) break;
+    const same = x.id !== undefined && y.id !== undefined ? x.id === y.id : x.text === y.text;
+    if (!same) return chars + commonPrefixLength(x.text, y.text);
+    chars += x.text.length;
+  }
+  return chars;
+}
+
 function classify(action: string, body: GeminiRequestBody): GeminiRecordedRequest['kind'] {
   if (action === 'batchEmbedContents') return 'embedding';
   const contents = Array.isArray(body.contents) ? body.contents : [];
@@ -338,7 +424,74 @@ function validateContent(content: unknown, where: string): string | undefined {
   return undefined;
 }
 
-function validateGenerate(body: GeminiRequestBody): string | undefined {
+const thinkingLevelNames = ['THINKING_LEVEL_UNSPECIFIED', 'MINIMAL', 'LOW', 'MEDIUM', 'HIGH'];
+
+/**
+ * Models that take thinkingLevel but refuse MINIMAL (live probes reported in
+ * github.com/tetsuo-ai/agenc-core/pull/2393 and earendil-works/pi#9455; the "Thinking levels"
+ * table at ai.google.dev/gemini-api/docs/generate-content/thinking marks it not supported).
+ */
+const refusesMinimal = /^gemini-3\.[78]-flash(?!-lite)|^gemini-3(?:\.\d+)?-pro|^gemini-4-/;
+
+/** Gemini 2.5 budget ranges (ai.google.dev/gemini-api/docs/thinking#set-budget); -1 is dynamic. */
+function budgetAllowed(model: string, budget: number): boolean {
+  if (budget === -1) return true;
+  if (model.startsWith('gemini-2.5-pro')) return budget >= 128 && budget <= 32_768;
+  if (model.startsWith('gemini-2.5-flash-lite'))
+    return budget === 0 || (budget >= 512 && budget <= 24_576);
+  return budget >= 0 && budget <= 24_576;
+}
+
+/**
+ * Checks `generationConfig.thinkingConfig` as the API does; each message is the one the API
+ * sends (quoted in the issues named), with 400 INVALID_ARGUMENT.
+ */
+function validateThinking(body: GeminiRequestBody, model: string): string | undefined {
+  const config = body.generationConfig?.thinkingConfig;
+  if (config === undefined || config === null || typeof config !== 'object') return undefined;
+  const { thinkingLevel: level, thinkingBudget: budget } = config;
+  if (level !== undefined) {
+    // An enum the API does not know fails proto JSON parsing, which names the field and value.
+    // The docs' REST samples write levels in lower case ("low"), so case is not significant.
+    if (typeof level !== 'string' || !thinkingLevelNames.includes(level.toUpperCase())) {
+      return `Invalid value at 'generation_config.thinking_config.thinking_level' (type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig.ThinkingLevel), ${JSON.stringify(level)}`;
+    }
+  }
+  if (budget !== undefined && (typeof budget !== 'number' || !Number.isInteger(budget))) {
+    return `Invalid value at 'generation_config.thinking_config.thinking_budget' (TYPE_INT32), ${JSON.stringify(budget)}`;
+  }
+  // One or the other, never both (the Gemini 3 guide, ai.google.dev/gemini-api/docs/gemini-3, as
+  // client libraries cite it); the message is the API's, quoted in
+  // github.com/sterlp/eclipse-peon-ai/issues/115.
+  if (level !== undefined && budget !== undefined) {
+    return 'You can only set only one of thinking budget and thinking level.';
+  }
+  // "If you use the thinking_level parameter with a model earlier than Gemini 3, the model
+  // returns an error" (Vertex AI's thinking page); the message: github.com/RooCodeInc/Roo-Code/issues/10700.
+  if (typeof level === 'string' && /^gemini-(?:1|2)\./.test(model)) {
+    return 'Thinking level is not supported for this model.';
+  }
+  if (
+    typeof level === 'string' &&
+    level.toUpperCase() === 'MINIMAL' &&
+    refusesMinimal.test(model)
+  ) {
+    return 'Thinking level MINIMAL is not supported for this model. Please retry with other thinking level.';
+  }
+  // github.com/RooCodeInc/Roo-Code/issues/4399: "The thinking budget (52428) is invalid."
+  if (
+    typeof budget === 'number' &&
+    model.startsWith('gemini-2.5-') &&
+    !budgetAllowed(model, budget)
+  ) {
+    return `The thinking budget (${budget}) is invalid.`;
+  }
+  return undefined;
+}
+
+function validateGenerate(body: GeminiRequestBody, model: string): string | undefined {
+  const thinking = validateThinking(body, model);
+  if (thinking) return thinking;
   if (!Array.isArray(body.contents) || body.contents.length === 0) {
     return '* GenerateContentRequest.contents: contents is not specified\n';
   }
@@ -444,6 +597,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const apiKey = options.apiKey ?? 'test-gemini-key';
   const defaultDimensions = options.embeddingDimensions ?? 768;
   const chunkDelayMs = options.streamChunkDelayMs ?? 0;
+  const cacheWindow = options.implicitCacheWindow ?? implicitCacheWindow;
   const requests: GeminiRecordedRequest[] = [];
   const violations: string[] = [];
   const scripts: GeminiScript[] = [];
@@ -459,6 +613,31 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   // Aborted (and replaced) by resumeStreams; undefined while streams are not paused.
   let pause: AbortController | undefined;
   const held = new Set<ServerResponse>();
+  // The prompts of the last generate requests served, oldest first, for the implicit cache, their
+  // texts interned: a busy stand-in compares each prompt with a thousand others.
+  const recentPrompts: { model: string; parts: PromptPart[]; chars: number }[] = [];
+  const textIds = new Map<string, { id: number; uses: number }>();
+  let nextTextId = 0;
+  // A text no remembered prompt has gets an id of its own, so that it equals nothing.
+  const intern = (parts: PromptPart[]) => {
+    for (const part of parts) part.id = textIds.get(part.text)?.id ?? nextTextId++;
+  };
+  const remember = (model: string, parts: PromptPart[]) => {
+    for (const part of parts) {
+      let entry = textIds.get(part.text);
+      if (!entry) textIds.set(part.text, (entry = { id: nextTextId++, uses: 0 }));
+      entry.uses++;
+      part.id = entry.id;
+    }
+    const chars = parts.reduce((sum, part) => sum + part.text.length, 0);
+    recentPrompts.push({ model, parts, chars });
+    if (recentPrompts.length <= cacheWindow) return;
+    for (const part of recentPrompts.shift()?.parts ?? []) {
+      const entry = textIds.get(part.text);
+      if (entry && --entry.uses <= 0) textIds.delete(part.text);
+    }
+  };
+
   let responseCounter = 0;
   let responder = defaultGeminiResponder;
 
@@ -468,6 +647,8 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     body: GeminiRequestBody;
     model: string;
     responseId: string;
+    /** Reported as cachedContentTokenCount when above 0. */
+    cachedTokens: number;
   }
 
   const usage = (ex: Exchange, answerText?: string) => {
@@ -475,6 +656,8 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     const candidatesTokenCount = answerText ? tokens(answerText.length) : 0;
     return {
       promptTokenCount,
+      // Gemini leaves the field out when nothing came from the cache.
+      ...(ex.cachedTokens > 0 ? { cachedContentTokenCount: ex.cachedTokens } : {}),
       ...(candidatesTokenCount > 0 ? { candidatesTokenCount } : {}),
       totalTokenCount: promptTokenCount + candidatesTokenCount,
       promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokenCount }],
@@ -660,6 +843,17 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
         : {};
     const kind = classify(action, body);
     const headers = headerMap(req);
+    const parts = kind === 'embedding' ? [] : promptParts(body);
+    intern(parts);
+    let sharedChars = 0;
+    for (const earlier of recentPrompts) {
+      if (earlier.model === model && earlier.chars > sharedChars) {
+        sharedChars = Math.max(sharedChars, sharedPartsPrefix(parts, earlier.parts));
+      }
+    }
+    const sharedTokens = tokens(sharedChars);
+    const cachedTokens = sharedTokens >= implicitCacheMinTokens(model) ? sharedTokens : 0;
+    const thinkingConfig = body.generationConfig?.thinkingConfig;
     requests.push({
       method,
       path: url.pathname + url.search,
@@ -669,6 +863,13 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       body,
       at: Date.now(),
       kind,
+      ...(kind === 'embedding'
+        ? {}
+        : {
+            ...(thinkingConfig === undefined ? {} : { thinkingConfig }),
+            sharedPrefix: { chars: sharedChars, tokens: sharedTokens },
+            cachedTokens,
+          }),
     });
 
     const controller = new AbortController();
@@ -679,6 +880,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       body,
       model,
       responseId: `fake-${String(++responseCounter).padStart(6, '0')}`,
+      cachedTokens,
     };
 
     const givenKey = headers['x-goog-api-key'] ?? url.searchParams.get('key') ?? undefined;
@@ -700,7 +902,8 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       sendJson(res, 400, error);
       return;
     }
-    const problem = kind === 'embedding' ? validateEmbed(body, model) : validateGenerate(body);
+    const problem =
+      kind === 'embedding' ? validateEmbed(body, model) : validateGenerate(body, model);
     if (problem) {
       violations.push(`${action} rejected: ${problem.trim()}`);
       sendJson(res, 400, googleErrorBody(400, problem));
@@ -717,6 +920,10 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
         return sendError(ex, 429, undefined, Math.ceil((60_000 - (now - oldest)) / 1000));
       }
       starts.push(now);
+    }
+    if (kind !== 'embedding') {
+      // Served, so its prompt is one a later request can find cached.
+      remember(model, parts);
     }
     const stream = action === 'streamGenerateContent';
     const failure = takeFailure(kind);

@@ -18,7 +18,7 @@ describe('parseConfig', () => {
       dataDir: '/srv/bot/data',
       embeddingDimensions: 768,
     });
-    expect(result.config.geminiModel).toBe('gemini-3.5-flash');
+    expect(result.config.geminiModel).toBe('gemini-3.8-flash');
     expect(result.config.logLevel).toBe('info');
     expect(result.config.discordClientId).toBeUndefined();
   });
@@ -105,6 +105,60 @@ describe('parseConfig', () => {
       'MEMORY_BATCH_WINDOW_MS must be a whole number from 0 to 600000.',
       'MEMORY_BATCH_MAX_EXCHANGES must be a whole number from 1 to 20.',
     ]);
+  });
+
+  it('thinks little by default: low before an answer, minimal before extracting memories', () => {
+    const result = parse(minimal);
+    expect(result.ok && result.config.geminiThinking).toEqual({
+      answers: 'low',
+      memory: 'minimal',
+    });
+  });
+
+  it('takes thinking levels in any case, and refuses an unknown one naming the four', () => {
+    const ok = parse({
+      ...minimal,
+      GEMINI_THINKING_LEVEL: 'HIGH',
+      GEMINI_MEMORY_THINKING_LEVEL: ' Low ',
+    });
+    expect(ok.ok && ok.config.geminiThinking).toEqual({ answers: 'high', memory: 'low' });
+    const bad = parse({
+      ...minimal,
+      GEMINI_THINKING_LEVEL: 'max',
+      GEMINI_MEMORY_THINKING_LEVEL: '0',
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      'GEMINI_THINKING_LEVEL must be one of minimal, low, medium, high.',
+      'GEMINI_MEMORY_THINKING_LEVEL must be one of minimal, low, medium, high.',
+    ]);
+  });
+
+  it('gives memory extraction one Gemini request in 4 and caps waiting messages at 10 by default', () => {
+    const result = parse(minimal);
+    expect(result.ok && result.config.limits).toMatchObject({
+      memoryExtractionEvery: 4,
+      userMaxWaitingMessages: 10,
+    });
+    const off = parse({ ...minimal, MEMORY_EXTRACTION_EVERY: '0' });
+    expect(off.ok && off.config.limits.memoryExtractionEvery).toBe(0);
+  });
+
+  it('refuses an extraction share of 1 (answers would never go first) and other bad values', () => {
+    for (const value of ['1', '-2', '101', 'half']) {
+      const result = parse({
+        ...minimal,
+        MEMORY_EXTRACTION_EVERY: value,
+        USER_MAX_WAITING_MESSAGES: '0',
+      });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problems).toEqual([
+        'MEMORY_EXTRACTION_EVERY must be 0 (off) or a whole number from 2 to 100.',
+        'USER_MAX_WAITING_MESSAGES must be a whole number from 1 to 1000.',
+      ]);
+    }
   });
 
   it('keeps mem0 telemetry off when MEM0_TELEMETRY is unset', () => {

@@ -14,6 +14,7 @@ import {
   type GeminiResponseLike,
   mapGeminiError,
   mapGeminiResponse,
+  mapGeminiUsage,
   mergeChunk,
 } from '../../src/llm/gemini-mapping.js';
 import { loadFixture, wireBody } from '../fixtures/gemini/load.js';
@@ -220,5 +221,47 @@ describe('mapGeminiResponse, on recorded Gemini responses', () => {
 
   it('reports an error-only response as no answer', () => {
     expect(mapGeminiResponse({})).toEqual(refused('no-answer'));
+  });
+});
+
+describe('mapGeminiUsage, on the usage of recorded Gemini streams', () => {
+  it('reports the prompt, answer and thinking tokens of the whole stream', async () => {
+    const events = loadFixture('response-thought-then-text').body as GeminiResponseLike[];
+    const expected = { promptTokens: 9, cachedTokens: 0, outputTokens: 11, thoughtsTokens: 121 };
+    expect(mapGeminiUsage(merge(events).usageMetadata)).toEqual(expected);
+    // The same through the SDK's SSE parsing.
+    const chunks = await streamChunks(clientFor('response-thought-then-text'));
+    expect(mapGeminiUsage(merge(chunks).usageMetadata)).toEqual(expected);
+  });
+
+  it('reports the tokens served from the cache', () => {
+    const events = structuredClone(
+      loadFixture('response-stream-answer').body,
+    ) as GeminiResponseLike[];
+    const last = events.at(-1);
+    if (last?.usageMetadata) last.usageMetadata.cachedContentTokenCount = 6;
+    expect(mapGeminiUsage(merge(events).usageMetadata)).toEqual({
+      promptTokens: 9,
+      cachedTokens: 6,
+      outputTokens: 23,
+      thoughtsTokens: 185,
+    });
+  });
+
+  it("takes the last event's usage, which counts the whole call", () => {
+    const merged = merge([
+      { usageMetadata: { promptTokenCount: 5 } },
+      { usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 7 } },
+    ]);
+    expect(mapGeminiUsage(merged.usageMetadata)).toEqual({
+      promptTokens: 5,
+      cachedTokens: 0,
+      outputTokens: 7,
+      thoughtsTokens: 0,
+    });
+  });
+
+  it('reports nothing for a response without usage', () => {
+    expect(mapGeminiUsage(merge([{}]).usageMetadata)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyedPacer } from '../../src/limits/keyed-pacer.js';
-import { createRateGate } from '../../src/limits/rate-gate.js';
+import { createRateGate, type GateWait } from '../../src/limits/rate-gate.js';
 import { createManualClock, type ManualClock } from '../fakes/manual-clock.js';
 import { maxInWindow } from '../helpers/max-in-window.js';
 
@@ -111,11 +111,12 @@ describe('createRateGate', () => {
     });
     const jobs = recorder(clock);
     const places: Array<[string, number]> = [];
+    const told = (name: string) => (wait: GateWait) => places.push([name, wait.placeInLine]);
 
     const all = [
-      gate.schedule(jobs.job('running', 150), (place) => places.push(['running', place])),
-      gate.schedule(jobs.job('first waiting'), (place) => places.push(['first waiting', place])),
-      gate.schedule(jobs.job('second waiting'), (place) => places.push(['second waiting', place])),
+      gate.schedule(jobs.job('running', 150), told('running')),
+      gate.schedule(jobs.job('first waiting'), told('first waiting')),
+      gate.schedule(jobs.job('second waiting'), told('second waiting')),
     ];
     await clock.advance(19);
     expect(places).toEqual([]);
@@ -144,7 +145,7 @@ describe('createRateGate', () => {
     await clock.run(
       gate.schedule(
         async () => 'done',
-        (place) => places.push(place),
+        (wait) => places.push(wait.placeInLine),
       ),
     );
     await clock.advance(80);
@@ -216,6 +217,195 @@ describe('createRateGate', () => {
 
     expect(jobs.starts).toHaveLength(13);
     expect(maxInWindow(jobs.starts, 60_000)).toBeLessThanOrEqual(10);
+  });
+});
+
+/**
+ * A gate fed a continuous foreground backlog (each answer that starts brings another, until
+ * `answers` have been scheduled) with `memories` background jobs waiting from the start; resolves
+ * with the order of starts, `A` for an answer and `M` for a memory job, and their times.
+ */
+async function continuousBacklog(options: {
+  backgroundEvery: number;
+  answers: number;
+  memories: number;
+  requestsPerMinute?: number;
+}) {
+  const clock = createManualClock();
+  const gate = createRateGate({
+    requestsPerMinute: options.requestsPerMinute ?? 600,
+    maxConcurrent: 4,
+    noticeAfterMs: 1e6,
+    backgroundEvery: options.backgroundEvery,
+    clock,
+  });
+  const order: string[] = [];
+  const starts: number[] = [];
+  const all: Array<Promise<void>> = [];
+  let scheduled = 0;
+  const answer = () => {
+    scheduled++;
+    all.push(
+      gate.schedule(async () => {
+        order.push('A');
+        starts.push(clock.now());
+        if (scheduled < options.answers) answer();
+        await clock.sleep(50);
+      }),
+    );
+  };
+  // Two answers wait at all times: one more than the one about to start.
+  answer();
+  answer();
+  for (let i = 0; i < options.memories; i++) {
+    all.push(
+      gate.schedule(
+        async () => {
+          order.push('M');
+          starts.push(clock.now());
+          await clock.sleep(50);
+        },
+        undefined,
+        { background: true },
+      ),
+    );
+  }
+  // Later jobs join `all` as earlier ones start; settled once no more are added.
+  let count: number;
+  do {
+    count = all.length;
+    await clock.run(Promise.all(all));
+  } while (all.length > count);
+  return { order: order.join(''), starts };
+}
+
+describe('createRateGate with an extraction share (backgroundEvery)', () => {
+  it('gives background jobs exactly one start in every backgroundEvery under a continuous foreground backlog', async () => {
+    const { order, starts } = await continuousBacklog({
+      backgroundEvery: 4,
+      answers: 16,
+      memories: 3,
+    });
+
+    expect(order).toBe('AAAMAAAMAAAMAAAAAAA');
+    // The share changes who starts, not how often: 101 ms apart, as ever.
+    for (const gap of gaps(starts)) expect(gap).toBeGreaterThanOrEqual(101);
+  });
+
+  it('with 0, never starts a background job while a foreground job waits', async () => {
+    const { order } = await continuousBacklog({ backgroundEvery: 0, answers: 16, memories: 3 });
+
+    expect(order).toBe(`${'A'.repeat(16)}MMM`);
+  });
+
+  it('never gives background more than its share while both lines wait', async () => {
+    const { order } = await continuousBacklog({ backgroundEvery: 3, answers: 8, memories: 20 });
+
+    // While answers waited (up to the last one), one start in 3 went to memory, never two.
+    const whileAnswersWaited = order.slice(0, order.lastIndexOf('A') + 1);
+    expect(whileAnswersWaited).toBe('AAMAAMAAMAA');
+    // Then memory has every start.
+    expect(order.slice(whileAnswersWaited.length)).toBe('M'.repeat(17));
+  });
+
+  it('still lets no more than requestsPerMinute starts into any minute', async () => {
+    const { starts } = await continuousBacklog({
+      backgroundEvery: 2,
+      answers: 20,
+      memories: 10,
+      requestsPerMinute: 10,
+    });
+
+    expect(starts).toHaveLength(30);
+    expect(maxInWindow(starts, 60_000)).toBeLessThanOrEqual(10);
+  });
+
+  it('starts a lone background job at once when no foreground job waits', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({
+      requestsPerMinute: 10,
+      maxConcurrent: 4,
+      noticeAfterMs: 1_000,
+      backgroundEvery: 4,
+      clock,
+    });
+    const jobs = recorder(clock);
+    const began = clock.now();
+
+    await clock.run(gate.schedule(jobs.job('memory'), undefined, { background: true }));
+
+    expect(jobs.starts).toEqual([began]);
+  });
+});
+
+describe('createRateGate: what a waiting job is told', () => {
+  /** A gate at 10 a minute (6 060 ms apart) telling jobs after 1 s, with one job just started. */
+  async function busyGate(backgroundEvery = 0) {
+    const clock = createManualClock();
+    const gate = createRateGate({
+      requestsPerMinute: 10,
+      maxConcurrent: 4,
+      noticeAfterMs: 1_000,
+      backgroundEvery,
+      clock,
+    });
+    const running = gate.schedule(async () => 'first');
+    await clock.advance(0);
+    return { clock, gate, running };
+  }
+
+  it('tells a lone job waiting for the pace that it waits for the answer limit, and for how long', async () => {
+    const { clock, gate } = await busyGate();
+    const told: GateWait[] = [];
+
+    const waiting = gate.schedule(
+      async () => 'second',
+      (wait) => told.push(wait),
+    );
+    await clock.advance(1_000);
+
+    // Its slot is 6 060 ms after the first start, 1 000 ms of which have passed.
+    expect(told).toEqual([{ reason: 'answer-limit', placeInLine: 1, waitMs: 5_060 }]);
+    await clock.run(waiting);
+    expect(told).toHaveLength(1);
+  });
+
+  it('tells a job behind two others that people are ahead of it, its place, and how long', async () => {
+    const { clock, gate } = await busyGate();
+    const told: GateWait[] = [];
+
+    const all = [
+      gate.schedule(async () => 'second'),
+      gate.schedule(async () => 'third'),
+      gate.schedule(
+        async () => 'fourth',
+        (wait) => told.push(wait),
+      ),
+    ];
+    await clock.advance(1_000);
+
+    // Its slot is the third from now: 5 060 ms, then two intervals of 6 060 ms.
+    expect(told).toEqual([{ reason: 'people-ahead', placeInLine: 3, waitMs: 17_180 }]);
+    await clock.run(Promise.all(all));
+  });
+
+  it('counts the slot the extraction share takes first in the wait, not as a person ahead', async () => {
+    // Every 2nd start goes to memory while it waits: the first start was an answer, so the next
+    // slot is memory's.
+    const { clock, gate } = await busyGate(2);
+    const told: GateWait[] = [];
+
+    const all = [
+      gate.schedule(async () => 'memory', undefined, { background: true }),
+      gate.schedule(
+        async () => 'second',
+        (wait) => told.push(wait),
+      ),
+    ];
+    await clock.advance(1_000);
+
+    expect(told).toEqual([{ reason: 'answer-limit', placeInLine: 1, waitMs: 11_120 }]);
+    await clock.run(Promise.all(all));
   });
 });
 

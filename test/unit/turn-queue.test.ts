@@ -5,7 +5,7 @@ import type {
   TurnResult,
   TurnSafety,
 } from '../../src/conversation/conversation.js';
-import { notices, slowDownNotice } from '../../src/conversation/notices.js';
+import { notices, slowDownNotice, waitingCapNotice } from '../../src/conversation/notices.js';
 import { createTurnQueue, type TurnQueueOptions } from '../../src/conversation/turn-queue.js';
 import type { MemoryUserId } from '../../src/memory/user-id.js';
 import { detectCrisis } from '../../src/safety/crisis-detection.js';
@@ -403,6 +403,60 @@ describe('createTurnQueue', () => {
     await settle();
 
     expect(conversation.call(1).turn.safety).toBe(crisis);
+  });
+
+  it('merges messages beyond the waiting cap into the newest one, with one notice, losing none', async () => {
+    // Far apart, so that only the cap merges them.
+    const turns = queue({ mergeWindowMs: 0, maxWaitingMessages: 2 });
+    const targets = [0, 1, 2, 3, 4, 5].map(() => new RecordingReplyTarget());
+    const done: Array<Promise<TurnResult>> = [];
+    for (const [index, target] of targets.entries()) {
+      done.push(turns.submit(turn(`message ${index}`), target));
+      await settle();
+      vi.advanceTimersByTime(10);
+    }
+    for (let i = 0; i < 3; i++) {
+      conversation.calls.at(-1)?.end();
+      await settle();
+    }
+
+    await Promise.all(done);
+    expect(conversation.texts()).toEqual([
+      'message 0',
+      'message 1',
+      'message 2\nmessage 3\nmessage 4\nmessage 5',
+    ]);
+    // Told once, on the first message merged; answered through the newest, the notice cleared.
+    expect(targets.map((target) => target.notices)).toEqual([
+      [],
+      [],
+      [],
+      [waitingCapNotice],
+      [],
+      [],
+    ]);
+    expect(conversation.call(2).target).toBe(targets[5]);
+    expect(targets[3]?.sent).toEqual(['']);
+  });
+
+  it('never merges a message beyond the cap into one from another place', async () => {
+    const turns = queue({ mergeWindowMs: 0, maxWaitingMessages: 1 });
+    void turns.submit(turn('first', { placeId: 'dm-1' }), new RecordingReplyTarget());
+    await settle();
+    void turns.submit(turn('in a DM', { placeId: 'dm-1' }), new RecordingReplyTarget());
+    vi.advanceTimersByTime(10);
+    void turns.submit(turn('in a server', { placeId: 'channel-9' }), new RecordingReplyTarget());
+    vi.advanceTimersByTime(10);
+    void turns.submit(
+      turn('in a server again', { placeId: 'channel-9' }),
+      new RecordingReplyTarget(),
+    );
+    for (let i = 0; i < 3; i++) {
+      conversation.calls.at(-1)?.end();
+      await settle();
+    }
+
+    expect(conversation.texts()).toEqual(['first', 'in a DM', 'in a server\nin a server again']);
   });
 
   it('keeps answering a person after one of their turns failed', async () => {
