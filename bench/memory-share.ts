@@ -72,9 +72,9 @@ export const defaultMemoryShareOptions: MemoryShareOptions = {
 /** A few seconds at a higher rate, for a smoke test: keeps the section working, measures little. */
 export const quickMemoryShareOptions: MemoryShareOptions = {
   people: 2,
-  messageIntervalMs: 1_000,
-  durationMs: 6_000,
-  geminiRequestsPerMinute: 60,
+  messageIntervalMs: 500,
+  durationMs: 2_000,
+  geminiRequestsPerMinute: 600,
   memoryBatchWindowMs: 300,
   // Out of the way, so that a few seconds are enough for the Gemini limit to be the bottleneck.
   userTurnsPerMinute: 1_000,

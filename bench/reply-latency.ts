@@ -137,8 +137,9 @@ async function measureBackend(
   const toGemini: number[] = [];
   const firstDmAt = sent[0]?.at ?? 0;
   for (const [i, dm] of sent.entries()) {
-    const writes = requests.filter((r) => isWrite(r, dm.channelId));
+    const writes = requests.filter((r) => isWrite(r, dm.channelId) && r.setsContent);
     const first = writes.find((w) => w.method === 'POST');
+    // The finished text; buttons (the first-contact offer) are added by an edit of their own.
     const last = writes.at(-1);
     if (!first || !last) throw new Error(`no reply recorded in channel ${dm.channelId}`);
     firstText.push(first.at - dm.at);

@@ -26,6 +26,14 @@ import {
   runMemoryStoreBench,
 } from './memory-store.js';
 import {
+  defaultMemoryShareOptions,
+  formatMemoryShare,
+  measureMemoryShare,
+  type MemoryShareOptions,
+  type MemoryShareResult,
+  quickMemoryShareOptions,
+} from './memory-share.js';
+import {
   formatReplyLatency,
   measureReplyLatency,
   type ReplyLatencyOptions,
@@ -51,6 +59,7 @@ export interface BenchOptions {
   footprint: FootprintOptions;
   replyLatency: ReplyLatencyOptions;
   throughput: ThroughputOptions;
+  memoryShare: MemoryShareOptions;
   memoryStore: Omit<MemoryStoreBenchOptions, 'log'>;
   tokenBudget: Omit<TokenBudgetOptions, 'log'>;
   crisisDetection: CrisisDetectionBenchOptions;
@@ -64,6 +73,7 @@ export interface BenchResult {
   footprint: FootprintResult[];
   replyLatency: ReplyLatencyResult;
   throughput: ThroughputResult;
+  memoryShare: MemoryShareResult;
   memoryStore: MemoryStoreBenchResult;
   tokenBudget: TokenBudgetResult;
   /** Wall time of each section, in seconds. */
@@ -74,7 +84,7 @@ const latency = { ttftMs: 300, totalMs: 800, mem0Ms: 100 };
 // Gemini's batch embedding endpoint, as seen from a server near it.
 const embeddingMs = 50;
 
-/** Full sizes: about ten minutes on a 2-core machine. */
+/** Full sizes: about seventeen minutes on a 2-core machine (the memory share alone takes six). */
 export const defaultOptions: BenchOptions = {
   footprint: { idleMs: 3_000 },
   replyLatency: { messages: 100, spacingMs: 100, ...latency, embeddingMs, recallSearches: 50 },
@@ -86,6 +96,7 @@ export const defaultOptions: BenchOptions = {
     geminiMaxConcurrent: 64,
     ...latency,
   },
+  memoryShare: defaultMemoryShareOptions,
   memoryStore: {
     sizes: defaultMemoryStoreBenchOptions.sizes,
     users: defaultMemoryStoreBenchOptions.users,
@@ -118,6 +129,7 @@ export const quickOptions: BenchOptions = {
     totalMs: 60,
     mem0Ms: 10,
   },
+  memoryShare: quickMemoryShareOptions,
   memoryStore: {
     sizes: quickMemoryStoreBenchOptions.sizes,
     users: quickMemoryStoreBenchOptions.users,
@@ -157,6 +169,7 @@ export async function runBench(
   let footprint: FootprintResult[];
   let replyLatency: ReplyLatencyResult;
   let throughput: ThroughputResult;
+  let memoryShare: MemoryShareResult;
   try {
     footprint = await timed('footprint', () => measureFootprint(standIns, options.footprint));
     log(`${formatFootprint(footprint)}\n`);
@@ -166,6 +179,10 @@ export async function runBench(
     log(`${formatReplyLatency(replyLatency)}\n`);
     throughput = await timed('throughput', () => measureThroughput(standIns, options.throughput));
     log(`${formatThroughput(throughput)}\n`);
+    memoryShare = await timed('memoryShare', () =>
+      measureMemoryShare(standIns, options.memoryShare),
+    );
+    log(`${formatMemoryShare(memoryShare)}\n`);
     const violations = await standIns.violations();
     if (violations.length > 0) {
       throw new Error(
@@ -192,6 +209,7 @@ export async function runBench(
     footprint,
     replyLatency,
     throughput,
+    memoryShare,
     memoryStore,
     tokenBudget,
     sectionSeconds,

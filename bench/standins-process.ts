@@ -7,6 +7,8 @@ export interface CompactDiscordRequest {
   path: string;
   at: number;
   status: number;
+  /** It set a message's text (an edit that only adds buttons does not). */
+  setsContent: boolean;
 }
 
 /** A Gemini request as the stand-in recorded it, reduced to what the benchmark reads. */

@@ -297,7 +297,14 @@ try {
     if (line.kind === 'command') line.run();
     if (line.kind === 'message') {
       const result = await core.submit(line.turn, line.reply);
-      logger.info({ outcome: result.kind, memoriesUsed: result.memoriesUsed }, 'turn answered');
+      logger.info(
+        {
+          outcome: result.kind,
+          memoriesUsed: result.memoriesUsed,
+          ...(result.tokens === undefined ? {} : { tokens: result.tokens }),
+        },
+        'turn answered',
+      );
       if (result.kind === 'answer' && result.memoriesUsed > 0) {
         const count = result.memoriesUsed;
         say(statusLine(`(recalled ${count} ${count === 1 ? 'memory' : 'memories'})`, decorate));

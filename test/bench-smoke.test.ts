@@ -27,6 +27,7 @@ describe('benchmark', () => {
     expect(Object.keys(written).sort()).toEqual(
       [
         'footprint',
+        'memoryShare',
         'memoryStore',
         'options',
         'replyLatency',
@@ -50,6 +51,7 @@ describe('benchmark', () => {
       'Footprint',
       'Reply latency',
       'Throughput',
+      'Memory share',
       'memory store',
       'token budget',
     ]) {

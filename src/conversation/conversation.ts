@@ -81,6 +81,8 @@ export interface TurnResult {
   memoriesUsed: number;
   /** The turn was a crisis, answered in crisis mode and held back from long-term memory. */
   crisis?: boolean;
+  /** Tokens the answer cost, as the model reported them (cached: the prompt prefix served from its cache). */
+  tokens?: { prompt: number; cached: number; output: number; thoughts: number };
 }
 
 /** Collaborators and limits of the conversation core. */
@@ -225,10 +227,13 @@ export function createConversation(options: ConversationOptions): Conversation {
       const forgottenSince = () =>
         options.generations !== undefined &&
         options.generations.current(turn.userId) !== generation;
+      // The search first: it is on the way to the answer, so its request leaves before the typing
+      // indicator's and the first-contact lookup's, which then run beside it.
+      const recalling = forgottenSince() ? Promise.resolve([]) : recall({ ...turn, text });
       const stopTyping = target.startTyping();
       try {
         const firstContact = isFirstContact(turn);
-        const recalled = forgottenSince() ? [] : await recall({ ...turn, text });
+        const recalled = await recalling;
         const memories = forgottenSince() ? [] : recalled;
         // Looked up beside the search, so it is known by now (both are bounded by its timeout).
         const isNew = await firstContact;
@@ -236,6 +241,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         const opening = openingOf(turn, greeting);
         let reply: string;
         let answered = false;
+        let tokens: TurnResult['tokens'];
         let safetyBlocked = false;
         try {
           // Built when the call may be sent: messages the person sent while it waited in line
@@ -274,6 +280,15 @@ export function createConversation(options: ConversationOptions): Conversation {
             },
           });
           if (outcome.kind === 'answer') {
+            if (outcome.usage !== undefined) {
+              const { promptTokens, cachedTokens, outputTokens, thoughtsTokens } = outcome.usage;
+              tokens = {
+                prompt: promptTokens,
+                cached: cachedTokens,
+                output: outputTokens,
+                thoughts: thoughtsTokens,
+              };
+            }
             const shown = cutAnswer(outcome.text, maxAnswerChars);
             reply = outcome.interrupted
               ? `${shown.text}${notices.interruptedSuffix}`
@@ -356,6 +371,7 @@ export function createConversation(options: ConversationOptions): Conversation {
           kind: answered ? 'answer' : 'notice',
           memoriesUsed: memories.length,
           ...(crisis === undefined ? {} : { crisis: true }),
+          ...(tokens === undefined ? {} : { tokens }),
         };
       } finally {
         stopTyping();

@@ -126,6 +126,8 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
           addressedBy: why,
           outcome: result.kind,
           memoriesUsed: result.memoriesUsed,
+          // Counts only: how much of the prompt Gemini's cache served shows in `tokens.cached`.
+          ...(result.tokens === undefined ? {} : { tokens: result.tokens }),
         },
         'turn answered',
       );

@@ -80,6 +80,28 @@ describe.each<MemoryBackend>(['open-source', 'platform'])('logs with %s memory',
     });
   });
 
+  it('an answered turn logs the tokens it cost, with the part Gemini served from its cache, and no text', async () => {
+    const log = capturedLog();
+    // A persona long enough for Gemini's implicit cache (4,096 tokens on current Flash models).
+    const persona = `You are a kind companion. ${'Listen closely and answer gently. '.repeat(600)}`;
+    const h = await startHarness({ backend, logger: log.logger, env: { PERSONA: persona } });
+    const said = ['my landlord raised the rent again', 'and my car broke down'];
+
+    for (const text of said) await tellAndSettle(h, alice, text);
+
+    const answered = log.entries().filter((e) => e.msg === 'turn answered') as Array<
+      LogEntry & { tokens?: Record<string, number> }
+    >;
+    expect(answered).toHaveLength(2);
+    const [first, second] = answered.map((e) => e.tokens);
+    expect(first?.prompt).toBeGreaterThan(4_096);
+    expect(first?.cached).toBe(0);
+    // The second prompt starts as the first did: persona, then the first exchange.
+    expect(second?.cached).toBeGreaterThan(4_096);
+    expect(second?.cached).toBeLessThan(second?.prompt ?? 0);
+    expectNoneOf(log.text(), [...said, 'Listen closely']);
+  });
+
   it('a crisis is logged without what was said, its kind, the lines or who it was', async () => {
     const log = capturedLog();
     const h = await startHarness({ backend, logger: log.logger });

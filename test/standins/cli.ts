@@ -78,7 +78,17 @@ const control = createServer((request, response) => {
         return reply(
           response,
           200,
-          discord.requests.map(({ method, path, at, status }) => ({ method, path, at, status })),
+          discord.requests.map(({ method, path, at, status, body }) => ({
+            method,
+            path,
+            at,
+            status,
+            // Whether it set a message's text (an edit that only adds buttons does not).
+            setsContent:
+              typeof body === 'object' &&
+              body !== null &&
+              typeof (body as { content?: unknown }).content === 'string',
+          })),
         );
       }
       if (request.method === 'GET' && url.pathname === '/discord/request-count') {
