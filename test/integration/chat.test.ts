@@ -287,8 +287,8 @@ describe.concurrent('the terminal chat (npm run chat)', () => {
   }) => {
     const { chat, withGemini } = chatTest(onTestFinished);
     const { gemini, env: geminiEnv } = await withGemini();
-    // Three answers a few seconds apart: the second and third wait for the per-minute pace only.
-    const env = { ...geminiEnv, GEMINI_REQUESTS_PER_MINUTE: '20', QUEUE_NOTICE_AFTER_MS: '500' };
+    // Three answers a second apart: the second and third wait for the per-minute pace only.
+    const env = { ...geminiEnv, GEMINI_REQUESTS_PER_MINUTE: '60', QUEUE_NOTICE_AFTER_MS: '300' };
     const messages = ['I slept badly', 'work is a lot right now', 'and my sister is ill'];
 
     const run = await chat(env, messages);
