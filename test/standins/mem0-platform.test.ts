@@ -58,7 +58,8 @@ describe('the mem0 Platform stand-in', () => {
   });
 
   it('answers add with PENDING and makes the memory searchable only after the processing delay', async () => {
-    const { fake, client } = await start({ processingDelayMs: 300 });
+    // Long enough that the early search lands inside it on a busy machine too (300 ms did not, once).
+    const { fake, client } = await start({ processingDelayMs: 1_500 });
     const addedAt = Date.now();
     const added = (await client.add(
       [
@@ -82,7 +83,7 @@ describe('the mem0 Platform stand-in', () => {
       if (done.status !== 'PENDING') break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(Date.now() - addedAt).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - addedAt).toBeGreaterThanOrEqual(1_500);
     const later = await client.search('cat Miso', { filters: { user_id: 'discord:1' } });
     expect(later.results.map((m) => m.memory)).toEqual(['I adopted a cat named Miso']);
     expect(later.results[0]).toMatchObject({
