@@ -71,13 +71,21 @@ const gemini25Budgets: Record<ThinkingLevel, number> = {
 };
 const gemini25ProLeastBudget = 128;
 
+/** Models from before thinking (1.x, 2.0): they refuse any thinking config. */
+const thinksNot = /^gemini-(?:1\.|2\.0-)/;
+
 /**
  * The SDK's thinking config for `level` on `model`: Gemini 2.5 models reject thinkingLevel and
  * take a token budget; Gemini 3 and any model this cannot place take thinkingLevel, with minimal
  * raised to low where the model does not accept it. Never both: the API rejects that with 400.
+ * Undefined for a model that does not think (Gemini 1.x and 2.0), which would refuse either.
  */
-export function geminiThinkingConfig(model: string, level: ThinkingLevel): ThinkingConfig {
+export function geminiThinkingConfig(
+  model: string,
+  level: ThinkingLevel,
+): ThinkingConfig | undefined {
   const id = model.replace(/^models\//, '').toLowerCase();
+  if (thinksNot.test(id)) return undefined;
   if (id.startsWith('gemini-2.5-')) {
     const budget = gemini25Budgets[level];
     const isPro = id.startsWith('gemini-2.5-pro');

@@ -15,6 +15,7 @@ export function createMemoryStore(
   if (config.memory.backend === 'platform') {
     return createMem0PlatformStore({ apiKey: config.memory.apiKey, host: config.memory.host });
   }
+  const llmThinkingConfig = geminiThinkingConfig(config.geminiModel, config.geminiThinking.memory);
   return createMem0OpenSourceStore({
     dataDir: config.memory.dataDir,
     geminiApiKey: config.geminiApiKey,
@@ -22,6 +23,6 @@ export function createMemoryStore(
     embeddingModel: config.geminiEmbeddingModel,
     embeddingDimensions: config.memory.embeddingDimensions,
     scheduleModelCall,
-    llmThinkingConfig: geminiThinkingConfig(config.geminiModel, config.geminiThinking.memory),
+    ...(llmThinkingConfig === undefined ? {} : { llmThinkingConfig }),
   });
 }

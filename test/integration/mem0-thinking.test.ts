@@ -71,7 +71,9 @@ describe("mem0's memory extraction carries the bot's thinking config", () => {
     ['gemini-2.5-flash', 'minimal', { thinkingBudget: 0 }],
   ] as const)('for %s at %s, sends %o', async (model, level: ThinkingLevel, expected) => {
     const memory = await memoryFor(model);
-    await sendThinkingConfigWithMem0Calls(memory, geminiThinkingConfig(model, level));
+    const config = geminiThinkingConfig(model, level);
+    if (config === undefined) throw new Error(`${model} takes no thinking config`);
+    await sendThinkingConfigWithMem0Calls(memory, config);
     const extraction = await extractionFor(memory, 'discord:300000000000000001');
     expect(extraction?.model).toBe(model);
     expect(extraction?.thinkingConfig).toEqual(expected);

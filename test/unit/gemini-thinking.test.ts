@@ -59,8 +59,15 @@ describe('geminiThinkingConfig', () => {
   it('never sends both a level and a budget', () => {
     for (const model of ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3.8-flash', 'x']) {
       for (const level of thinkingLevels) {
-        expect(Object.keys(geminiThinkingConfig(model, level))).toHaveLength(1);
+        expect(Object.keys(geminiThinkingConfig(model, level) ?? {})).toHaveLength(1);
       }
+    }
+  });
+
+  it('sends no thinking config to a model from before thinking, which would refuse it', () => {
+    for (const model of ['gemini-2.0-flash', 'gemini-2.0-flash-lite', 'gemini-1.5-pro']) {
+      for (const level of thinkingLevels)
+        expect(geminiThinkingConfig(model, level)).toBeUndefined();
     }
   });
 });
