@@ -24,7 +24,17 @@ export interface Config {
   geminiThinking: { answers: ThinkingLevel; memory: ThinkingLevel };
   memory:
     | { backend: 'platform'; apiKey: string; host: string | undefined }
-    | { backend: 'open-source'; dataDir: string; embeddingDimensions: number };
+    | {
+        backend: 'open-source';
+        dataDir: string;
+        embeddingDimensions: number;
+        /** PostgreSQL with pgvector (DATABASE_URL) instead of the SQLite file, for many workers. */
+        databaseUrl: string | undefined;
+      };
+  /** Redis (REDIS_URL): the limiters' shared state, so every process keeps one set of limits. */
+  redisUrl: string | undefined;
+  /** Where `/healthz`, `/readyz` and Prometheus `/metrics` are served (METRICS_PORT); off when unset. */
+  metrics: { port: number; host: string } | undefined;
   /**
    * Whether mem0 (open source and the Platform client) may send its anonymous usage telemetry:
    * only when MEM0_TELEMETRY is exactly `true`. When off, mem0 open source also skips fetching its
@@ -97,6 +107,12 @@ const optionalUrl = (name: string) =>
   optionalText.refine((value) => value === undefined || isHttpUrl(value), {
     message: `${name} must be an http(s) URL such as https://example.com, without spaces.`,
   });
+
+const urlWithScheme = (name: string, schemes: readonly string[], example: string) =>
+  optionalText.refine(
+    (value) => value === undefined || schemes.some((scheme) => hasScheme(value, scheme)),
+    { message: `${name} must be a URL such as ${example}, without spaces.` },
+  );
 
 const intInRange = (name: string, fallback: number, min: number, max: number) =>
   optionalText.transform((value, ctx) => {
@@ -209,6 +225,14 @@ const schema = z.object({
         'CRISIS_DEFAULT_REGION must be a two-letter country code such as US, GB or DE (or unset).',
     }),
   SAFETY_POLICY_URL: optionalUrl('SAFETY_POLICY_URL'),
+  REDIS_URL: urlWithScheme('REDIS_URL', ['redis:', 'rediss:'], 'redis://localhost:6379'),
+  DATABASE_URL: urlWithScheme(
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'postgresql://wellness0:secret@localhost:5432/wellness0',
+  ),
+  METRICS_PORT: positiveInt('METRICS_PORT', 0, 65_535),
+  METRICS_HOST: optionalText.default('127.0.0.1'),
   LOG_LEVEL: optionalText
     .transform((level) => level?.toLowerCase())
     .refine((level) => level === undefined || (logLevels as readonly string[]).includes(level), {
@@ -237,6 +261,11 @@ export function parseConfig(
   if (env.MEM0_HOST?.trim() && !env.MEM0_API_KEY?.trim()) {
     problems.push(
       `MEM0_HOST is set but MEM0_API_KEY is not: the mem0 Platform needs both. ${where.MEM0_API_KEY}`,
+    );
+  }
+  if (env.DATABASE_URL?.trim() && env.MEM0_API_KEY?.trim()) {
+    problems.push(
+      'DATABASE_URL and MEM0_API_KEY are both set: the mem0 Platform keeps memories itself, DATABASE_URL is for the local store. Keep one of them.',
     );
   }
   if (env.PERSONA?.trim() && env.PERSONA_FILE?.trim()) {
@@ -299,7 +328,10 @@ export function parseConfig(
               backend: 'open-source',
               dataDir,
               embeddingDimensions: e.MEMORY_EMBEDDING_DIMENSIONS,
+              databaseUrl: e.DATABASE_URL,
             },
+      redisUrl: e.REDIS_URL,
+      metrics: e.METRICS_PORT === 0 ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
       mem0Telemetry: e.MEM0_TELEMETRY,
       dataDir,
       memorySearchTimeoutMs: e.MEMORY_SEARCH_TIMEOUT_MS,
@@ -355,6 +387,14 @@ export function describeConfigProblems(problems: readonly string[]): string {
     ...problems.map((problem) => `  - ${problem}`),
     'Settings are read from the environment or from a .env file (see .env.example).',
   ].join('\n');
+}
+
+function hasScheme(value: string, scheme: string): boolean {
+  try {
+    return !/\s/.test(value) && new URL(value).protocol === scheme;
+  } catch {
+    return false;
+  }
 }
 
 function isHttpUrl(value: string): boolean {

@@ -17,7 +17,10 @@ describe('parseConfig', () => {
       backend: 'open-source',
       dataDir: '/srv/bot/data',
       embeddingDimensions: 768,
+      databaseUrl: undefined,
     });
+    expect(result.config.redisUrl).toBeUndefined();
+    expect(result.config.metrics).toBeUndefined();
     expect(result.config.geminiModel).toBe('gemini-3.8-flash');
     expect(result.config.logLevel).toBe('info');
     expect(result.config.discordClientId).toBeUndefined();
@@ -182,6 +185,39 @@ describe('parseConfig', () => {
   it('turns mem0 telemetry on only when MEM0_TELEMETRY is exactly true', () => {
     const result = parse({ ...minimal, MEM0_TELEMETRY: 'true' });
     expect(result.ok && result.config.mem0Telemetry).toBe(true);
+  });
+
+  it('keeps local memories in PostgreSQL when DATABASE_URL is set', () => {
+    const url = 'postgresql://bot:secret@db.internal:5432/wellness0';
+    const result = parse({ ...minimal, DATABASE_URL: url, REDIS_URL: 'redis://cache:6379' });
+    expect(result.ok && result.config.memory).toMatchObject({
+      backend: 'open-source',
+      databaseUrl: url,
+    });
+    expect(result.ok && result.config.redisUrl).toBe('redis://cache:6379');
+  });
+
+  it('refuses DATABASE_URL beside MEM0_API_KEY, and URLs of the wrong kind, without repeating them', () => {
+    const result = parse({
+      ...minimal,
+      MEM0_API_KEY: 'm0-key',
+      DATABASE_URL: 'postgresql://bot:secret@db/wellness0',
+      REDIS_URL: 'http://bot:hunter2@cache:6379',
+      METRICS_PORT: '70000',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.split(' ')[0])).toEqual([
+      'REDIS_URL',
+      'METRICS_PORT',
+      'DATABASE_URL',
+    ]);
+    expect(result.problems.join('\n')).not.toMatch(/secret|hunter2/);
+  });
+
+  it('serves metrics on this machine only unless METRICS_HOST says otherwise', () => {
+    const result = parse({ ...minimal, METRICS_PORT: '9464', METRICS_HOST: '' });
+    expect(result.ok && result.config.metrics).toEqual({ port: 9464, host: '127.0.0.1' });
   });
 
   it('treats empty variables as unset', () => {
