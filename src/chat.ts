@@ -3,7 +3,7 @@ import { closeSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describeConfigProblems } from './config.js';
+import { configSecrets, describeConfigProblems } from './config.js';
 import { loadSettings } from './settings.js';
 import { type MemoryUserId, memoryUserIdForTerminal } from './memory/user-id.js';
 import { personRegion } from './safety/crisis-first.js';
@@ -63,10 +63,7 @@ makePrivateDir(dataDir);
 const logFd = config.logLevel === 'silent' ? undefined : openPrivateFile(join(dataDir, 'chat.log'));
 const logger = createLogger({
   level: config.logLevel,
-  secrets: [
-    config.geminiApiKey,
-    ...(config.memory.backend === 'platform' ? [config.memory.apiKey] : []),
-  ],
+  secrets: configSecrets(config),
   destination: {
     write: (line: string) => {
       if (logFd !== undefined) writeSync(logFd, line);

@@ -367,6 +367,28 @@ export function parseConfig(
   };
 }
 
+/**
+ * The values no log line may hold: the tokens and keys, and the URLs of Redis and PostgreSQL with
+ * their passwords (a short password is scrubbed as part of its URL).
+ */
+export function configSecrets(config: Config): string[] {
+  const urls = [
+    config.redisUrl,
+    config.memory.backend === 'open-source' ? config.memory.databaseUrl : undefined,
+  ].filter((url) => url !== undefined);
+  const passwords = urls.flatMap((url) => {
+    const password = new URL(url).password;
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  });
+  return [
+    config.discordToken,
+    config.geminiApiKey,
+    ...(config.memory.backend === 'platform' ? [config.memory.apiKey] : []),
+    ...urls,
+    ...passwords,
+  ].filter((secret) => secret !== '');
+}
+
 /** How to read configuration. */
 export interface ParseOptions {
   /** Relative paths (DATA_DIR, PERSONA_FILE) are resolved against this folder. */

@@ -1,6 +1,6 @@
 // Entry: the Discord bot. The only file of the bot that reads the process environment.
 import { join } from 'node:path';
-import { describeConfigProblems } from './config.js';
+import { configSecrets, describeConfigProblems } from './config.js';
 import { loadSettings } from './settings.js';
 
 // Whatever this process creates (mem0's own files in MEM0_DIR too) is readable by this user only.
@@ -24,11 +24,7 @@ const { createApp } = await import('./app.js');
 
 const logger = createLogger({
   level: config.logLevel,
-  secrets: [
-    config.discordToken,
-    config.geminiApiKey,
-    ...(config.memory.backend === 'platform' ? [config.memory.apiKey] : []),
-  ],
+  secrets: configSecrets(config),
 });
 // mem0 reports through console.*, quoting what it extracted; its lines go through the logger, scrubbed.
 routeConsoleTo(logger, console);

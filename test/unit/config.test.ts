@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeConfigProblems, parseConfig } from '../../src/config.js';
+import { configSecrets, describeConfigProblems, parseConfig } from '../../src/config.js';
 
 const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789ABCD';
 const minimal = { DISCORD_TOKEN: token, GEMINI_API_KEY: 'AIzaSyExampleExampleExample' };
@@ -213,6 +213,19 @@ describe('parseConfig', () => {
       'DATABASE_URL',
     ]);
     expect(result.problems.join('\n')).not.toMatch(/secret|hunter2/);
+  });
+
+  it('names the Redis and PostgreSQL passwords among the secrets no log may hold', () => {
+    const result = parse({
+      ...minimal,
+      DATABASE_URL: 'postgresql://bot:p%40ssword-long@db/wellness0',
+      REDIS_URL: 'redis://:short@cache:6379',
+    });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const secrets = configSecrets(result.config);
+    expect(secrets).toEqual(
+      expect.arrayContaining([token, 'p@ssword-long', 'redis://:short@cache:6379']),
+    );
   });
 
   it('serves metrics on this machine only unless METRICS_HOST says otherwise', () => {
