@@ -9,7 +9,6 @@ import { createInteractionHandler } from './discord/interactions.js';
 import { inviteUrl } from './discord/invite-url.js';
 import { createMessageInbox } from './discord/message-inbox.js';
 import { createMessageRouter } from './discord/message-router.js';
-import { createKeyedPacer } from './limits/keyed-pacer.js';
 import type { Logger } from './logger.js';
 import { clearingDeletedText } from './memory/clearing-deleted-text.js';
 
@@ -60,7 +59,12 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
     messageContentIntent: config.discordMessageContent,
-    channelPacer: createKeyedPacer({ minIntervalMs: config.limits.replyEditIntervalMs }),
+    // Discord's per-channel limit is the bot's, whichever process sends: shared like the others.
+    channelPacer: core.limiters.keyedPacer({
+      id: 'discord-channel',
+      minIntervalMs: config.limits.replyEditIntervalMs,
+      burst: 2,
+    }),
     replyEditIntervalMs: config.limits.replyEditIntervalMs,
     logger,
     onInteraction: createInteractionHandler({ commands, logger, contextFor }),

@@ -6,7 +6,8 @@ import { createConversationHistory } from './conversation/history.js';
 import { defaultPersona } from './conversation/persona.js';
 import type { ReplyTarget } from './conversation/reply-target.js';
 import { createTurnQueue } from './conversation/turn-queue.js';
-import { createRateGate } from './limits/rate-gate.js';
+import { createLimiterStore, type LimiterStore } from './limits/bottleneck-limiters.js';
+import { createRateGate, startIntervalMs } from './limits/rate-gate.js';
 import { limitChatModel } from './limits/limited-chat-model.js';
 import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
 import { withRetries } from './llm/retrying-chat-model.js';
@@ -40,6 +41,8 @@ export interface Core {
    */
   submit(turn: Turn, target: ReplyTarget): Promise<TurnResult>;
   memory: MemoryStore;
+  /** The limiters' state: in this process, or shared by every process through Redis (REDIS_URL). */
+  limiters: LimiterStore;
   /** Resolves when turns in flight and their memory writes (flushed, not waiting for a batch) have settled, or after `timeoutMs`; returns how many are left. */
   whenIdle(timeoutMs: number): Promise<number>;
   /**
@@ -73,9 +76,18 @@ const forgetWaitsForTurnMs = 30_000;
 /** Builds memory, model and conversation from Config; performs no I/O until `start` or first use. */
 export function createCore(config: Config, logger: Logger, extras: CoreExtras = {}): Core {
   useGeminiBaseUrl(config.geminiBaseUrl);
+  const limiters = createLimiterStore({
+    redisUrl: config.redisUrl,
+    onError: logAtMostEveryMinute(logger, 'limiter store (Redis) error; limits wait for it'),
+  });
+  // One limit per model and API key's project: every process with the same model shares it.
   const geminiGate = createRateGate({
+    pacer: limiters.startPacer({
+      id: `gemini:${config.geminiModel}`,
+      minIntervalMs: startIntervalMs(config.limits.geminiRequestsPerMinute),
+      maxConcurrent: config.limits.geminiMaxConcurrent,
+    }),
     requestsPerMinute: config.limits.geminiRequestsPerMinute,
-    maxConcurrent: config.limits.geminiMaxConcurrent,
     noticeAfterMs: config.limits.queueNoticeAfterMs,
     backgroundEvery: config.limits.memoryExtractionEvery,
   });
@@ -174,6 +186,9 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     start() {
       makePrivateDir(config.dataDir);
       writes.start();
+      limiters.ready().catch((error: unknown) => {
+        logger.error({ err: error }, 'limiter store (Redis) not ready; limits wait for it');
+      });
     },
     screen: (turn, target) => ({ ...turn, safety: crisisFirst.screen(turn, target) }),
     submit(turn, target) {
@@ -191,6 +206,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       return turnDone;
     },
     memory,
+    limiters,
     whenIdle,
     safety: safetySettings,
     rememberWithheld(userId, key) {
@@ -225,6 +241,17 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       safetySettings.close();
       held.close();
       await memory.close();
+      await limiters.close();
     },
+  };
+}
+
+/** A log of `message` with the error's code, at most once a minute (a reconnecting client repeats it). */
+function logAtMostEveryMinute(logger: Logger, message: string): (error: unknown) => void {
+  let loggedAt = -Infinity;
+  return (error) => {
+    if (Date.now() - loggedAt < 60_000) return;
+    loggedAt = Date.now();
+    logger.error({ err: error }, message);
   };
 }

@@ -29,10 +29,31 @@ export interface RateGate {
   waiting(): number;
 }
 
+/**
+ * Starts jobs at a limit's pace and concurrency, in the order they are scheduled: a bottleneck
+ * limiter (see bottleneck-limiters.ts), in this process or shared by every process through Redis.
+ */
+export interface StartPacer {
+  /** Runs `job` once the pace and the concurrency allow; resolves or rejects as it does. */
+  schedule<T>(job: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The least time between two starts for `requestsPerMinute`: 60 s / requestsPerMinute plus 1%, so
+ * that no sliding minute ever holds more than `requestsPerMinute` starts. The headroom absorbs a
+ * request that leaves a little late (a busy event loop), which would otherwise let the next ones
+ * land within the same minute at the service as the one before.
+ */
+export function startIntervalMs(requestsPerMinute: number): number {
+  return (60_000 / requestsPerMinute) * 1.01;
+}
+
 /** Options of a RateGate. */
 export interface RateGateOptions {
+  /** Paces the starts and bounds the concurrency; every job the gate admits starts through it. */
+  pacer: StartPacer;
+  /** The pacer's limit, from which waits are estimated (see startIntervalMs). */
   requestsPerMinute: number;
-  maxConcurrent: number;
   /** Waiting longer than this triggers `onWaiting`. */
   noticeAfterMs: number;
   /**
@@ -55,28 +76,25 @@ export interface RateGateOptions {
 }
 
 interface Waiting {
-  start: () => void;
+  run: () => Promise<unknown>;
+  fail: (error: unknown) => void;
   cancelNotice: (() => void) | undefined;
 }
 
 /**
- * A RateGate that spaces starts evenly, 60 s / requestsPerMinute apart (plus 1% headroom), so no
- * sliding minute ever holds more than `requestsPerMinute` starts, unlike a refilled reservoir.
- * One timer waits for the next slot: a job that may start starts in the same tick.
- * (bottleneck, used before, yields to the timer queue several times per job: about 5 ms on every
- * answer, and its spacing drifted by as much, leaving about 7% of the limit unused.)
+ * A RateGate that decides which waiting job starts next (answers first, extraction for its
+ * share) and leaves when to the pacer: every job scheduled adds one start to the pacer's line, and
+ * when the pacer starts it, the gate hands it the job whose turn it is. So the pace and the
+ * concurrency can be shared by several processes while each keeps its own order.
  */
 export function createRateGate(options: RateGateOptions): RateGate {
-  // The headroom absorbs a request that leaves a little late (a busy event loop), which would
-  // otherwise let the next ones land within the same minute at the service as the one before.
-  const intervalMs = (60_000 / options.requestsPerMinute) * 1.01;
+  const intervalMs = startIntervalMs(options.requestsPerMinute);
   // 1 would give background every start; config allows 0 or 2 and more.
   const backgroundEvery = Math.max(0, Math.floor(options.backgroundEvery ?? 0));
   const foreground: Waiting[] = [];
   const background: Waiting[] = [];
-  let running = 0;
-  let nextSlotAt = -Infinity;
-  let slotTimer: (() => void) | undefined;
+  // When the pacer last started one of this gate's jobs: the next start is about an interval later.
+  let lastStartAt = -Infinity;
   // Foreground starts since the last background start, capped at the share's threshold.
   let foregroundSinceBackground = 0;
   const clock = options.clock ?? systemClock;
@@ -93,37 +111,19 @@ export function createRateGate(options: RateGateOptions): RateGate {
     return toBackground ? 0 : Math.min(since + 1, Math.max(0, backgroundEvery - 1));
   }
 
-  function admit(): void {
-    while (running < options.maxConcurrent) {
-      const toBackground = backgroundNext(
-        foreground.length,
-        background.length,
-        foregroundSinceBackground,
-      );
-      const line = toBackground ? background : foreground;
-      if (line.length === 0) return;
-      const now = clock.now();
-      if (now < nextSlotAt) {
-        slotTimer ??= clock.setTimer(
-          () => {
-            slotTimer = undefined;
-            admit();
-          },
-          Math.ceil(nextSlotAt - now),
-        );
-        return;
-      }
-      // Counted from the start itself when it came late (a timer fires in whole milliseconds, a
-      // job may arrive after an idle spell), so that no two starts are ever closer than the
-      // interval; the cost is a little drift, up to a millisecond a slot.
-      nextSlotAt = Math.max(now, nextSlotAt) + intervalMs;
-      const next = line.shift();
-      if (next === undefined) return;
-      foregroundSinceBackground = countAfterStart(foregroundSinceBackground, toBackground);
-      next.cancelNotice?.();
-      running++;
-      next.start();
-    }
+  /** Runs the job whose turn it is, now that the pacer has started one: there is always one. */
+  function startNext(): Promise<unknown> {
+    lastStartAt = clock.now();
+    const toBackground = backgroundNext(
+      foreground.length,
+      background.length,
+      foregroundSinceBackground,
+    );
+    const next = (toBackground ? background : foreground).shift();
+    if (next === undefined) return Promise.resolve();
+    foregroundSinceBackground = countAfterStart(foregroundSinceBackground, toBackground);
+    next.cancelNotice?.();
+    return next.run();
   }
 
   /**
@@ -156,7 +156,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
     const index = (inBackground ? background : foreground).indexOf(entry);
     if (index === -1) return undefined;
     const starts = startsBefore(index, inBackground);
-    const untilSlotMs = Math.max(0, nextSlotAt - clock.now());
+    const untilSlotMs = Math.max(0, lastStartAt + intervalMs - clock.now());
     // Foreground jobs that will start before this one: other people's answers, for a background
     // job all of those before its turn.
     const foregroundAhead = inBackground ? starts - index : index;
@@ -173,14 +173,9 @@ export function createRateGate(options: RateGateOptions): RateGate {
         const line = scheduleOptions?.background ? background : foreground;
         const entry: Waiting = {
           cancelNotice: undefined,
-          start: () => {
-            (async () => job())()
-              .then(resolve, reject)
-              .finally(() => {
-                running--;
-                admit();
-              });
-          },
+          // Settles for the pacer once the job has, failing or not, so its concurrency is freed.
+          run: () => (async () => job())().then(resolve, reject),
+          fail: reject,
         };
         if (onWaiting !== undefined) {
           entry.cancelNotice = clock.setTimer(
@@ -193,7 +188,18 @@ export function createRateGate(options: RateGateOptions): RateGate {
           );
         }
         line.push(entry);
-        admit();
+        options.pacer.schedule(startNext).catch((error: unknown) => {
+          // The pacer itself failed (Redis refused a command): this job, or whichever took its
+          // start, cannot run; the oldest waiting one fails in its place, so that none hangs.
+          const failed = line.includes(entry) ? entry : (foreground[0] ?? background[0]);
+          if (failed === undefined) return;
+          for (const waiting of [foreground, background]) {
+            const at = waiting.indexOf(failed);
+            if (at !== -1) waiting.splice(at, 1);
+          }
+          failed.cancelNotice?.();
+          failed.fail(error);
+        });
       });
     },
     waiting: () => foreground.length + background.length,

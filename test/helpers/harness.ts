@@ -54,6 +54,11 @@ export async function startHarness(options: {
   env?: Record<string, string>;
   discord?: Omit<FakeDiscordOptions, 'token'>;
   mem0?: Omit<FakeMem0Options, 'apiKey'>;
+  /**
+   * A Gemini stand-in to use instead of a fresh one (two bots sharing one quota); the caller
+   * closes it.
+   */
+  gemini?: FakeGemini;
   /** The app's logger; a silent one (or TEST_LOG_LEVEL's) when absent. */
   logger?: Logger;
   /** The clock of the AI-notice schedule. */
@@ -68,7 +73,7 @@ export async function startHarness(options: {
 }): Promise<Harness> {
   const standInsStarted = performance.now();
   const discord = await startFakeDiscord({ ...options.discord, token: testDiscordToken });
-  const gemini = await startFakeGemini({ apiKey: testGeminiKey });
+  const gemini = options.gemini ?? (await startFakeGemini({ apiKey: testGeminiKey }));
   const mem0 =
     options.backend === 'platform'
       ? await startFakeMem0({ ...options.mem0, apiKey: testMem0Key })
@@ -123,7 +128,11 @@ export async function startHarness(options: {
       gemini.setLatency({ timeToFirstTokenMs: 0, totalMs: 0, embeddingMs: 0, extractionMs: 0 });
       gemini.releaseAll();
       await app.stop(options.stopTimeoutMs ?? 2_000);
-      await Promise.all([discord.close(), gemini.close(), mem0?.close()]);
+      await Promise.all([
+        discord.close(),
+        options.gemini === undefined ? gemini.close() : undefined,
+        mem0?.close(),
+      ]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

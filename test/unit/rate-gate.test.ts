@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyedPacer } from '../../src/limits/keyed-pacer.js';
-import { createRateGate, type GateWait } from '../../src/limits/rate-gate.js';
+import {
+  createRateGate as createGate,
+  type GateWait,
+  type RateGateOptions,
+} from '../../src/limits/rate-gate.js';
 import { createManualClock, type ManualClock } from '../fakes/manual-clock.js';
+import { createSpacedPacer } from '../fakes/spaced-pacer.js';
 import { maxInWindow } from '../helpers/max-in-window.js';
 
-// The limiters run on a manual clock: spacing is exact, and no test waits for real time.
+// The gate's choices run on a manual clock, with a pacer spacing starts as bottleneck's minTime
+// does: spacing is exact, and no test waits for real time. bottleneck's own pace is tested
+// against the real limiter in bottleneck-limiters.test.ts.
+
+/** The gate in front of a manual-clock pacer of `requestsPerMinute` and `maxConcurrent`. */
+function createRateGate(
+  options: Omit<RateGateOptions, 'pacer' | 'clock'> & { maxConcurrent: number; clock: ManualClock },
+) {
+  return createGate({ ...options, pacer: createSpacedPacer(options) });
+}
 
 /** A job that records when it starts (on `clock`) and how many jobs ran at once. */
 function recorder(clock: ManualClock) {
@@ -406,55 +419,5 @@ describe('createRateGate: what a waiting job is told', () => {
 
     expect(told).toEqual([{ reason: 'answer-limit', placeInLine: 1, waitMs: 11_120 }]);
     await clock.run(Promise.all(all));
-  });
-});
-
-describe('createKeyedPacer', () => {
-  it('runs one key’s jobs in order: a burst of two, then minIntervalMs apart', async () => {
-    const clock = createManualClock();
-    const pacer = createKeyedPacer({ minIntervalMs: 60, clock });
-    const jobs = recorder(clock);
-
-    const results = await clock.run(
-      Promise.all(['a', 'b', 'c', 'd', 'e'].map((v) => pacer.run('channel-1', jobs.job(v)))),
-    );
-
-    expect(results).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(gaps(jobs.starts)).toEqual([0, 60, 60, 60]);
-  });
-
-  it('runs one key’s jobs one at a time', async () => {
-    const clock = createManualClock();
-    const pacer = createKeyedPacer({ minIntervalMs: 1, clock });
-    const jobs = recorder(clock);
-
-    await clock.run(Promise.all([1, 2, 3].map((n) => pacer.run('channel-1', jobs.job(n, 30)))));
-
-    expect(jobs.mostRunning()).toBe(1);
-    expect(gaps(jobs.starts)).toEqual([30, 30]);
-  });
-
-  it('does not make one key wait for another', async () => {
-    const clock = createManualClock();
-    const pacer = createKeyedPacer({ minIntervalMs: 200, clock });
-    const jobs = recorder(clock);
-
-    const began = clock.now();
-    await clock.run(Promise.all(['a', 'b', 'c'].map((key) => pacer.run(key, jobs.job(key)))));
-
-    expect(jobs.starts).toEqual([began, began, began]);
-  });
-
-  it('forgets a key once it has been idle long enough for a full bucket', async () => {
-    const clock = createManualClock();
-    const pacer = createKeyedPacer({ minIntervalMs: 20, clock });
-    const jobs = recorder(clock);
-    await clock.run(pacer.run('channel-1', jobs.job('a')));
-    await clock.run(pacer.run('channel-1', jobs.job('b')));
-    await clock.advance(60);
-
-    // A fresh key gets its full burst again: two jobs back to back.
-    await clock.run(Promise.all(['c', 'd'].map((v) => pacer.run('channel-1', jobs.job(v)))));
-    expect((jobs.starts[3] ?? 0) - (jobs.starts[2] ?? 0)).toBe(0);
   });
 });
