@@ -11,6 +11,9 @@ import { createMessageInbox } from './discord/message-inbox.js';
 import { createMessageRouter } from './discord/message-router.js';
 import type { Logger } from './logger.js';
 import { clearingDeletedText } from './memory/clearing-deleted-text.js';
+import { createOpsServer } from './ops/ops-server.js';
+import { createPrometheusMetrics } from './ops/prometheus-metrics.js';
+import { botReadiness, queueBoundsFor } from './ops/readiness.js';
 
 /** The Discord bot: the core behind a discord.js gateway client. */
 export interface App {
@@ -29,8 +32,11 @@ const recoverWithinMs = 15 * 60_000;
 
 /** Wires the whole bot exactly as `main` runs it; tests build it the same way. */
 export function createApp(config: Config, logger: Logger, extras: AppExtras = {}): App {
+  // Recorded only when served (METRICS_PORT).
+  const metrics = config.metrics === undefined ? undefined : createPrometheusMetrics();
   const core = createCore(config, logger, {
     ...(extras.now === undefined ? {} : { now: extras.now }),
+    ...(metrics === undefined ? {} : { metrics }),
     firstContactNote: firstContactNote({
       memoryBackend: config.memory.backend,
       safetyPolicyUrl: config.crisis.policyUrl,
@@ -70,6 +76,7 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
     onInteraction: createInteractionHandler({ commands, logger, contextFor }),
     onReplyStarted: (messageId, replyMessageId) => inbox.replyStarted(messageId, replyMessageId),
     onMessage: (message, reply) => router.onMessage(message, reply),
+    ...(metrics === undefined ? {} : { metrics }),
   });
   const router = createMessageRouter({
     inbox,
@@ -77,12 +84,29 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
     replyTo: (ref) => bot.replyTo(ref),
     logger,
     recoverWithinMs,
+    ...(metrics === undefined ? {} : { metrics }),
   });
+  const ops =
+    config.metrics === undefined || metrics === undefined
+      ? undefined
+      : createOpsServer({
+          ...config.metrics,
+          metrics,
+          readiness: botReadiness({
+            gatewayReady: () => bot.gatewayReady(),
+            memory: core.memory,
+            queues: () => metrics.queues(),
+            bounds: queueBoundsFor(config.limits),
+          }),
+          logger,
+        });
   let stopping: Promise<void> | undefined;
   return {
     core,
     async start() {
       core.start();
+      // Before the login, so that /healthz answers (and /readyz says why not ready) meanwhile.
+      await ops?.start();
       const identity = await bot.start();
       router.loggedInAs(identity.botUserId);
       await router.recoverUnanswered();
@@ -102,6 +126,7 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
         await bot.stop();
         await core.close(Math.max(0, timeoutMs - (Date.now() - started)));
         inbox.close();
+        await ops?.close();
       })();
       return stopping;
     },

@@ -12,6 +12,9 @@ import { limitChatModel } from './limits/limited-chat-model.js';
 import { createGeminiChatModel, useGeminiBaseUrl } from './llm/gemini.js';
 import { withRetries } from './llm/retrying-chat-model.js';
 import type { Logger } from './logger.js';
+import { memoryErrorCode } from './ops/memory-error-code.js';
+import { type Metrics, noMetrics } from './ops/metrics.js';
+import { countingReferrals, timedGate } from './ops/observed.js';
 import { createMemoryStore } from './memory/create-memory-store.js';
 import { createDurableWriteQueue } from './memory/durable-write-queue.js';
 import type { MemoryStore } from './memory/memory-store.js';
@@ -68,6 +71,8 @@ export interface CoreExtras {
   firstContactNote?: string;
   /** The clock of the disclosure schedule (tests move it on by hours). */
   now?: () => number;
+  /** Told of turns' failures, waits, referrals and queues (none recorded when absent). */
+  metrics?: Metrics;
 }
 
 // How long /forget waits for the person's turn in flight to end; it records nothing either way.
@@ -91,17 +96,24 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     noticeAfterMs: config.limits.queueNoticeAfterMs,
     backgroundEvery: config.limits.memoryExtractionEvery,
   });
+  const metrics = extras.metrics ?? noMetrics;
+  // Every call's wait for its Gemini slot is measured, answers apart from memory extraction.
+  const gate = timedGate(geminiGate, metrics);
   // mem0 open source extracts memories with the same Gemini model, under the same quota: its
   // calls take their turn in the same gate: after the answers waiting, but at least one start in
   // every MEMORY_EXTRACTION_EVERY, so that memories are written under continuous chat too.
   const memory = createMemoryStore(config, (call) =>
-    geminiGate.schedule(call, undefined, { background: true }),
+    gate.schedule(call, undefined, { background: true }),
   );
   // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
   // A person's exchanges in one place are batched, since every mem0 add costs an extraction call.
   const writes = createDurableWriteQueue({
     path: join(config.dataDir, 'memory-writes.db'),
-    write: (job) => memory.add(job.userId, job.messages, job.origin),
+    write: (job) =>
+      memory.add(job.userId, job.messages, job.origin).catch((error: unknown) => {
+        metrics.memoryError('add', memoryErrorCode(error));
+        throw error;
+      }),
     logger,
     batchWindowMs: config.memoryBatch.windowMs,
     maxJobsPerBatch: config.memoryBatch.maxExchanges,
@@ -118,18 +130,21 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
         maxOutputTokens: 8_192,
         thinkingLevel: config.geminiThinking.answers,
       }),
-      geminiGate,
+      gate,
     ),
     { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 20_000 },
   );
   const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
   const generations = createForgetGenerations();
   const safetySettings = createSafetySettings({ path: join(config.dataDir, 'safety-settings.db') });
-  const referrals = createReferralCounts({
-    path: join(config.dataDir, 'crisis-referrals.json'),
-    onUnreadable: (movedTo, error) =>
-      logger.error({ err: error, movedTo }, 'referral counts file unreadable; moved aside'),
-  });
+  const referrals = countingReferrals(
+    createReferralCounts({
+      path: join(config.dataDir, 'crisis-referrals.json'),
+      onUnreadable: (movedTo, error) =>
+        logger.error({ err: error, movedTo }, 'referral counts file unreadable; moved aside'),
+    }),
+    metrics,
+  );
   const held = createHeldExchanges({
     sessionIdleMs: config.history.idleExpiryMs,
     ...(extras.now === undefined ? {} : { now: extras.now }),
@@ -153,6 +168,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     remember: (job) => writes.enqueue(job),
     generations,
     logger,
+    metrics,
     safety: {
       resources: config.crisis.resources,
       disclosure: createDisclosureSchedule({
@@ -169,6 +185,11 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     mergeWindowMs: config.limits.userMergeWindowMs,
     maxWaitingMessages: config.limits.userMaxWaitingMessages,
     logger,
+  });
+  metrics.watchQueues({
+    activePeople: () => queue.activeUsers(),
+    geminiWaiting: () => geminiGate.waiting(),
+    memoryWrites: () => writes.stats(),
   });
   const turnsInFlight = new Set<Promise<unknown>>();
   async function whenIdle(timeoutMs: number): Promise<number> {

@@ -1,5 +1,7 @@
 import { type ChatModel, ChatModelError } from '../llm/chat-model.js';
 import type { Logger } from '../logger.js';
+import { memoryErrorCode } from '../ops/memory-error-code.js';
+import { type Metrics, noMetrics } from '../ops/metrics.js';
 import type {
   MemoryOrigin,
   MemoryStore,
@@ -46,6 +48,8 @@ export interface Turn {
   serverLocale?: string;
   /** Set by the core's crisis screen when the message arrives (see CrisisFirst). */
   safety?: TurnSafety;
+  /** The id of the message that started the turn (Discord's), for the turn's log lines. */
+  turnId?: string;
 }
 
 /** What the safety rules know about a turn when it arrives. */
@@ -108,6 +112,8 @@ export interface ConversationOptions {
    * is cut at a word and says so, so that nobody can make the bot flood a channel.
    */
   maxAnswerChars?: number;
+  /** Told of memory and model calls that failed. */
+  metrics?: Pick<Metrics, 'geminiError' | 'memoryError'>;
 }
 
 /** The turn pipeline: recall → ask the model → reply → remember, with exactly one visible outcome. */
@@ -127,6 +133,7 @@ export interface Conversation {
 /** Builds the conversation core from its collaborators; it knows nothing of Discord, Gemini or mem0. */
 export function createConversation(options: ConversationOptions): Conversation {
   const { memory, model, logger, history, safety } = options;
+  const metrics = options.metrics ?? noMetrics;
   // People already greeted in this process; bounded, oldest first out.
   const greeted = new Set<string>();
   const maxGreeted = 100_000;
@@ -150,7 +157,8 @@ export function createConversation(options: ConversationOptions): Conversation {
       greeted.add(key);
       if (greeted.size > maxGreeted) greeted.delete(greeted.values().next().value ?? '');
       return known.length === 0;
-    } catch {
+    } catch (error) {
+      metrics.memoryError('list', memoryErrorCode(error));
       return false;
     }
   }
@@ -167,7 +175,11 @@ export function createConversation(options: ConversationOptions): Conversation {
       return found.filter((item) => item.text.trim() !== '').slice(0, options.maxMemoriesPerPrompt);
     } catch (error) {
       // Answering without memories beats not answering; the prompt then claims nothing remembered.
-      logger.warn({ err: error }, 'memory search failed; answering without memories');
+      metrics.memoryError('search', memoryErrorCode(error));
+      logger.warn(
+        { err: error, turnId: turn.turnId },
+        'memory search failed; answering without memories',
+      );
       return [];
     }
   }
@@ -304,7 +316,11 @@ export function createConversation(options: ConversationOptions): Conversation {
         } catch (error) {
           const modelError =
             error instanceof ChatModelError ? error : new ChatModelError('unavailable', undefined);
-          logger.warn({ err: error, code: modelError.code }, 'model call failed');
+          metrics.geminiError(modelError.code);
+          logger.warn(
+            { err: error, code: modelError.code, turnId: turn.turnId },
+            'model call failed',
+          );
           reply = noticeForModelError(modelError);
         }
         stopTyping();
@@ -362,7 +378,12 @@ export function createConversation(options: ConversationOptions): Conversation {
         }
         // Checked after the last wait, right before recording: nothing may yield in between.
         const forgotten = forgottenSince();
-        if (forgotten) logger.info('exchange not remembered: the person asked to be forgotten');
+        if (forgotten) {
+          logger.info(
+            { turnId: turn.turnId },
+            'exchange not remembered: the person asked to be forgotten',
+          );
+        }
         if (answered && !forgotten) {
           history.record(historyKey(turn), text, reply);
           if (!heldBack) options.remember(exchange);

@@ -13,10 +13,12 @@ import {
   Options,
   Partials,
   SnowflakeUtil,
+  Status,
 } from 'discord.js';
 import type { ReplyOffer, ReplyTarget } from '../conversation/reply-target.js';
 import type { KeyedPacer } from '../limits/keyed-pacer.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { noPings } from './discord-limits.js';
 import { buttonId } from './interactions.js';
 import type { IncomingMessage } from './message-to-turn.js';
@@ -40,6 +42,8 @@ export interface DiscordBotOptions {
   onReplyStarted?: (messageId: string, replyMessageId: string) => void;
   /** Handles slash commands and button presses; never throws. */
   onInteraction: (interaction: Interaction) => Promise<void>;
+  /** Told how long each send and edit waited for its channel's pace. */
+  metrics?: Pick<Metrics, 'limiterWait'>;
 }
 
 /** Who the bot is once logged in. */
@@ -55,6 +59,8 @@ export interface DiscordBot {
   start(): Promise<DiscordIdentity>;
   /** Closes the gateway connection. */
   stop(): Promise<void>;
+  /** Whether the gateway connection is up now (logged in, not reconnecting or resuming). */
+  gatewayReady(): boolean;
   /**
    * A ReplyTarget for a message known only by its ids (one left unanswered by a run that died),
    * and the audience of its channel (see `IncomingMessage.audienceChannelId`).
@@ -155,7 +161,13 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   ): ReplyTarget {
     let stopTypingNow = () => {};
     let failedUpdates = 0;
-    const paced = <T>(write: () => Promise<T>): Promise<T> => channelPacer.run(channel.id, write);
+    const paced = <T>(write: () => Promise<T>): Promise<T> => {
+      const queuedAt = performance.now();
+      return channelPacer.run(channel.id, () => {
+        options.metrics?.limiterWait(performance.now() - queuedAt, 'discord-channel');
+        return write();
+      });
+    };
     const reply = createStreamingReply<Message>(
       {
         create: (content, isFirst) =>
@@ -314,6 +326,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       clearInterval(dmSweep);
       await client.destroy();
     },
+    gatewayReady: () => client.isReady() && client.ws.status === Status.Ready,
   };
 }
 

@@ -2,6 +2,8 @@ import type { Turn, TurnResult } from '../conversation/conversation.js';
 import { notices } from '../conversation/notices.js';
 import type { ReplyTarget } from '../conversation/reply-target.js';
 import type { Logger } from '../logger.js';
+import { type Metrics, noMetrics, type TurnOutcome } from '../ops/metrics.js';
+import { timeReply } from '../ops/turn-timing.js';
 import { detectCrisis } from '../safety/crisis-detection.js';
 import type { DiscordBot } from './discord-bot.js';
 import type { MessageInbox } from './message-inbox.js';
@@ -26,6 +28,8 @@ export interface MessageRouterOptions {
   recoverWithinMs: number;
   /** Threads followed at most (per person who mentioned the bot there); oldest forgotten first. */
   maxFollowedThreads?: number;
+  /** Told how each turn ended and how long its answer took. */
+  metrics?: Pick<Metrics, 'turnEnded'>;
 }
 
 /** Decides which Discord messages are answered, once each, and answers those a crash left. */
@@ -46,6 +50,7 @@ export interface MessageRouter {
  */
 export function createMessageRouter(options: MessageRouterOptions): MessageRouter {
   const { inbox, turns, logger } = options;
+  const metrics = options.metrics ?? noMetrics;
   const maxFollowedThreads = options.maxFollowedThreads ?? 5_000;
   let botUserId = '';
   let accepting = true;
@@ -94,6 +99,8 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
         followedThreads.has(followKey(thread)),
       );
       if (why === undefined) return;
+      // Timed from here: the inbox write is part of what the person waits for.
+      const timed = timeReply(reply);
       if (why === 'private-channel') {
         if (!accepting) return;
         // Never answered as a DM would be (with every memory of the person): declined, where
@@ -118,11 +125,21 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
         return;
       }
       if (message.inThread && why === 'mention') follow(message);
-      const result = await turns.submit(messageToTurn(message, botUserId), reply);
+      let result: TurnResult;
+      try {
+        result = await turns.submit(
+          { ...messageToTurn(message, botUserId), turnId: message.id },
+          timed.target,
+        );
+      } catch (error) {
+        metrics.turnEnded(timed.ended('failed'));
+        throw error;
+      }
       answered(message.id);
+      metrics.turnEnded(timed.ended(outcomeOf(result)));
       logger.info(
         {
-          messageId: message.id,
+          turnId: message.id,
           addressedBy: why,
           outcome: result.kind,
           memoriesUsed: result.memoriesUsed,
@@ -156,7 +173,18 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
             { ...message, channelKind, audienceChannelId, serverLocale },
             botUserId,
           );
-          void turns.submit(turn, reply).then(() => answered(message.id));
+          // Timed from the restart: how long the person waited before it is not known here.
+          const timed = timeReply(reply);
+          void turns.submit({ ...turn, turnId: message.id }, timed.target).then(
+            (result) => {
+              answered(message.id);
+              metrics.turnEnded(timed.ended(outcomeOf(result)));
+            },
+            (error: unknown) => {
+              metrics.turnEnded(timed.ended('failed'));
+              logger.error({ err: error, turnId: message.id }, 'recovered turn failed');
+            },
+          );
         } catch (error) {
           logger.warn(
             { err: error, messageId: message.id },
@@ -175,4 +203,8 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
       accepting = false;
     },
   };
+}
+
+function outcomeOf(result: TurnResult): TurnOutcome {
+  return result.kind === 'answer' ? 'answered' : 'notice';
 }
