@@ -83,7 +83,14 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
   useGeminiBaseUrl(config.geminiBaseUrl);
   const limiters = createLimiterStore({
     redisUrl: config.redisUrl,
-    onError: logAtMostEveryMinute(logger, 'limiter store (Redis) error; limits wait for it'),
+    onError: logAtMostEveryMinute(logger, 'limiter store (Redis) error'),
+    onFallback(sharedAgain) {
+      if (sharedAgain) logger.info('limiter store (Redis) is back; limits are shared again');
+      else
+        logger.warn(
+          'limiter store (Redis) out of reach; limits are kept in this process until it is back',
+        );
+    },
   });
   // One limit per model and API key's project: every process with the same model shares it.
   const geminiGate = createRateGate({
@@ -208,7 +215,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       makePrivateDir(config.dataDir);
       writes.start();
       limiters.ready().catch((error: unknown) => {
-        logger.error({ err: error }, 'limiter store (Redis) not ready; limits wait for it');
+        logger.error({ err: error }, 'limiter store (Redis) not ready');
       });
     },
     screen: (turn, target) => ({ ...turn, safety: crisisFirst.screen(turn, target) }),

@@ -32,6 +32,15 @@ export interface LimiterStoreOptions {
   namespace?: string;
   /** Told about Redis connection errors (the connection retries on its own). */
   onError?: (error: unknown) => void;
+  /**
+   * After Redis has been out of reach this long, jobs waiting for it and new ones go through a
+   * limiter of the same settings in this process instead, until it is back (default 5 000 ms):
+   * an answer is never held hostage by the limiter's store. The services' own limits still
+   * hold (a Gemini 429 is retried or explained).
+   */
+  fallbackAfterMs?: number;
+  /** Told once each time the limits fall back to this process, and once when they are shared again. */
+  onFallback?: (sharedAgain: boolean) => void;
 }
 
 // A keyed limiter's reservoir is refilled on its heartbeat: at 100 ms a paced edit waits at most
@@ -40,18 +49,103 @@ const keyedHeartbeatMs = 100;
 // A key's state is dropped after this long unused (in Redis too, by expiry).
 const keyedIdleTimeoutMs = 5 * 60_000;
 
+// How often a job waiting for Redis checks whether it should go through this process instead.
+const fallbackCheckMs = 250;
+
+/** Whether Redis has been out of reach long enough to stop waiting for it. */
+interface RedisHealth {
+  isDown(): boolean;
+}
+
+/** Watches `client`: down from creation until it is ready, and whenever it loses its connection. */
+function watchRedis(
+  client: Redis,
+  fallbackAfterMs: number,
+  onFallback: (sharedAgain: boolean) => void,
+): RedisHealth {
+  let downSince: number | undefined = Date.now();
+  let fellBack = false;
+  client.on('ready', () => {
+    downSince = undefined;
+    if (fellBack) onFallback(true);
+    fellBack = false;
+  });
+  for (const event of ['close', 'end', 'reconnecting']) {
+    client.on(event, () => {
+      downSince ??= Date.now();
+    });
+  }
+  return {
+    isDown() {
+      const down = downSince !== undefined && Date.now() - downSince >= fallbackAfterMs;
+      if (down && !fellBack) {
+        fellBack = true;
+        onFallback(false);
+      }
+      return down;
+    },
+  };
+}
+
+/**
+ * Runs `job` through the shared limiter, unless Redis is down: then, or once it has been down
+ * long enough while the job waits, through the local one. A job runs once, through one of them.
+ */
+function runResiliently<T>(
+  health: RedisHealth,
+  job: () => Promise<T>,
+  viaShared: (job: () => Promise<T | undefined>) => Promise<T | undefined>,
+  viaLocal: (job: () => Promise<T>) => Promise<T>,
+): Promise<T> {
+  if (health.isDown()) return viaLocal(job);
+  return new Promise<T>((resolve, reject) => {
+    let state: 'waiting' | 'started' | 'moved' = 'waiting';
+    const moveToLocal = () => {
+      state = 'moved';
+      clearInterval(check);
+      viaLocal(job).then(resolve, reject);
+    };
+    const check = setInterval(() => {
+      if (state === 'waiting' && health.isDown()) moveToLocal();
+    }, fallbackCheckMs);
+    check.unref();
+    viaShared(async () => {
+      // Its start came after it had moved: the shared slot passes, unused.
+      if (state === 'moved') return undefined;
+      state = 'started';
+      clearInterval(check);
+      return job();
+    }).then(
+      (value) => {
+        if (state === 'started') resolve(value as T);
+      },
+      (error: unknown) => {
+        // The job's own failure, passed on as it came (a job may reject with anything).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        if (state === 'started') reject(error);
+        // The shared limiter failed before the job started (Redis refused): this process's.
+        else if (state === 'waiting') moveToLocal();
+      },
+    );
+  });
+}
+
 /** Builds the LimiterStore for `options`: in Redis when `redisUrl` is given, else in this process. */
 export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterStore {
   const namespace = options.namespace ?? 'wellness0';
   const limiters: Bottleneck[] = [];
   const groups: Bottleneck.Group[] = [];
   let connection: Bottleneck.IORedisConnection | undefined;
+  let health: RedisHealth | undefined;
   if (options.redisUrl !== undefined) {
-    // The client retries for ever: a request waits for Redis to return rather than failing.
+    // The client retries for ever; a job waiting for it moves to this process after a while.
     const client = new Redis(options.redisUrl, {
       maxRetriesPerRequest: null,
       lazyConnect: false,
       connectionName: `${namespace}-limiters`,
+    });
+    health = watchRedis(client, options.fallbackAfterMs ?? 5_000, (again) => {
+      options.onFallback?.(again);
     });
     connection = new Bottleneck.IORedisConnection({ client });
     connection.on('error', (error) => options.onError?.(error));
@@ -74,13 +168,22 @@ export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterSt
       const limiter = track(new Bottleneck({ ...shared(), id: `${namespace}:${id}`, ...settings }));
       // In Redis the settings of the first process to start are kept; these are this process's,
       // so the newest process started decides (they should all have the same configuration).
-      if (connection !== undefined) limiter.updateSettings(settings);
-      return { schedule: (job) => limiter.schedule(job) };
+      if (health === undefined) return { schedule: (job) => limiter.schedule(job) };
+      const redis = health;
+      const local = track(new Bottleneck({ datastore: 'local', ...settings }));
+      limiter.updateSettings(settings);
+      return {
+        schedule: (job) =>
+          runResiliently(
+            redis,
+            job,
+            (wrapped) => limiter.schedule(wrapped),
+            (direct) => local.schedule(direct),
+          ),
+      };
     },
     keyedPacer({ id, minIntervalMs, burst }) {
-      const group = new Bottleneck.Group({
-        ...shared(),
-        id: `${namespace}:${id}`,
+      const settings: Bottleneck.ConstructorOptions = {
         maxConcurrent: 1,
         // A token bucket: `burst` at once, refilled by one every interval.
         reservoir: burst,
@@ -89,10 +192,23 @@ export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterSt
         reservoirIncreaseMaximum: burst,
         heartbeatInterval: keyedHeartbeatMs,
         timeout: keyedIdleTimeoutMs,
-      });
+      };
+      const group = new Bottleneck.Group({ ...shared(), id: `${namespace}:${id}`, ...settings });
       group.on('created', (limiter) => limiter.on('error', (e: unknown) => options.onError?.(e)));
       groups.push(group);
-      return { run: (key, job) => group.key(key).schedule(job) };
+      if (health === undefined) return { run: (key, job) => group.key(key).schedule(job) };
+      const redis = health;
+      const local = new Bottleneck.Group({ datastore: 'local', ...settings });
+      groups.push(local);
+      return {
+        run: (key, job) =>
+          runResiliently(
+            redis,
+            job,
+            (wrapped) => group.key(key).schedule(wrapped),
+            (direct) => local.key(key).schedule(direct),
+          ),
+      };
     },
     async ready() {
       // A limiter is ready once its Redis connection is (bottleneck's typings declare the
@@ -104,9 +220,10 @@ export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterSt
         ...limiters,
         ...groups.flatMap((group) => group.limiters().map((l) => l.limiter)),
       ];
-      // With Redis, the limiters are disconnected through their shared connection.
-      if (connection === undefined) await Promise.all(all.map((limiter) => limiter.disconnect()));
-      else await connection.disconnect(false);
+      // Local ones stop their timers; shared ones are disconnected through their connection.
+      const local = all.filter((limiter) => limiter.datastore === 'local');
+      await Promise.all(local.map((limiter) => limiter.disconnect()));
+      await connection?.disconnect(false);
     },
   };
 }

@@ -330,3 +330,38 @@ describe.runIf(withRedis)('two bots with one REDIS_URL', () => {
     expect(gemini.overLimit()).toBe(0);
   }, 30_000);
 });
+
+describe.runIf(withRedis)('when Redis goes away', () => {
+  it('moves a job waiting for Redis to this process’s limiter, and sends new ones there', async () => {
+    const redis = await startRedis();
+    const fallbacks: boolean[] = [];
+    const store = createLimiterStore({
+      redisUrl: redis.url,
+      fallbackAfterMs: 300,
+      onFallback: (again) => fallbacks.push(again),
+    });
+    try {
+      const pacer = store.startPacer({
+        id: 'gemini:outage',
+        minIntervalMs: 10_000,
+        maxConcurrent: 5,
+      });
+      await store.ready();
+      await expect(pacer.schedule(() => Promise.resolve('first'))).resolves.toBe('first');
+      // Its slot is 10 s away in Redis; Redis dies meanwhile.
+      const waiting = pacer.schedule(() => Promise.resolve('second'));
+      redis.kill();
+      const began = Date.now();
+
+      await expect(waiting).resolves.toBe('second');
+      // A reply's edits, in a channel never seen before, go through this process's pacer too.
+      const channels = store.keyedPacer({ id: 'discord-channel', minIntervalMs: 10_000, burst: 1 });
+      await expect(channels.run('channel-9', () => Promise.resolve('sent'))).resolves.toBe('sent');
+      expect(Date.now() - began).toBeLessThan(5_000);
+      expect(fallbacks).toEqual([false]);
+    } finally {
+      await store.close();
+      await redis.stop();
+    }
+  });
+});
