@@ -42,7 +42,9 @@ export default tseslint.config(
     // The core knows nothing of Discord, Gemini, mem0, SQLite or pino: each SDK is used in its one
     // adapter (src/discord, src/llm, src/memory, src/storage, src/logger.ts), so that the same core
     // runs under Discord, the terminal chat and the tests.
-    files: ['src/conversation/**', 'src/limits/**', 'commands/**'],
+    files: ['src/conversation/**', 'src/limits/**', 'src/ops/**', 'commands/**'],
+    // The one adapter of bottleneck and ioredis, and the one of prom-client.
+    ignores: ['src/limits/bottleneck-limiters.ts', 'src/ops/prometheus-metrics.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -59,6 +61,10 @@ export default tseslint.config(
                 'better-sqlite3',
                 'pino',
                 'pino/*',
+                'bottleneck',
+                'ioredis',
+                'prom-client',
+                'pg',
               ],
               message:
                 'The core and the commands use our own interfaces; SDKs belong in their adapter (see STYLE.md, "Each vendor SDK is imported in one place").',
