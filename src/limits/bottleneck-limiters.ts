@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import type { KeyedPacer } from './keyed-pacer.js';
@@ -42,6 +43,35 @@ export interface LimiterStoreOptions {
   /** Told once each time the limits fall back to this process, and once when they are shared again. */
   onFallback?: (sharedAgain: boolean) => void;
 }
+
+/**
+ * bottleneck's local datastore yields to the event loop with `setTimeout(resolve, 0)` several
+ * times per job (bottleneck 2.19.5, lib/LocalDatastore.js `yieldLoop`), and a timer waits at least
+ * 1 ms: about 4 ms between `schedule` and the start of a job that nothing holds back, on every
+ * answer. `setImmediate` yields just the same (after pending I/O) without that minimum: 1.4 ms
+ * (`npx tsx bench/limiters.ts`). Waits that are not zero keep their timer. If a bottleneck
+ * upgrade moves the method, nothing is patched and jobs only start a little later; the contract
+ * test in bottleneck-limiters.test.ts says so.
+ */
+export function yieldWithoutTimerMinimum(): boolean {
+  if (yieldPatched) return true;
+  const localDatastore = createRequire(import.meta.url)('bottleneck/lib/LocalDatastore.js') as {
+    prototype: { yieldLoop?: (t?: number) => Promise<void>; Promise?: PromiseConstructor };
+  };
+  const prototype = localDatastore.prototype;
+  if (typeof prototype.yieldLoop !== 'function') return false;
+  prototype.yieldLoop = function yieldLoop(this: { Promise?: PromiseConstructor }, t = 0) {
+    const PromiseImpl = this.Promise ?? Promise;
+    return new PromiseImpl<void>((resolve) => {
+      if (t === 0) setImmediate(resolve);
+      else setTimeout(resolve, t);
+    });
+  };
+  yieldPatched = true;
+  return true;
+}
+
+let yieldPatched = false;
 
 // A keyed limiter's reservoir is refilled on its heartbeat: at 100 ms a paced edit waits at most
 // that much longer than its interval (bottleneck's default heartbeat is 250 ms).
@@ -132,6 +162,7 @@ function runResiliently<T>(
 
 /** Builds the LimiterStore for `options`: in Redis when `redisUrl` is given, else in this process. */
 export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterStore {
+  yieldWithoutTimerMinimum();
   const namespace = options.namespace ?? 'wellness0';
   const limiters: Bottleneck[] = [];
   const groups: Bottleneck.Group[] = [];
