@@ -1,9 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import {
-  createLimiterStore,
-  yieldWithoutTimerMinimum,
-} from '../../src/limits/bottleneck-limiters.js';
+import { yieldWithoutTimerMinimum } from '../../src/limits/bottleneck-limiters.js';
 
 describe('the bottleneck seam', () => {
   it('still finds the local datastore’s yieldLoop that the limiters speed up', () => {
