@@ -18,6 +18,14 @@ import {
   measureFootprint,
 } from './footprint.js';
 import {
+  defaultLimitersBenchOptions,
+  formatLimitersTable,
+  type LimitersBenchOptions,
+  type LimitersBenchResult,
+  quickLimitersBenchOptions,
+  runLimitersBench,
+} from './limiters.js';
+import {
   defaultMemoryStoreBenchOptions,
   formatMemoryStoreTable,
   type MemoryStoreBenchOptions,
@@ -63,6 +71,7 @@ export interface BenchOptions {
   memoryStore: Omit<MemoryStoreBenchOptions, 'log'>;
   tokenBudget: Omit<TokenBudgetOptions, 'log'>;
   crisisDetection: CrisisDetectionBenchOptions;
+  limiters: LimitersBenchOptions;
   /** Where the JSON goes; its folder is created. */
   out: string;
 }
@@ -76,6 +85,7 @@ export interface BenchResult {
   memoryShare: MemoryShareResult;
   memoryStore: MemoryStoreBenchResult;
   tokenBudget: TokenBudgetResult;
+  limiters: LimitersBenchResult;
   /** Wall time of each section, in seconds. */
   sectionSeconds: Record<string, number>;
 }
@@ -104,6 +114,7 @@ export const defaultOptions: BenchOptions = {
   },
   tokenBudget: { users: 2, turns: 60, batchWindowMs: 2_000 },
   crisisDetection: defaultCrisisDetectionBenchOptions,
+  limiters: defaultLimitersBenchOptions,
   out: 'bench/results/latest.json',
 };
 
@@ -137,6 +148,7 @@ export const quickOptions: BenchOptions = {
   },
   tokenBudget: { users: 1, turns: 3, batchWindowMs: 300 },
   crisisDetection: quickCrisisDetectionBenchOptions,
+  limiters: quickLimitersBenchOptions,
   out: 'bench/results/quick.json',
 };
 
@@ -203,6 +215,8 @@ export async function runBench(
     runCrisisDetectionBench(options.crisisDetection),
   );
   log(`${formatCrisisDetectionTable(crisisDetection)}\n`);
+  const limiters = await timed('limiters', () => runLimitersBench(options.limiters));
+  log(`${formatLimitersTable(limiters)}\n`);
 
   const result: BenchResult = {
     options,
@@ -212,6 +226,7 @@ export async function runBench(
     memoryShare,
     memoryStore,
     tokenBudget,
+    limiters,
     sectionSeconds,
   };
   writeJsonResult(options.out, result);

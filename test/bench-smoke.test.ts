@@ -27,6 +27,7 @@ describe('benchmark', () => {
     expect(Object.keys(written).sort()).toEqual(
       [
         'footprint',
+        'limiters',
         'memoryShare',
         'memoryStore',
         'options',
@@ -54,6 +55,7 @@ describe('benchmark', () => {
       'Memory share',
       'memory store',
       'token budget',
+      'Limiters',
     ]) {
       expect(printed).toContain(heading);
     }
