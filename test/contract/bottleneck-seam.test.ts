@@ -10,4 +10,12 @@ describe('the bottleneck seam', () => {
     };
     expect(localDatastore.prototype.yieldLoop.name).toBe('yieldLoop');
   });
+
+  it('still finds the limiter’s _run(index, job, wait) whose start without a wait is sped up', async () => {
+    const { default: Bottleneck } = await import('bottleneck');
+    const run = (Bottleneck.prototype as unknown as { _run: { name: string; length: number } })
+      ._run;
+    expect(run.name).toBe('run');
+    expect(run.length).toBe(3);
+  });
 });
