@@ -1,0 +1,280 @@
+import { Redis } from 'ioredis';
+import type { PersonStream, PersonStreamConsumer } from './person-stream.js';
+
+/** Options of the Redis PersonStream. */
+export interface RedisPersonStreamOptions {
+  redisUrl: string;
+  /** Prefix of every key, so that two bots on one Redis keep apart (default `wellness0`). */
+  namespace?: string;
+  /** This worker's name in the consumer group (unique per process; default host, pid and a random part). */
+  consumerName?: string;
+  /**
+   * How long a worker's hold on a person lasts without renewal (default 30 000 ms): a worker that
+   * dies holding one delays that person's next events by at most this much, when another worker
+   * takes over.
+   */
+  leaseMs?: number;
+  /** People one worker serves at once (default 32). */
+  maxConcurrentPeople?: number;
+  /** Attempts at one event before it is set aside in the dead-letter list (default 3). */
+  maxAttempts?: number;
+  /** Told of what went wrong (codes and ids only: never a payload). */
+  onError?: (error: unknown, context: { personKey?: string; eventId?: string }) => void;
+}
+
+// How long a publish remembers an event id, against a gateway's replays.
+const seenForSeconds = 7 * 24 * 3_600;
+// The stream of "this person has events" notices is trimmed to about this many entries.
+const maxNotices = 100_000;
+const maxDeadLetters = 10_000;
+
+// Dropped if seen, else queued for the person and announced, in one step.
+const publishScript = `
+if redis.call('set', KEYS[1], '1', 'NX', 'EX', ARGV[3]) == false then return 0 end
+redis.call('rpush', KEYS[2], ARGV[1])
+redis.call('xadd', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'person', ARGV[2])
+return 1`;
+// Renews the lease only while it is still ours.
+const renewScript = `
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0`;
+const releaseScript = `
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0`;
+// Removes the event just handled, only if it is still the first (never another one).
+const removeHeadScript = `
+if redis.call('lindex', KEYS[1], 0) == ARGV[1] then return redis.call('lpop', KEYS[1]) end
+return false`;
+
+interface StreamCommands {
+  publishEvent(
+    seenKey: string,
+    listKey: string,
+    streamKey: string,
+    entry: string,
+    personKey: string,
+    ttl: number,
+    maxLen: number,
+  ): Promise<number>;
+  renewLease(key: string, owner: string, ms: number): Promise<number>;
+  releaseLease(key: string, owner: string): Promise<number>;
+  removeHead(key: string, entry: string): Promise<string | null>;
+}
+
+type CommandClient = Redis & StreamCommands;
+
+function withScripts(client: Redis): CommandClient {
+  client.defineCommand('publishEvent', { numberOfKeys: 3, lua: publishScript });
+  client.defineCommand('renewLease', { numberOfKeys: 1, lua: renewScript });
+  client.defineCommand('releaseLease', { numberOfKeys: 1, lua: releaseScript });
+  client.defineCommand('removeHead', { numberOfKeys: 1, lua: removeHeadScript });
+  return client as CommandClient;
+}
+
+/** Stream entries as ioredis returns them: [id, [field, value, …]]. */
+type StreamEntries = Array<[string, string[]]>;
+
+function personOf(fields: readonly string[]): string | undefined {
+  const at = fields.indexOf('person');
+  return at === -1 ? undefined : fields[at + 1];
+}
+
+/**
+ * A PersonStream in Redis. Each person's events wait in a list of their own; a stream with a
+ * consumer group announces "this person has events". A worker that reads an announcement takes
+ * the person's lease (a key with an expiry, renewed while it works) and handles their events from
+ * the head of the list, removing each once handled, so a worker that dies leaves the event it was
+ * on at the head; its unacknowledged announcement is claimed by another worker once the lease has
+ * run out. Workers that fail to take a lease leave the person to its holder, which looks at the
+ * list again after letting go. (Keys are not hash-tagged: one Redis, not a Redis Cluster.)
+ */
+export function createRedisPersonStream(options: RedisPersonStreamOptions): PersonStream {
+  const namespace = options.namespace ?? 'wellness0';
+  const prefix = `${namespace}:person-stream`;
+  const noticesKey = `${prefix}:notices`;
+  const group = 'workers';
+  const leaseMs = options.leaseMs ?? 30_000;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const listKey = (person: string) => `${prefix}:events:${person}`;
+  const leaseKey = (person: string) => `${prefix}:lease:${person}`;
+  const clients: Redis[] = [];
+  const consumers: PersonStreamConsumer[] = [];
+
+  function connect(name: string): CommandClient {
+    const client = withScripts(
+      new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: name }),
+    );
+    client.on('error', (error: unknown) => options.onError?.(error, {}));
+    clients.push(client);
+    return client;
+  }
+
+  let publisher: CommandClient | undefined;
+
+  return {
+    async publish(event) {
+      publisher ??= connect(`${namespace}-publisher`);
+      const entry = JSON.stringify({ eventId: event.eventId, payload: event.payload });
+      const added = await publisher.publishEvent(
+        `${prefix}:seen:${event.eventId}`,
+        listKey(event.personKey),
+        noticesKey,
+        entry,
+        event.personKey,
+        seenForSeconds,
+        maxNotices,
+      );
+      return added === 1;
+    },
+
+    consume(handle) {
+      const consumer =
+        options.consumerName ?? `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+      const commands = connect(`${namespace}-worker-${consumer}`);
+      // XREADGROUP BLOCK holds its connection: a second one for everything else.
+      const reader = connect(`${namespace}-reader-${consumer}`);
+      const maxPeople = Math.max(1, options.maxConcurrentPeople ?? 32);
+      const serving = new Set<Promise<void>>();
+      let stopping = false;
+
+      async function ensureGroup(): Promise<void> {
+        try {
+          await commands.xgroup('CREATE', noticesKey, group, '0', 'MKSTREAM');
+        } catch (error) {
+          if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+        }
+      }
+
+      /** Handles the event at the head of `person`'s list, retrying; true when one was there. */
+      async function handleHead(person: string): Promise<boolean> {
+        const head = await commands.lindex(listKey(person), 0);
+        if (head === null) return false;
+        const entry = JSON.parse(head) as { eventId: string; payload: string };
+        const renew = setInterval(
+          () => {
+            commands.renewLease(leaseKey(person), consumer, leaseMs).catch((error: unknown) => {
+              options.onError?.(error, { personKey: person, eventId: entry.eventId });
+            });
+          },
+          Math.max(100, Math.floor(leaseMs / 3)),
+        );
+        try {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await handle({ personKey: person, eventId: entry.eventId, payload: entry.payload });
+              break;
+            } catch (error) {
+              options.onError?.(error, { personKey: person, eventId: entry.eventId });
+              if (attempt >= maxAttempts) {
+                // Set aside, so that one event that always fails does not hold the person's others.
+                await commands
+                  .multi()
+                  .lpush(`${prefix}:dead`, JSON.stringify({ personKey: person, ...entry }))
+                  .ltrim(`${prefix}:dead`, 0, maxDeadLetters - 1)
+                  .exec();
+                break;
+              }
+              await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+            }
+          }
+        } finally {
+          clearInterval(renew);
+        }
+        await commands.removeHead(listKey(person), head);
+        return true;
+      }
+
+      /** Serves `person` while this worker holds their lease; see the stream's doc. */
+      async function serve(person: string): Promise<void> {
+        for (;;) {
+          const taken = await commands.set(leaseKey(person), consumer, 'PX', leaseMs, 'NX');
+          if (taken !== 'OK') return;
+          try {
+            while (!stopping && (await handleHead(person))) {
+              // Renewed between events too: a long list outlasts one lease.
+              await commands.renewLease(leaseKey(person), consumer, leaseMs);
+            }
+          } finally {
+            await commands.releaseLease(leaseKey(person), consumer);
+          }
+          if ((await commands.llen(listKey(person))) === 0) return;
+          if (stopping) {
+            // Left for another worker at once, not after the lease would have run out.
+            await commands.xadd(noticesKey, 'MAXLEN', '~', maxNotices, '*', 'person', person);
+            return;
+          }
+        }
+      }
+
+      function start(entries: StreamEntries): void {
+        for (const [id, fields] of entries) {
+          const person = personOf(fields);
+          const task = (async () => {
+            if (person !== undefined) await serve(person);
+            await commands.xack(noticesKey, group, id);
+          })()
+            .catch((error: unknown) =>
+              options.onError?.(error, { ...(person ? { personKey: person } : {}) }),
+            )
+            .finally(() => serving.delete(task));
+          serving.add(task);
+        }
+      }
+
+      const loop = (async () => {
+        await ensureGroup();
+        while (!stopping) {
+          const room = maxPeople - serving.size;
+          if (room <= 0) {
+            await Promise.race(serving);
+            continue;
+          }
+          // A dead worker's announcements first, once idle longer than a lease.
+          const claimed = (await commands.xautoclaim(
+            noticesKey,
+            group,
+            consumer,
+            leaseMs,
+            '0-0',
+            'COUNT',
+            room,
+          )) as [string, StreamEntries, string[]?];
+          if (claimed[1].length > 0) {
+            start(claimed[1]);
+            continue;
+          }
+          const read = (await reader.xreadgroup(
+            'GROUP',
+            group,
+            consumer,
+            'COUNT',
+            room,
+            'BLOCK',
+            500,
+            'STREAMS',
+            noticesKey,
+            '>',
+          )) as Array<[string, StreamEntries]> | null;
+          for (const [, entries] of read ?? []) start(entries);
+        }
+      })().catch((error: unknown) => {
+        if (!stopping) options.onError?.(error, {});
+      });
+
+      const handleOf: PersonStreamConsumer = {
+        async stop() {
+          stopping = true;
+          await loop;
+          await Promise.allSettled([...serving]);
+        },
+      };
+      consumers.push(handleOf);
+      return handleOf;
+    },
+
+    async close() {
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+    },
+  };
+}
