@@ -1,7 +1,10 @@
 // The cost of mem0 open source's memory store as the bot grows: mem0's stock 'memory' vector
-// store against our indexed one, at several total memory counts, in the same run. Both are
-// populated through their `insert` (no LLM), then timed through mem0's own `Memory.search` and
-// `Memory.add`, with mem0's Gemini calls answered by the local Gemini stand-in.
+// store against our indexed SQLite one and mem0's pgvector one as the bot configures it with
+// DATABASE_URL (person index and HNSW; see src/memory/pgvector-stores.ts), at several total
+// memory counts, in the same run. All are populated through their `insert` (no LLM), then timed
+// through mem0's own `Memory.search` and `Memory.add`, with mem0's Gemini calls answered by the
+// local Gemini stand-in. PostgreSQL is PGlite (WebAssembly) with pgvector in a child process
+// behind pglite-socket: slower than a native server, but, like one, off the measured event loop.
 import './env.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +14,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Memory, type VectorStore } from 'mem0ai/oss';
+import pg from 'pg';
 import { useGeminiBaseUrl } from '../src/llm/gemini.js';
 import {
   createIndexedMem0Memory,
   type Mem0OpenSourceOptions,
 } from '../src/memory/mem0-open-source.js';
+import { pgvectorIndexStatements } from '../src/memory/pgvector-stores.js';
+import { startPostgresProcess } from '../test/helpers/postgres.js';
 import { embedText } from '../test/standins/embedding.js';
 import { startFakeGemini } from '../test/standins/gemini.js';
 import { writeJsonResult } from './json-out.js';
@@ -42,7 +48,9 @@ export interface Percentiles {
 }
 
 /** Which vector store a measurement used. */
-export type StoreKind = 'stock' | 'indexed';
+export type StoreKind = 'stock' | 'indexed' | 'pgvector';
+
+const storeKinds: readonly StoreKind[] = ['indexed', 'pgvector', 'stock'];
 
 /** One store at one size. */
 export interface StoreMeasurement {
@@ -53,6 +61,7 @@ export interface StoreMeasurement {
   memories: number;
   /** Rows in the entity store. */
   entities: number;
+  /** Inserting every row (and, for pgvector, building its indexes over them). */
   populateMs: number;
   /** `Memory.search(query, {filters: {user_id}, topK: 8})`, end to end. */
   memorySearchMs: Percentiles;
@@ -192,10 +201,13 @@ function* generateRows(size: number, users: number, embed: (text: string) => num
   const memories: Row[] = [];
   const entities = new Map<string, Row>();
   const batchSize = 1_000;
+  // UUIDs, as mem0 makes them (pgvector's id column is UUID), numbered so every run has the same.
+  let rowCount = 0;
+  const nextId = () => `00000000-0000-4000-8000-${(rowCount++).toString(16).padStart(12, '0')}`;
   const emit = function* (userId: string, index: number, random: () => number) {
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const { text, entity } = memoryText(pick);
-    const id = `${userId}/m${index}`;
+    const id = nextId();
     const createdAt = new Date(Date.UTC(2026, 0, 1) + index * 60_000).toISOString();
     memories.push({
       id,
@@ -216,7 +228,7 @@ function* generateRows(size: number, users: number, embed: (text: string) => num
     const existing = entities.get(key);
     if (existing === undefined) {
       entities.set(key, {
-        id: `${userId}/e/${entity}`,
+        id: nextId(),
         vector: embed(entity),
         payload: { data: entity, entityType: 'PROPER', linkedMemoryIds: [id], user_id: userId },
       });
@@ -240,7 +252,7 @@ interface MemoryInternals {
   getEntityStore(): Promise<VectorStore>;
 }
 
-/** A `Memory` on one kind of store, in its own temp folder. */
+/** A `Memory` on one kind of store, in its own temp folder (and, for pgvector, its own server). */
 async function openMemory(kind: StoreKind, dir: string) {
   const options: Mem0OpenSourceOptions = {
     dataDir: dir,
@@ -254,10 +266,30 @@ async function openMemory(kind: StoreKind, dir: string) {
     const { memory, stores } = await built.ready();
     return {
       memory,
-      memories: stores.memories as VectorStore,
+      memories: stores.memories,
       entities: stores.entities as VectorStore,
       close: () => built.close(),
     };
+  }
+  if (kind === 'pgvector') {
+    const server = await startPostgresProcess();
+    try {
+      const built = createIndexedMem0Memory({ ...options, databaseUrl: server.url });
+      const { memory, stores } = await built.ready();
+      return {
+        memory,
+        memories: stores.memories,
+        entities: stores.entities,
+        bulkLoad: (load: () => Promise<void>) => bulkLoad(server.url, load),
+        close: async () => {
+          await built.close();
+          await server.stop();
+        },
+      };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
   }
   // The configuration the bot used before the indexed store, files and all.
   const memory = new Memory({
@@ -288,6 +320,32 @@ async function openMemory(kind: StoreKind, dir: string) {
       }
     },
   };
+}
+
+/**
+ * Runs `load` without the HNSW indexes the store made at start, then builds them over what was
+ * loaded (with the store's own statements) and analyzes the tables, as autovacuum would. HNSW
+ * inserts row by row cost PGlite about 20 ms each at 10k rows; a build over loaded rows is how
+ * a large table would get its index anyway.
+ */
+async function bulkLoad(databaseUrl: string, load: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = ['memories', 'memories_entities'];
+    for (const table of tables) await client.query(`DROP INDEX IF EXISTS "${table}_hnsw_idx"`);
+    await load();
+    // HNSW builds much faster when its graph fits in maintenance_work_mem.
+    await client.query(`SET maintenance_work_mem = '1GB'`);
+    for (const table of tables) {
+      for (const statement of pgvectorIndexStatements(table, dimension)) {
+        await client.query(statement);
+      }
+      await client.query(`ANALYZE "${table}"`);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -364,27 +422,32 @@ async function measure(
   try {
     const populateStarted = performance.now();
     let memories = 0;
-    const rows = generateRows(size, options.users, embed);
-    let next = rows.next();
-    while (next.done !== true) {
-      const batch = next.value;
-      await opened.memories.insert(
-        batch.map((r) => r.vector),
-        batch.map((r) => r.id),
-        batch.map((r) => r.payload),
-      );
-      memories += batch.length;
-      next = rows.next();
-    }
-    const entityRows = next.value;
-    for (let i = 0; i < entityRows.length; i += 1_000) {
-      const batch = entityRows.slice(i, i + 1_000);
-      await opened.entities.insert(
-        batch.map((r) => r.vector),
-        batch.map((r) => r.id),
-        batch.map((r) => r.payload),
-      );
-    }
+    let entityRows: Row[] = [];
+    const populate = async () => {
+      const rows = generateRows(size, options.users, embed);
+      let next = rows.next();
+      while (next.done !== true) {
+        const batch = next.value;
+        await opened.memories.insert(
+          batch.map((r) => r.vector),
+          batch.map((r) => r.id),
+          batch.map((r) => r.payload),
+        );
+        memories += batch.length;
+        next = rows.next();
+      }
+      entityRows = next.value;
+      for (let i = 0; i < entityRows.length; i += 1_000) {
+        const batch = entityRows.slice(i, i + 1_000);
+        await opened.entities.insert(
+          batch.map((r) => r.vector),
+          batch.map((r) => r.id),
+          batch.map((r) => r.payload),
+        );
+      }
+    };
+    if ('bulkLoad' in opened) await opened.bulkLoad(populate);
+    else await populate();
     const populateMs = performance.now() - populateStarted;
 
     const random = seededRandom(size + 1);
@@ -455,7 +518,7 @@ async function measure(
   }
 }
 
-/** Runs both stores at every size, with mem0's Gemini calls answered by the stand-in. */
+/** Runs every store at every size, with mem0's Gemini calls answered by the stand-in. */
 export async function runMemoryStoreBench(
   options: MemoryStoreBenchOptions,
 ): Promise<MemoryStoreBenchResult> {
@@ -471,7 +534,7 @@ export async function runMemoryStoreBench(
     // Discarded: warms up the JIT, mem0's NLP (loaded on first use) and the HTTP client.
     await measure('indexed', 200, { ...options, users: 20, searches: 20 }, embed, () => undefined);
     for (const size of options.sizes) {
-      for (const kind of ['indexed', 'stock'] as const) {
+      for (const kind of storeKinds) {
         runs.push(await measure(kind, size, options, embed, log));
       }
     }
@@ -530,7 +593,7 @@ export function formatMemoryStoreTable(result: MemoryStoreBenchResult): string {
       `${String(r.samples.memoryAdd).padStart(5)}${triple(r.memoryAddMs)}` +
       `${ms(r.eventLoopLagP99Ms).padStart(9)}`,
   );
-  const probeLines = (['indexed', 'stock'] as const).map((kind) => {
+  const probeLines = storeKinds.map((kind) => {
     const probes = result.runs
       .filter((r) => r.store === kind)
       .map((r) => `${ms(r.probeSearchP50Ms)} ms at ${count(r.memories)}`);
@@ -539,7 +602,9 @@ export function formatMemoryStoreTable(result: MemoryStoreBenchResult): string {
   const resets = result.runs.filter((r) => r.connectionResets > 0);
   const g = result.goal;
   return [
-    `memory store: mem0 open source's stock 'memory' vector store vs our indexed one; ` +
+    `memory store: mem0 open source's stock 'memory' vector store vs our indexed SQLite one vs ` +
+      `mem0's pgvector one with our person and HNSW indexes (PostgreSQL: PGlite/WASM in a child ` +
+      `process, over a socket); ` +
       `memories dealt over ${count(o.users)} users, plus a probe user with ${probeMemories}; ` +
       `times in ms; Memory.search is topK ${topK} with embeddings from the Gemini stand-in; ` +
       `store search+BM25 is the store's search(60) + keywordSearch(60); lag is the event-loop ` +

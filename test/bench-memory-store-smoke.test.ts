@@ -13,7 +13,7 @@ function numbersIn(value: unknown, path = ''): Array<[string, unknown]> {
 }
 
 describe('memory store benchmark', () => {
-  it('measures both stores at quick sizes and reports every figure as a finite number', async () => {
+  it('measures the stock, indexed and pgvector stores at quick sizes and reports every figure as a finite number', async () => {
     const lines: string[] = [];
     const result = await runMemoryStoreBench({
       ...quickMemoryStoreBenchOptions,
@@ -27,6 +27,7 @@ describe('memory store benchmark', () => {
     });
     expect(result.runs.map((r) => [r.store, r.size])).toEqual([
       ['indexed', 200],
+      ['pgvector', 200],
       ['stock', 200],
     ]);
     for (const run of result.runs) {
@@ -59,6 +60,7 @@ describe('memory store benchmark', () => {
     const table = formatMemoryStoreTable(result);
     expect(table).toContain('Memory.search');
     expect(table).toMatch(/^\s+300 indexed/m);
+    expect(table).toMatch(/^\s+300 pgvector/m);
     expect(table).toMatch(/^\s+300 stock/m);
     expect(lines.length).toBeGreaterThan(0);
   }, 120_000);

@@ -6,7 +6,8 @@ import type { MemoryStore } from './memory-store.js';
 
 /**
  * The memory store Config chooses: the mem0 Platform with MEM0_API_KEY, else mem0 open source in
- * this process, whose model calls (memory extraction) go through `scheduleModelCall`.
+ * this process (on PostgreSQL with DATABASE_URL, else a SQLite file under DATA_DIR), whose model
+ * calls (memory extraction) go through `scheduleModelCall`.
  */
 export function createMemoryStore(
   config: Config,
@@ -18,6 +19,7 @@ export function createMemoryStore(
   const llmThinkingConfig = geminiThinkingConfig(config.geminiModel, config.geminiThinking.memory);
   return createMem0OpenSourceStore({
     dataDir: config.memory.dataDir,
+    databaseUrl: config.memory.databaseUrl,
     geminiApiKey: config.geminiApiKey,
     llmModel: config.geminiModel,
     embeddingModel: config.geminiEmbeddingModel,

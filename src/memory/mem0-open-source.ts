@@ -1,17 +1,24 @@
 import { join } from 'node:path';
 import { Memory, type VectorStore } from 'mem0ai/oss';
-import { type IndexedVectorStores, openIndexedVectorStores } from './indexed-vector-store.js';
+import { openIndexedVectorStores } from './indexed-vector-store.js';
+import type { Payload } from './mem0-filters.js';
 import { type Mem0ThinkingConfig, sendThinkingConfigWithMem0Calls } from './mem0-llm-thinking.js';
 import { prefetchSearchEmbeddings, type SearchPrefetch } from './mem0-search-prefetch.js';
 import { type MemoryStore, newestFirst, originMetadata, toStoredMemory } from './memory-store.js';
+import { openPgvectorStores } from './pgvector-stores.js';
 import { memorySession, recallSession } from './scope.js';
 import { requireMemoryUserId } from './user-id.js';
 import { makePrivateDir } from '../storage/private-files.js';
 
 /** Options for the embedded mem0 open-source backend. */
 export interface Mem0OpenSourceOptions {
-  /** Folder for the SQLite files; created if missing. */
+  /** Folder for the SQLite files; created if missing. Unused with `databaseUrl`. */
   dataDir: string;
+  /**
+   * PostgreSQL with pgvector (`postgresql://...`), shared by every worker, instead of
+   * `dataDir/memories.db`: memories and entities go through mem0's own pgvector provider.
+   */
+  databaseUrl?: string | undefined;
   geminiApiKey: string;
   /** Gemini model that extracts memories from each exchange. */
   llmModel: string;
@@ -100,10 +107,26 @@ export function scheduleMem0ModelCalls(
   llm.generateResponse = (...args: unknown[]) => schedule(() => generateResponse(...args));
 }
 
+/**
+ * The two stores a `Memory` is given (the SQLite ones of indexed-vector-store.ts, or mem0's
+ * pgvector ones of pgvector-stores.ts), with what the bot needs of them beyond mem0's calls.
+ */
+export interface Mem0VectorStores {
+  memories: VectorStore;
+  entities: VectorStore & {
+    /** Replaces a row's payload and keeps its vector. */
+    setPayload(vectorId: string, payload: Payload): Promise<void>;
+  };
+  /** Call after deleting someone's memories: clears deleted text the store may still hold. */
+  checkpoint(): void;
+  /** Closes the file or connections; the stores must not be used afterwards. */
+  close(): void | Promise<void>;
+}
+
 /** A built mem0 `Memory`, its stores, and the prefetch its searches go through. */
 export interface OpenedMem0 {
   memory: Memory;
-  stores: IndexedVectorStores;
+  stores: Mem0VectorStores;
   /** Call before each `memory.search` (one embedding round trip instead of two); release after. */
   prefetch: SearchPrefetch;
 }
@@ -111,18 +134,20 @@ export interface OpenedMem0 {
 /** A mem0 `Memory` using indexed vector stores, and how to wait for and release them. */
 export interface IndexedMem0Memory {
   /**
-   * Builds the `Memory` and opens `dataDir/memories.db` the first time, and resolves once the
-   * `Memory` uses its stores; call it before every use of them. Rejects once closed.
+   * Builds the `Memory` and opens `dataDir/memories.db` (or connects to `databaseUrl`) the first
+   * time, and resolves once the `Memory` uses its stores; call it before every use of them.
+   * Rejects once closed.
    */
   ready: () => Promise<OpenedMem0>;
-  /** Waits for `ready` to settle, then closes the SQLite file (if it was opened). */
+  /** Waits for `ready` to settle, then closes the SQLite file or connections (if opened). */
   close: () => Promise<void>;
 }
 
 /**
  * mem0 open source's `Memory` with Gemini as its LLM and embedder, no history, and its vector
- * stores in `dataDir/memories.db` (indexed by user; see indexed-vector-store.ts), built on first
- * use: building this touches no file (mem0's `Memory` writes its id file under MEM0_DIR as soon
+ * stores in `dataDir/memories.db` (indexed by user; see indexed-vector-store.ts) or, with
+ * `databaseUrl`, in PostgreSQL (see pgvector-stores.ts), built on first use: building this
+ * touches no file and opens no connection (mem0's `Memory` writes its id file under MEM0_DIR as soon
  * as it is constructed). `ready` rejects with a clear error if mem0's internals do not fit the
  * seam.
  */
@@ -144,14 +169,30 @@ export function createIndexedMem0Memory(options: Mem0OpenSourceOptions): Indexed
     close: async () => {
       closed = true;
       const built = await opened?.catch(() => undefined);
-      built?.stores.close();
+      await built?.stores.close();
     },
   };
 }
 
+/** The SQLite file under `dataDir`, or mem0's pgvector stores with `databaseUrl`. */
+async function openStores(
+  options: Mem0OpenSourceOptions,
+  collectionName: string,
+): Promise<Mem0VectorStores> {
+  const dimension = options.embeddingDimensions;
+  if (options.databaseUrl !== undefined) {
+    return openPgvectorStores({ databaseUrl: options.databaseUrl, dimension, collectionName });
+  }
+  makePrivateDir(options.dataDir);
+  return openIndexedVectorStores({
+    path: join(options.dataDir, 'memories.db'),
+    dimension,
+    collectionName,
+  });
+}
+
 async function open(options: Mem0OpenSourceOptions): Promise<OpenedMem0> {
   const collectionName = 'memories';
-  makePrivateDir(options.dataDir);
   const memory = new Memory({
     version: 'v1.1',
     embedder: {
@@ -175,7 +216,8 @@ async function open(options: Mem0OpenSourceOptions): Promise<OpenedMem0> {
       },
     },
     // mem0's history keeps the text of deleted memories and raw recent messages; without it,
-    // /forget leaves nothing behind and no exchange can be read back from another place.
+    // /forget leaves nothing behind and no exchange can be read back from another place. (It
+    // would also be a SQLite file of each process: workers sharing PostgreSQL share no history.)
     disableHistory: true,
   });
   checkVectorStoreSeam(memory);
@@ -184,23 +226,20 @@ async function open(options: Mem0OpenSourceOptions): Promise<OpenedMem0> {
   if (options.llmThinkingConfig) {
     await sendThinkingConfigWithMem0Calls(memory, options.llmThinkingConfig);
   }
-  const stores = openIndexedVectorStores({
-    path: join(options.dataDir, 'memories.db'),
-    dimension: options.embeddingDimensions,
-    collectionName,
-  });
+  const stores = await openStores(options, collectionName);
   try {
     await useIndexedVectorStores(memory, stores);
   } catch (error) {
-    stores.close();
+    await stores.close();
     throw error;
   }
   return { memory, stores, prefetch };
 }
 
 /**
- * Long-term memory kept in-process by mem0 open source (`mem0ai/oss`), with Gemini as its LLM and
- * embedder and a SQLite file under `dataDir`. Its Gemini calls honour the SDK-wide base URL.
+ * Long-term memory kept by mem0 open source (`mem0ai/oss`) in this process, with Gemini as its LLM
+ * and embedder and a SQLite file under `dataDir`, or PostgreSQL with `databaseUrl`. Its Gemini
+ * calls honour the SDK-wide base URL.
  */
 export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): MemoryStore {
   const { ready, close } = createIndexedMem0Memory(options);
@@ -281,7 +320,7 @@ export function createMem0OpenSourceStore(options: Mem0OpenSourceOptions): Memor
  * link; no embedding is needed here, since the entity's text (and so its vector) does not change.
  */
 async function dropDanglingEntities(
-  stores: IndexedVectorStores,
+  stores: Mem0VectorStores,
   owner: string,
   deletedIds?: ReadonlySet<string>,
 ): Promise<void> {
