@@ -32,12 +32,12 @@ const aliceId = `discord:${alice}` as MemoryUserId;
 const bobId = `discord:${bob}` as MemoryUserId;
 const dm = { kind: 'dm', channelId: '300000000000000001' } as const;
 
-const servers: PostgresServer[] = [];
 const clients: pg.Client[] = [];
+// One PGlite for the file (it takes about 2 s to start); each test begins with no tables.
+let shared: PostgresServer | undefined;
 async function database(): Promise<PostgresServer> {
-  const server = await startPostgres();
-  servers.push(server);
-  return server;
+  shared ??= await startPostgres();
+  return shared;
 }
 async function connect(server: PostgresServer): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: server.url });
@@ -47,7 +47,14 @@ async function connect(server: PostgresServer): Promise<pg.Client> {
 }
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.end();
-  for (const server of servers.splice(0)) await server.stop();
+  if (shared === undefined) return;
+  const reset = new pg.Client({ connectionString: shared.url });
+  await reset.connect();
+  await reset.query('DROP TABLE IF EXISTS memories, memories_entities, memory_migrations CASCADE');
+  await reset.end();
+});
+afterAll(async () => {
+  await shared?.stop();
 });
 
 /** How many rows of `userId` a table holds, read through a connection of the test's own. */
