@@ -2,15 +2,8 @@ import { type ChatModel, ChatModelError } from '../llm/chat-model.js';
 import type { Logger } from '../logger.js';
 import { memoryErrorCode } from '../ops/memory-error-code.js';
 import { type Metrics, noMetrics } from '../ops/metrics.js';
-import type {
-  MemoryOrigin,
-  MemoryStore,
-  MemoryWriteJob,
-  RecalledMemory,
-} from '../memory/memory-store.js';
-import type { MemoryUserId } from '../memory/user-id.js';
+import type { MemoryStore, MemoryWriteJob, RecalledMemory } from '../memory/memory-store.js';
 import { recallSession } from '../memory/scope.js';
-import type { CrisisLanguage, CrisisSignal } from '../safety/crisis-detection.js';
 import { type CrisisResources, linesFor } from '../safety/crisis-resources.js';
 import {
   aiDisclosure,
@@ -29,44 +22,11 @@ import { prepareIncomingText } from './incoming-text.js';
 import { cutMessageNote, noticeForModelError, notices, waitingNotice } from './notices.js';
 import { buildPrompt } from './prompt.js';
 import type { ReplyOffer, ReplyTarget } from './reply-target.js';
+import type { Turn, TurnResult, TurnSafety } from './turn.js';
 import { withTimeout } from './with-timeout.js';
 import { safeCutIndex } from '../text/cut-text.js';
 
-/** One message (or several sent together) from one person, ready for an answer. */
-export interface Turn {
-  userId: MemoryUserId;
-  text: string;
-  origin: MemoryOrigin;
-  /** The place of the conversation (a DM channel, a server channel or thread, the terminal). */
-  placeId: string;
-  /**
-   * The person's forget generation when the message arrived (see ForgetGenerations): the
-   * exchange is remembered only if it is still current when answered. Absent: taken at answer time.
-   */
-  generation?: number;
-  /** The server's preferred locale (Discord's), for a message in a server. */
-  serverLocale?: string;
-  /** Set by the core's crisis screen when the message arrives (see CrisisFirst). */
-  safety?: TurnSafety;
-  /** The id of the message that started the turn (Discord's), for the turn's log lines. */
-  turnId?: string;
-}
-
-/** What the safety rules know about a turn when it arrives. */
-export interface TurnSafety {
-  crisis: CrisisSignal;
-  /** The person said they are under 18. */
-  minor: boolean;
-  /** The region whose crisis lines apply, if anything tells it. */
-  region: string | undefined;
-  /** The language of notices for this person (their Discord client's, else the server's, else English). */
-  language: CrisisLanguage;
-  /**
-   * For a crisis: the lines posted when it arrived (for `region`, as counted), and whether they
-   * reached the person.
-   */
-  crisisLines?: { text: string; region: string | undefined; delivered: Promise<boolean> };
-}
+export type { Turn, TurnResult, TurnSafety } from './turn.js';
 
 /** The parts of the safety protocol that the conversation applies (see SAFETY.md). */
 export interface ConversationSafety {
@@ -76,17 +36,6 @@ export interface ConversationSafety {
   /** Crisis conversations held back from long-term memory until their person agrees. */
   held: Pick<HeldExchanges, 'hold' | 'inCrisis'>;
   referrals: Pick<ReferralCounts, 'count'>;
-}
-
-/** What the person saw at the end of a turn. */
-export interface TurnResult {
-  kind: 'answer' | 'notice';
-  /** How many long-term memories were recalled into the prompt. */
-  memoriesUsed: number;
-  /** The turn was a crisis, answered in crisis mode and held back from long-term memory. */
-  crisis?: boolean;
-  /** Tokens the answer cost, as the model reported them (cached: the prompt prefix served from its cache). */
-  tokens?: { prompt: number; cached: number; output: number; thoughts: number };
 }
 
 /** Collaborators and limits of the conversation core. */
