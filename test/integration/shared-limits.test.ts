@@ -238,7 +238,7 @@ describe.runIf(withRedis)('limits shared through Redis', () => {
           redis.url,
           'bot-p',
           String(jobsEach),
-          '40',
+          '100',
           '2',
         ],
         { cwd: repo, stdio: ['pipe', 'pipe', 'inherit'] },
@@ -268,8 +268,10 @@ describe.runIf(withRedis)('limits shared through Redis', () => {
     expect(runs).toHaveLength(3 * jobsEach);
     expect(mostAtOnce(runs)).toBeLessThanOrEqual(2);
     const starts = runs.map(([start]) => start).sort((a, b) => a - b);
-    // 18 starts at one per 40 ms: never more than 3 within 120 ms (a few ms of start jitter).
-    expect(maxInWindow(starts, 110)).toBeLessThanOrEqual(3);
+    // 18 starts at one per 100 ms: three slots in any 250 ms, and room for one that left late on
+    // a loaded machine. Each process alone would start its first two at once: six together.
+    expect(maxInWindow(starts, 250)).toBeLessThanOrEqual(4);
+    expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(0.7 * 17 * 100);
   }, 60_000);
 });
 
