@@ -16,6 +16,14 @@ export interface RedisPersonStreamOptions {
   leaseMs?: number;
   /** People one worker serves at once (default 32). */
   maxConcurrentPeople?: number;
+  /**
+   * How many of one person's events a worker has in hand at once (default 1: the next is handed
+   * over once the one before is done). Above 1, events that arrive while one is being handled are
+   * handed over at once, still in order (a handler that queues them per person can answer a burst
+   * together); each is removed from the stream once it and every one before it are done, so a
+   * worker that dies leaves all those it had in hand to the next.
+   */
+  window?: number;
   /** Attempts at one event before it is set aside in the dead-letter list (default 3). */
   maxAttempts?: number;
   /** Told of what went wrong (codes and ids only: never a payload). */
@@ -95,6 +103,9 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
   const group = 'workers';
   const leaseMs = options.leaseMs ?? 30_000;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const window = Math.max(1, options.window ?? 1);
+  // How often a worker with a person's events in hand looks for more of theirs.
+  const pollMs = 50;
   const listKey = (person: string) => `${prefix}:events:${person}`;
   const leaseKey = (person: string) => `${prefix}:lease:${person}`;
   const clients: Redis[] = [];
@@ -145,43 +156,58 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
         }
       }
 
-      /** Handles the event at the head of `person`'s list, retrying; true when one was there. */
-      async function handleHead(person: string): Promise<boolean> {
-        const head = await commands.lindex(listKey(person), 0);
-        if (head === null) return false;
-        const entry = JSON.parse(head) as { eventId: string; payload: string };
-        const renew = setInterval(
-          () => {
-            commands.renewLease(leaseKey(person), consumer, leaseMs).catch((error: unknown) => {
-              options.onError?.(error, { personKey: person, eventId: entry.eventId });
-            });
-          },
-          Math.max(100, Math.floor(leaseMs / 3)),
-        );
-        try {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await handle({ personKey: person, eventId: entry.eventId, payload: entry.payload });
-              break;
-            } catch (error) {
-              options.onError?.(error, { personKey: person, eventId: entry.eventId });
-              if (attempt >= maxAttempts) {
-                // Set aside, so that one event that always fails does not hold the person's others.
-                await commands
-                  .multi()
-                  .lpush(`${prefix}:dead`, JSON.stringify({ personKey: person, ...entry }))
-                  .ltrim(`${prefix}:dead`, 0, maxDeadLetters - 1)
-                  .exec();
-                break;
-              }
-              await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      /** Handles one event, retrying; never rejects (one that keeps failing is set aside). */
+      async function handleWithRetries(person: string, raw: string): Promise<void> {
+        const entry = JSON.parse(raw) as { eventId: string; payload: string };
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await handle({ personKey: person, eventId: entry.eventId, payload: entry.payload });
+            return;
+          } catch (error) {
+            options.onError?.(error, { personKey: person, eventId: entry.eventId });
+            if (attempt >= maxAttempts) {
+              // Set aside, so that one event that always fails does not hold the person's others.
+              await commands
+                .multi()
+                .lpush(`${prefix}:dead`, JSON.stringify({ personKey: person, ...entry }))
+                .ltrim(`${prefix}:dead`, 0, maxDeadLetters - 1)
+                .exec()
+                .catch((deadLetterError: unknown) =>
+                  options.onError?.(deadLetterError, { personKey: person, eventId: entry.eventId }),
+                );
+              return;
             }
+            await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
           }
-        } finally {
-          clearInterval(renew);
         }
-        await commands.removeHead(listKey(person), head);
-        return true;
+      }
+
+      /**
+       * Handles the person's events from the head of their list, up to `window` in hand at once,
+       * until none is left (or the worker stops: those in hand are finished first). The events in
+       * hand are always the first ones of the list: only the lease holder removes any, from the
+       * head, and publishers add at the tail.
+       */
+      async function drainPerson(person: string): Promise<void> {
+        const inHand: Array<{ raw: string; done: Promise<void> }> = [];
+        for (;;) {
+          if (!stopping && inHand.length < window) {
+            const more = await commands.lrange(listKey(person), inHand.length, window - 1);
+            for (const raw of more) inHand.push({ raw, done: handleWithRetries(person, raw) });
+          }
+          const head = inHand[0];
+          if (head === undefined) return;
+          // With room in hand, look again for new events while the head is being handled.
+          const headDone = await (inHand.length < window && !stopping
+            ? Promise.race([
+                head.done.then(() => true),
+                new Promise<boolean>((resolve) => setTimeout(() => resolve(false), pollMs)),
+              ])
+            : head.done.then(() => true));
+          if (!headDone) continue;
+          await commands.removeHead(listKey(person), head.raw);
+          inHand.shift();
+        }
       }
 
       /** Serves `person` while this worker holds their lease; see the stream's doc. */
@@ -189,12 +215,20 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
         for (;;) {
           const taken = await commands.set(leaseKey(person), consumer, 'PX', leaseMs, 'NX');
           if (taken !== 'OK') return;
+          // Renewed for as long as the person's events are being handled: a long list or a long
+          // event outlasts one lease.
+          const renew = setInterval(
+            () => {
+              commands.renewLease(leaseKey(person), consumer, leaseMs).catch((error: unknown) => {
+                options.onError?.(error, { personKey: person });
+              });
+            },
+            Math.max(100, Math.floor(leaseMs / 3)),
+          );
           try {
-            while (!stopping && (await handleHead(person))) {
-              // Renewed between events too: a long list outlasts one lease.
-              await commands.renewLease(leaseKey(person), consumer, leaseMs);
-            }
+            await drainPerson(person);
           } finally {
+            clearInterval(renew);
             await commands.releaseLease(leaseKey(person), consumer);
           }
           if ((await commands.llen(listKey(person))) === 0) return;

@@ -30,8 +30,8 @@ describe.runIf(redisTestsEnabled())('the Redis person stream', () => {
     await redis.stop();
   });
 
-  function stream(namespace: string, leaseMs = 30_000): PersonStream {
-    const made = createRedisPersonStream({ redisUrl: redis.url, namespace, leaseMs });
+  function stream(namespace: string, leaseMs = 30_000, window = 1): PersonStream {
+    const made = createRedisPersonStream({ redisUrl: redis.url, namespace, leaseMs, window });
     streams.push(made);
     return made;
   }
@@ -76,6 +76,45 @@ describe.runIf(redisTestsEnabled())('the Redis person stream', () => {
     expect(overlapped).toBe(false);
     // The work is spread: more than one worker handled someone's events.
     expect(new Set(handled.map((e) => e.worker)).size).toBeGreaterThan(1);
+  });
+
+  it('with a window, hands over a person’s events that arrive while one is in hand, in order, and removes each only when done', async () => {
+    const ns = freshNamespace();
+    const taken: string[] = [];
+    const finish = new Map<string, () => void>();
+    const worker = stream(ns, 30_000, 4);
+    worker.consume(
+      (event) =>
+        new Promise<void>((resolve) => {
+          taken.push(event.eventId);
+          finish.set(event.eventId, resolve);
+        }),
+    );
+    const gateway = stream(ns);
+    await gateway.publish({ personKey: 'p', eventId: 'm-1', payload: 'a' });
+    await until(() => taken.length === 1, 5_000, 'the first event');
+    await gateway.publish({ personKey: 'p', eventId: 'm-2', payload: 'b' });
+    await gateway.publish({ personKey: 'p', eventId: 'm-3', payload: 'c' });
+    // Handed over while m-1 is still being handled (with no window, they would wait for it).
+    await until(() => taken.length === 3, 5_000, 'the later events');
+    expect(taken).toEqual(['m-1', 'm-2', 'm-3']);
+
+    // m-3 done first: nothing is removed while m-1 and m-2 are still in hand.
+    const { Redis } = await import('ioredis');
+    const peek = new Redis(redis.url);
+    const list = `${ns}:person-stream:events:p`;
+    finish.get('m-3')?.();
+    await sleep(200);
+    expect(await peek.llen(list)).toBe(3);
+    finish.get('m-1')?.();
+    await sleep(200);
+    expect(await peek.llen(list)).toBe(2);
+    finish.get('m-2')?.();
+    await sleep(200);
+    expect(await peek.llen(list)).toBe(0);
+    peek.disconnect();
+    // Each once: none handed over again while in hand.
+    expect(taken).toEqual(['m-1', 'm-2', 'm-3']);
   });
 
   it('drops an event id published twice, as a gateway replaying after a reconnect would', async () => {
