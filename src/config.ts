@@ -268,6 +268,11 @@ export function parseConfig(
       'DATABASE_URL and MEM0_API_KEY are both set: the mem0 Platform keeps memories itself, DATABASE_URL is for the local store. Keep one of them.',
     );
   }
+  if ((options.purpose === 'gateway' || options.purpose === 'worker') && !env.REDIS_URL?.trim()) {
+    problems.push(
+      `REDIS_URL is not set: the ${options.purpose} of a split bot shares its work through Redis (for one process, use npm start).`,
+    );
+  }
   if (env.PERSONA?.trim() && env.PERSONA_FILE?.trim()) {
     problems.push('PERSONA and PERSONA_FILE are both set: keep one of them.');
   }
@@ -393,8 +398,11 @@ export function configSecrets(config: Config): string[] {
 export interface ParseOptions {
   /** Relative paths (DATA_DIR, PERSONA_FILE) are resolved against this folder. */
   cwd: string;
-  /** `terminal-chat` needs no Discord settings. Default: `discord-bot`. */
-  purpose?: 'discord-bot' | 'terminal-chat';
+  /**
+   * `terminal-chat` needs no Discord settings; `gateway` and `worker` (a bot split into
+   * processes) need REDIS_URL. Default: `discord-bot`.
+   */
+  purpose?: 'discord-bot' | 'terminal-chat' | 'gateway' | 'worker';
   /**
    * Reads PERSONA_FILE and CRISIS_RESOURCES_FILE; returns undefined when it cannot. Without it,
    * no file can be read, and a file setting is reported as unreadable.

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import { createConversation, type Turn, type TurnResult } from './conversation/conversation.js';
 import { createForgetGenerations } from './conversation/forget-generations.js';
-import { createConversationHistory } from './conversation/history.js';
+import { createConversationHistory, type PersonHistory } from './conversation/history.js';
 import { defaultPersona } from './conversation/persona.js';
 import type { ReplyTarget } from './conversation/reply-target.js';
 import { createTurnQueue } from './conversation/turn-queue.js';
@@ -20,7 +20,7 @@ import { createDurableWriteQueue } from './memory/durable-write-queue.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import type { MemoryUserId } from './memory/user-id.js';
 import { createCrisisFirst } from './safety/crisis-first.js';
-import { createDisclosureSchedule } from './safety/disclosure.js';
+import { createDisclosureSchedule, type PersonDisclosures } from './safety/disclosure.js';
 import { createHeldExchanges } from './safety/held-exchanges.js';
 import { createReferralCounts } from './safety/referral-counts.js';
 import { createSafetySettings, type SafetySettings } from './safety/safety-settings.js';
@@ -64,6 +64,22 @@ export interface Core {
   rememberWithheld(userId: MemoryUserId, key: string): boolean;
   /** Waits for turns and pending memory writes, then releases the memory store. */
   close(timeoutMs: number): Promise<void>;
+  /**
+   * The person's short-term state (conversations, AI-notice schedule, greetings, safety
+   * settings), for the next process that serves them (see src/scale/worker-app.ts).
+   */
+  exportPerson(userId: MemoryUserId): PersonSnapshot;
+  /** Replaces the person's short-term state with one exported by another process. */
+  importPerson(userId: MemoryUserId, snapshot: PersonSnapshot): void;
+}
+
+/** A person's short-term state, as JSON can carry it. */
+export interface PersonSnapshot {
+  history: PersonHistory;
+  disclosures: PersonDisclosures;
+  /** Places (`<userId>|<place>`) where they were greeted already. */
+  greeted: string[];
+  safety: { region: string | null; locale: string | null; minor: boolean };
 }
 
 /** What the core takes besides Config. */
@@ -73,6 +89,11 @@ export interface CoreExtras {
   now?: () => number;
   /** Told of turns' failures, waits, referrals and queues (none recorded when absent). */
   metrics?: Metrics;
+  /**
+   * When a person last asked to be forgotten in any process (a worker of a split bot): memory
+   * writes queued here before then are dropped unwritten (see DurableWriteQueueOptions).
+   */
+  forgottenAt?: (userId: string) => Promise<number | undefined>;
 }
 
 // How long /forget waits for the person's turn in flight to end; it records nothing either way.
@@ -124,6 +145,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     logger,
     batchWindowMs: config.memoryBatch.windowMs,
     maxJobsPerBatch: config.memoryBatch.maxExchanges,
+    ...(extras.forgottenAt === undefined ? {} : { forgottenAt: extras.forgottenAt }),
   });
   // Retries outside the gate, so that every attempt waits for its own slot in the rate limit.
   const model = withRetries(
@@ -156,6 +178,11 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     sessionIdleMs: config.history.idleExpiryMs,
     ...(extras.now === undefined ? {} : { now: extras.now }),
   });
+  const disclosure = createDisclosureSchedule({
+    idleMs: config.history.idleExpiryMs,
+    ...(extras.now === undefined ? {} : { now: extras.now }),
+  });
+  const greeted = new Set<string>();
   const crisisFirst = createCrisisFirst({
     resources: config.crisis.resources,
     settings: safetySettings,
@@ -174,14 +201,12 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
     maxMessageChars: config.maxMessageChars,
     remember: (job) => writes.enqueue(job),
     generations,
+    greeted,
     logger,
     metrics,
     safety: {
       resources: config.crisis.resources,
-      disclosure: createDisclosureSchedule({
-        idleMs: config.history.idleExpiryMs,
-        ...(extras.now === undefined ? {} : { now: extras.now }),
-      }),
+      disclosure,
       held,
       referrals,
     },
@@ -244,6 +269,38 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       return true;
     },
     clearDeletedText: () => writes.clearDeletedText(),
+    exportPerson(userId) {
+      const safety = safetySettings.get(userId);
+      return {
+        history: history.exportPerson(userId),
+        disclosures: disclosure.exportPerson(userId),
+        greeted: [...greeted].filter((key) => key.startsWith(`${userId}|`)),
+        safety: {
+          region: safety.region ?? null,
+          locale: safety.locale ?? null,
+          minor: safety.minor,
+        },
+      };
+    },
+    importPerson(userId, snapshot) {
+      history.importPerson(userId, snapshot.history);
+      disclosure.importPerson(userId, snapshot.disclosures);
+      for (const key of [...greeted]) if (key.startsWith(`${userId}|`)) greeted.delete(key);
+      for (const key of snapshot.greeted) if (key.startsWith(`${userId}|`)) greeted.add(key);
+      const { region, locale, minor } = snapshot.safety;
+      const local = safetySettings.get(userId);
+      if (
+        local.region !== (region ?? undefined) ||
+        local.locale !== (locale ?? undefined) ||
+        local.minor !== minor
+      ) {
+        safetySettings.update(userId, {
+          region: region ?? undefined,
+          locale: locale ?? undefined,
+          minor,
+        });
+      }
+    },
     async forgetShortTerm(userId) {
       // First, so that no turn of theirs records anything from now on; then let the one running
       // finish on Discord (it will not be remembered) before its history is cleared.

@@ -32,7 +32,7 @@ export type { Turn, TurnResult, TurnSafety } from './turn.js';
 export interface ConversationSafety {
   resources: CrisisResources;
   /** When a reply must say that the bot is an AI. */
-  disclosure: DisclosureSchedule;
+  disclosure: Pick<DisclosureSchedule, 'due' | 'replied'>;
   /** Crisis conversations held back from long-term memory until their person agrees. */
   held: Pick<HeldExchanges, 'hold' | 'inCrisis'>;
   referrals: Pick<ReferralCounts, 'count'>;
@@ -54,6 +54,11 @@ export interface ConversationOptions {
   firstContactNote?: string;
   /** Longest message read, in UTF-16 units; the rest is cut off with a note (default 4000). */
   maxMessageChars?: number;
+  /**
+   * Who was greeted already, by `<userId>|<place>` (bounded here, oldest first out); given by a
+   * caller that carries it between processes.
+   */
+  greeted?: Set<string>;
   /** Moved on by /forget; an exchange of an earlier generation is neither recorded nor remembered. */
   generations?: ForgetGenerations;
   /**
@@ -84,7 +89,7 @@ export function createConversation(options: ConversationOptions): Conversation {
   const { memory, model, logger, history, safety } = options;
   const metrics = options.metrics ?? noMetrics;
   // People already greeted in this process; bounded, oldest first out.
-  const greeted = new Set<string>();
+  const greeted = options.greeted ?? new Set<string>();
   const maxGreeted = 100_000;
 
   /**

@@ -26,7 +26,16 @@ export interface ConversationHistory {
   forgetPerson(userId: string): void;
   /** How many conversations are held. */
   size(): number;
+  /** The person's conversations (every place), to carry to another process. */
+  exportPerson(userId: string): PersonHistory;
+  /** Replaces the person's conversations with ones exported elsewhere. */
+  importPerson(userId: string, conversations: PersonHistory): void;
 }
+
+/** One person's conversations, by history key, as {@link ConversationHistory.exportPerson} gives them. */
+export type PersonHistory = Array<
+  [key: string, entry: { lastUsed: number; messages: ChatMessage[] }]
+>;
 
 /** The key of one person's conversation in one place, so that two people's histories never mix. */
 export function historyKey(conversation: { userId: string; placeId: string }): string {
@@ -107,5 +116,26 @@ export function createConversationHistory(options: HistoryOptions): Conversation
         if (key.startsWith(prefix)) conversations.delete(key);
     },
     size: () => conversations.size,
+    exportPerson(userId) {
+      const prefix = `${userId}|`;
+      return [...conversations.keys()].flatMap((key) => {
+        const entry = key.startsWith(prefix) ? live(key) : undefined;
+        return entry === undefined ? [] : [[key, structuredClone(entry)]];
+      });
+    },
+    importPerson(userId, imported) {
+      this.forgetPerson(userId);
+      const prefix = `${userId}|`;
+      for (const [key, entry] of imported) {
+        // Only the person's own conversations, whatever the snapshot says.
+        if (!key.startsWith(prefix) || now() - entry.lastUsed > options.idleExpiryMs) continue;
+        conversations.set(key, structuredClone(entry));
+      }
+      while (conversations.size > options.maxConversations) {
+        const oldest = conversations.keys().next().value;
+        if (oldest === undefined) break;
+        conversations.delete(oldest);
+      }
+    },
   };
 }

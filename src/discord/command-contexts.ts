@@ -6,7 +6,7 @@ import { linesFor } from '../safety/crisis-resources.js';
 import { safetyBlockNote, safetyTextLanguage } from '../safety/crisis-texts.js';
 import type { SafetySettings } from '../safety/safety-settings.js';
 import type { CommandContext, CommandSafety } from './command-view.js';
-import { createConfirmations } from './confirmations.js';
+import { type Confirmations, createConfirmations } from './confirmations.js';
 
 /** What commands are given, for every caller. */
 export interface CommandServices {
@@ -23,13 +23,15 @@ export interface CommandServices {
   logger: Logger;
   /** How commands wait; real time by default. */
   sleep?: (ms: number) => Promise<void>;
+  /** Where confirmation buttons' values are kept (a worker carries them between processes). */
+  confirmations?: Confirmations;
 }
 
 /** Builds the context of each command call: one caller, in one place, speaking one locale. */
 export function createCommandContexts(
   services: CommandServices,
 ): (discordUserId: string, guildId: string | undefined, locale: string) => CommandContext {
-  const confirmations = createConfirmations();
+  const confirmations = services.confirmations ?? createConfirmations();
   const { safety, crisis, logger } = services;
   const sleep =
     services.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

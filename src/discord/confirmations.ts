@@ -6,7 +6,14 @@ export interface Confirmations {
   remember(ownerId: string, value: unknown): string;
   /** Takes back, once, a value kept for `ownerId`; undefined when expired, unknown or someone else's. */
   take(ownerId: string, key: string): unknown;
+  /** The owner's values still usable, to carry to another process (see src/scale/worker-app.ts). */
+  exportOwner(ownerId: string): ConfirmationEntries;
+  /** Replaces the owner's values with ones exported elsewhere. */
+  importOwner(ownerId: string, entries: ConfirmationEntries): void;
 }
+
+/** One owner's kept values: key, value (JSON) and when it was kept (ms since the epoch). */
+export type ConfirmationEntries = Array<[key: string, value: unknown, at: number]>;
 
 /** Limits of {@link createConfirmations}. */
 export interface ConfirmationsOptions {
@@ -55,6 +62,22 @@ export function createConfirmations(options: ConfirmationsOptions = {}): Confirm
       if (entry === undefined || entry.ownerId !== ownerId) return undefined;
       entries.delete(key);
       return now() - entry.at < ttlMs ? entry.value : undefined;
+    },
+    exportOwner(ownerId) {
+      dropExpired();
+      return [...entries].flatMap(([key, entry]) =>
+        entry.ownerId === ownerId ? [[key, entry.value, entry.at] as const] : [],
+      );
+    },
+    importOwner(ownerId, imported) {
+      for (const [key, entry] of [...entries]) if (entry.ownerId === ownerId) entries.delete(key);
+      // Oldest first, so that insertion order stays age order.
+      const fresh = imported
+        .filter(([, , at]) => now() - at < ttlMs)
+        .sort((a, b) => a[2] - b[2])
+        .slice(-maxPerOwner);
+      for (const [key, value, at] of fresh) entries.set(key, { ownerId, value, at });
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value ?? '');
     },
   };
 }

@@ -8,13 +8,22 @@ import {
   GatewayIntentBits,
   type Interaction,
   type Message,
+  MessageFlags,
   MessageType,
   type TextBasedChannel,
   Options,
   Partials,
+  Routes,
   SnowflakeUtil,
   Status,
 } from 'discord.js';
+import {
+  type APIInteraction,
+  type APIUser,
+  GatewayDispatchEvents,
+  InteractionResponseType,
+  InteractionType,
+} from 'discord-api-types/v10';
 import type { ReplyOffer, ReplyTarget } from '../conversation/reply-target.js';
 import type { KeyedPacer } from '../limits/keyed-pacer.js';
 import type { Logger } from '../logger.js';
@@ -42,6 +51,18 @@ export interface DiscordBotOptions {
   onReplyStarted?: (messageId: string, replyMessageId: string) => void;
   /** Handles slash commands and button presses; never throws. */
   onInteraction: (interaction: Interaction) => Promise<void>;
+  /**
+   * `gateway` (the default) connects to Discord's gateway and receives events; `rest` only
+   * sends (a worker of a split bot: it answers what the gateway process received).
+   */
+  mode?: 'gateway' | 'rest';
+  /**
+   * Set in the gateway process of a split bot: each interaction is acknowledged at once (within
+   * Discord's 3 s: a deferred private reply, or a deferred update for a button) and handed on
+   * as Discord sent it, instead of to `onInteraction`. A rejection tells the person that it could
+   * not be taken.
+   */
+  forwardInteraction?: (data: APIInteraction) => Promise<void>;
   /** Told how long each send and edit waited for its channel's pace. */
   metrics?: Pick<Metrics, 'limiterWait'>;
 }
@@ -62,8 +83,14 @@ export interface DiscordBot {
   /** Whether the gateway connection is up now (logged in, not reconnecting or resuming). */
   gatewayReady(): boolean;
   /**
-   * A ReplyTarget for a message known only by its ids (one left unanswered by a run that died),
-   * and the audience of its channel (see `IncomingMessage.audienceChannelId`).
+   * Handles an interaction received by another process and acknowledged there (see
+   * `forwardInteraction`) as if it had arrived here; resolves once it is handled.
+   */
+  receiveInteraction(data: APIInteraction): Promise<void>;
+  /**
+   * A ReplyTarget for a message known only by its ids (one left unanswered by a run that died,
+   * or one received by another process), and the audience of its channel (see
+   * `IncomingMessage.audienceChannelId`).
    */
   replyTo(ref: {
     channelId: string;
@@ -130,9 +157,61 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   client.on(Events.MessageCreate, (message) => {
     void handle(message);
   });
-  client.on(Events.InteractionCreate, (interaction) => {
-    void options.onInteraction(interaction);
-  });
+  const { forwardInteraction } = options;
+  if (forwardInteraction === undefined) {
+    // A worker (REST only) is handed its interactions through `receiveInteraction`.
+    if (options.mode !== 'rest') {
+      client.on(Events.InteractionCreate, (interaction) => {
+        void options.onInteraction(interaction);
+      });
+    }
+  } else {
+    client.on(Events.Raw, (packet: { t?: string; d?: unknown }) => {
+      if (packet.t !== GatewayDispatchEvents.InteractionCreate) return;
+      void acknowledgeAndForward(packet.d as APIInteraction, forwardInteraction);
+    });
+  }
+
+  /** See `forwardInteraction`. Never throws. */
+  async function acknowledgeAndForward(
+    data: APIInteraction,
+    forward: (data: APIInteraction) => Promise<void>,
+  ): Promise<void> {
+    const component = data.type === InteractionType.MessageComponent;
+    if (data.type !== InteractionType.ApplicationCommand && !component) return;
+    try {
+      await client.rest.post(Routes.interactionCallback(data.id, data.token), {
+        body: component
+          ? { type: InteractionResponseType.DeferredMessageUpdate }
+          : {
+              type: InteractionResponseType.DeferredChannelMessageWithSource,
+              data: { flags: MessageFlags.Ephemeral },
+            },
+        auth: false,
+      });
+    } catch (error) {
+      logger.warn({ err: error, interactionId: data.id }, 'could not acknowledge an interaction');
+      return;
+    }
+    try {
+      await forward(data);
+    } catch (error) {
+      logger.error({ err: error, interactionId: data.id }, 'could not hand on an interaction');
+      await client.rest
+        .post(Routes.webhook(data.application_id, data.token), {
+          body: {
+            content:
+              "I couldn't take that just now. Nothing was changed; please try again in a minute.",
+            flags: MessageFlags.Ephemeral,
+            allowed_mentions: { parse: [] },
+          },
+          auth: false,
+        })
+        .catch((replyError: unknown) =>
+          logger.warn({ err: replyError }, 'could not tell the user about a lost interaction'),
+        );
+    }
+  }
 
   async function handle(message: Message): Promise<void> {
     try {
@@ -190,17 +269,18 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
               // Discord returned the message an earlier run posted with this nonce, as that
               // run left it (a status, or the answer's first words): bring it up to date.
               if (message.content !== content)
-                await message.edit({ content, allowedMentions: noPings });
+                await channel.messages.edit(message.id, { content, allowedMentions: noPings });
               return message;
             });
           }),
         edit: (handle, content) =>
           paced(async () => {
-            await handle.edit({ content, allowedMentions: noPings });
+            // Through the channel given, not the message's: a worker caches no server's channels.
+            await channel.messages.edit(handle.id, { content, allowedMentions: noPings });
           }),
         remove: (handle) =>
           paced(async () => {
-            await handle.delete();
+            await channel.messages.delete(handle.id);
           }),
       },
       {
@@ -252,7 +332,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
         );
         // The answer is on Discord already: a button that cannot be added is logged, not a failure.
         await paced(async () => {
-          await last.edit({ components: [row], allowedMentions: noPings });
+          await channel.messages.edit(last.id, { components: [row], allowedMentions: noPings });
         }).catch((error: unknown) => {
           logger.warn({ err: error, channelId: channel.id }, 'could not add buttons to a reply');
         });
@@ -286,9 +366,45 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     };
   }
 
+  // Channels of servers this process has not seen (a worker sees none): fetched once, then kept
+  // a while, so that answering one person several times costs one lookup.
+  const fetchedChannels = new Map<string, { channel: TextBasedChannel; at: number }>();
+  const keepFetchedMs = 10 * 60_000;
+  async function channelById(id: string): Promise<TextBasedChannel | null> {
+    const kept = fetchedChannels.get(id);
+    if (kept !== undefined && Date.now() - kept.at < keepFetchedMs) return kept.channel;
+    const channel = await client.channels.fetch(id, { allowUnknownGuild: true });
+    if (channel === null || !channel.isTextBased()) return null;
+    fetchedChannels.delete(id);
+    fetchedChannels.set(id, { channel, at: Date.now() });
+    if (fetchedChannels.size > 2_000)
+      fetchedChannels.delete(fetchedChannels.keys().next().value ?? '');
+    return channel;
+  }
+
   return {
+    async receiveInteraction(data) {
+      let received: Interaction | undefined;
+      const take = (interaction: Interaction) => (received = interaction);
+      client.once(Events.InteractionCreate, take);
+      try {
+        // discord.js's own construction of an interaction from the gateway's payload.
+        (
+          client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }
+        ).actions.InteractionCreate.handle(data);
+      } finally {
+        client.off(Events.InteractionCreate, take);
+      }
+      if (received === undefined) return;
+      // Acknowledged by the gateway already: what the handler sends edits or follows that.
+      if (received.isRepliable()) {
+        received.deferred = true;
+        received.ephemeral = !received.isMessageComponent();
+      }
+      await options.onInteraction(received);
+    },
     async replyTo(ref) {
-      const channel = await client.channels.fetch(ref.channelId);
+      const channel = await channelById(ref.channelId);
       if (channel === null || !channel.isTextBased()) {
         throw new Error(`channel ${ref.channelId} is gone or not a text channel`);
       }
@@ -305,10 +421,20 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       return {
         reply,
         audienceChannelId: audienceChannelIdOf(channel),
-        serverLocale: channel.isDMBased() ? undefined : channel.guild.preferredLocale,
+        // A worker caches no server: the locale comes with the message instead.
+        serverLocale: channel.isDMBased()
+          ? undefined
+          : (channel.guild as typeof channel.guild | undefined)?.preferredLocale,
       };
     },
     async start() {
+      if (options.mode === 'rest') {
+        client.rest.setToken(options.token);
+        const me = (await client.rest.get(Routes.user())) as APIUser;
+        const identity = { botUserId: me.id, applicationId: me.id, username: me.username };
+        logger.info(identity, 'ready to answer through Discord REST');
+        return identity;
+      }
       const ready = new Promise<Client<true>>((resolve) =>
         client.once(Events.ClientReady, resolve),
       );

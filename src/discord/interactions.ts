@@ -77,17 +77,35 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     };
   }
 
+  /**
+   * Tells the caller something privately, whether the interaction was acknowledged here or
+   * already (by the gateway process of a split bot: a deferred private reply for a command, a
+   * deferred update for a button).
+   */
+  async function tellPrivately(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    content: string,
+  ): Promise<void> {
+    if (!interaction.deferred && !interaction.replied) {
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    } else if (interaction.isButton()) {
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    } else {
+      await interaction.editReply({ content });
+    }
+  }
+
   async function runCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const command = byName.get(interaction.commandName);
     if (command === undefined) {
-      await interaction.reply({
-        content: "I don't know that command any more. It may have been removed.",
-        flags: MessageFlags.Ephemeral,
-      });
+      await tellPrivately(
+        interaction,
+        "I don't know that command any more. It may have been removed.",
+      );
       return;
     }
     // Acknowledge within Discord's 3 seconds before touching memory, which may be slow.
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const values: Record<string, string | undefined> = {};
     const collect = (list: readonly CommandInteractionOption[]) => {
       for (const option of list) {
@@ -111,20 +129,20 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     const parsed = parseButtonId(interaction.customId);
     const command = parsed && byName.get(parsed.command);
     if (parsed === undefined || command?.press === undefined) {
-      await interaction.reply({
-        content: 'That button no longer works. Please run the command again.',
-        flags: MessageFlags.Ephemeral,
-      });
+      await tellPrivately(
+        interaction,
+        'That button no longer works. Please run the command again.',
+      );
       return;
     }
     if (parsed.ownerId !== interaction.user.id) {
-      await interaction.reply({
-        content: 'These buttons belong to someone else. Use the command yourself to see your own.',
-        flags: MessageFlags.Ephemeral,
-      });
+      await tellPrivately(
+        interaction,
+        'These buttons belong to someone else. Use the command yourself to see your own.',
+      );
       return;
     }
-    await interaction.deferUpdate();
+    if (!interaction.deferred) await interaction.deferUpdate();
     const view = await command.press(
       options.contextFor(interaction.user.id, interaction.guildId ?? undefined, interaction.locale),
       parsed.action,

@@ -102,6 +102,12 @@ export interface DurableWriteQueueOptions {
   maxJobsPerBatch?: number;
   /** Most characters of messages in one batch (a single bigger job still goes, alone); default 12000. */
   maxBatchChars?: number;
+  /**
+   * When the person last asked to be forgotten anywhere (ms since the epoch), for a queue that
+   * one of several processes keeps: their jobs queued here before then are deleted unwritten. A
+   * rejection counts as a failed write (retried later): a job is never written unchecked.
+   */
+  forgottenAt?: (userId: string) => Promise<number | undefined>;
   now?: () => number;
   /** A number in [0, 1) for the retry jitter; default Math.random. */
   random?: () => number;
@@ -313,6 +319,18 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
       if (merged === undefined) return;
       const ids = jobs.map((each) => each.row.id);
       try {
+        const fence = await options.forgottenAt?.(userId);
+        const forgotten = jobs.filter((each) => fence !== undefined && each.row.createdAt <= fence);
+        if (forgotten.length > 0) {
+          // Those after the fence (if any) go in the next batch.
+          if (!closed) db().deleteJobs(forgotten.map((each) => each.row.id));
+          landedSinceCheckpoint = true;
+          logger.info(
+            { jobs: forgotten.length },
+            'memory writes dropped unwritten: their person asked to be forgotten',
+          );
+          return;
+        }
         await write(merged);
       } catch (error) {
         // Closed by a `stop` that did not wait this long: the rows stay as they were, for the next run.

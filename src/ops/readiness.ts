@@ -106,6 +106,8 @@ export function queuesWithin(depths: QueueDepths | undefined, bounds: QueueBound
 export interface BotReadinessOptions {
   /** Whether the Discord gateway connection is up (DiscordBot.gatewayReady). */
   gatewayReady: () => boolean;
+  /** The name of that check (default `gateway`; a worker's connection is to the `stream`). */
+  connectionCheck?: string;
   /** The memory store, probed with one `list` of a person who does not exist. */
   memory: Pick<MemoryStore, 'list'>;
   /** The queues now (PrometheusMetrics.queues). */
@@ -133,7 +135,7 @@ export function botReadiness(options: BotReadinessOptions): () => Promise<Readin
     cacheMs: options.memoryProbeCacheMs ?? 5_000,
   });
   const checks: Record<string, ReadinessCheck> = {
-    gateway: options.gatewayReady,
+    [options.connectionCheck ?? 'gateway']: options.gatewayReady,
     memory: memoryReachable,
     queues: () => queuesWithin(options.queues(), options.bounds),
   };

@@ -11,7 +11,7 @@ import type { PersonSafety, SafetySettings } from './safety-settings.js';
 export interface CrisisFirstOptions {
   resources: CrisisResources;
   settings: SafetySettings;
-  referrals: ReferralCounts;
+  referrals: Pick<ReferralCounts, 'count'>;
   /** The region for people whom nothing else places (CRISIS_DEFAULT_REGION). */
   defaultRegion: string | undefined;
   logger: Logger;

@@ -12,7 +12,19 @@ export interface DisclosureSchedule {
   due(key: string, person: { minor: boolean }): DisclosureReason | undefined;
   /** Records a reply sent in `key`: whether it said it is an AI, and whether it reminded of a break. */
   replied(key: string, said: { disclosed: boolean; breakReminded: boolean }): void;
+  /** The schedule of the person's conversations (keys `<userId>|…`), to carry to another process. */
+  exportPerson(userId: string): PersonDisclosures;
+  /** Replaces the person's schedule with one exported elsewhere. */
+  importPerson(userId: string, schedule: PersonDisclosures): void;
 }
+
+/** One person's schedule by conversation key; times in ms since the epoch, `null` for never. */
+export type PersonDisclosures = Array<
+  [
+    key: string,
+    times: { lastReplyAt: number; lastDisclosedAt: number | null; lastBreakReminderAt: number },
+  ]
+>;
 
 // New York's AI-companion law and California's SB 243 (for minors): at least every three hours.
 export const disclosureEveryMs = 3 * 60 * 60_000;
@@ -64,6 +76,32 @@ export function createDisclosureSchedule(options: {
         lastBreakReminderAt: said.breakReminded ? at : entry.lastBreakReminderAt,
       });
       if (seen.size > maxConversations) seen.delete(seen.keys().next().value ?? '');
+    },
+    exportPerson(userId) {
+      const at = now();
+      return [...seen.keys()].flatMap((key) => {
+        const entry = key.startsWith(`${userId}|`) ? live(key, at) : undefined;
+        if (entry === undefined) return [];
+        const { lastReplyAt, lastDisclosedAt, lastBreakReminderAt } = entry;
+        return [
+          [
+            key,
+            {
+              lastReplyAt,
+              lastDisclosedAt: Number.isFinite(lastDisclosedAt) ? lastDisclosedAt : null,
+              lastBreakReminderAt,
+            },
+          ],
+        ];
+      });
+    },
+    importPerson(userId, schedule) {
+      for (const key of [...seen.keys()]) if (key.startsWith(`${userId}|`)) seen.delete(key);
+      for (const [key, times] of schedule) {
+        if (!key.startsWith(`${userId}|`)) continue;
+        seen.set(key, { ...times, lastDisclosedAt: times.lastDisclosedAt ?? -Infinity });
+        if (seen.size > maxConversations) seen.delete(seen.keys().next().value ?? '');
+      }
     },
   };
 }

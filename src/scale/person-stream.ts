@@ -25,6 +25,8 @@ export interface PersonStream {
    * again, by this worker or another, before that person's next one.
    */
   consume(handle: (event: PersonEvent) => Promise<void>): PersonStreamConsumer;
+  /** Whether the stream's connections are up now (for `/readyz`). */
+  reachable(): boolean;
   /** Closes the stream's connections (after stopping its consumers). */
   close(): Promise<void>;
 }

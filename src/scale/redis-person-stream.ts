@@ -306,6 +306,12 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
       return handleOf;
     },
 
+    reachable() {
+      // A gateway that has published nothing yet is asked about its publisher all the same.
+      publisher ??= connect(`${namespace}-publisher`);
+      return clients.every((client) => client.status === 'ready');
+    },
+
     async close() {
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type ConversationOptions,
+  type ConversationSafety,
   createConversation,
 } from '../../src/conversation/conversation.js';
 import { createConversationHistory } from '../../src/conversation/history.js';
@@ -9,7 +10,6 @@ import { notices, waitingNotice } from '../../src/conversation/notices.js';
 import { ChatModelError } from '../../src/llm/chat-model.js';
 import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import { defaultCrisisResources } from '../../src/safety/builtin-crisis-lines.js';
-import type { DisclosureSchedule } from '../../src/safety/disclosure.js';
 import type { ReferralTrigger } from '../../src/safety/referral-counts.js';
 import type { TurnSafety } from '../../src/conversation/conversation.js';
 import { detectCrisis } from '../../src/safety/crisis-detection.js';
@@ -58,12 +58,12 @@ function safetyOf(
   };
 }
 
-const neverDue: DisclosureSchedule = { due: () => undefined, replied: () => {} };
+const neverDue: ConversationSafety['disclosure'] = { due: () => undefined, replied: () => {} };
 
 function setup(
   extra: {
     maxAnswerChars?: number;
-    disclosure?: DisclosureSchedule;
+    disclosure?: ConversationSafety['disclosure'];
     firstContactNote?: string;
     /** Where the core's memory writes go; straight to the fake store unless given. */
     remember?: ConversationOptions['remember'];

@@ -1,0 +1,231 @@
+import { commands } from '../../commands/index.js';
+import type { Config } from '../config.js';
+import { firstContactNote } from '../conversation/notices.js';
+import type { ReplyTarget } from '../conversation/reply-target.js';
+import { type Core, createCore, type PersonSnapshot } from '../core.js';
+import { createCommandContexts } from '../discord/command-contexts.js';
+import { createConfirmations } from '../discord/confirmations.js';
+import { createDiscordBot, type DiscordIdentity } from '../discord/discord-bot.js';
+import { createInteractionHandler } from '../discord/interactions.js';
+import { messageToTurn } from '../discord/message-to-turn.js';
+import type { Logger } from '../logger.js';
+import { clearingDeletedText } from '../memory/clearing-deleted-text.js';
+import { memoryUserIdForDiscord } from '../memory/user-id.js';
+import { createOpsServer } from '../ops/ops-server.js';
+import { type TurnOutcome } from '../ops/metrics.js';
+import { createPrometheusMetrics } from '../ops/prometheus-metrics.js';
+import { botReadiness, queueBoundsFor } from '../ops/readiness.js';
+import { timeReply } from '../ops/turn-timing.js';
+import { createRedisPersonStream } from './redis-person-stream.js';
+import { createRedisSharedState } from './redis-shared-state.js';
+import type { SharedPerson } from './shared-state.js';
+import type { StreamedEvent } from './streamed-event.js';
+
+/** A worker process of a split bot (`npm run worker`). */
+export interface WorkerApp {
+  core: Core;
+  start(): Promise<DiscordIdentity>;
+  /** Stops taking events, finishes those in hand within `timeoutMs`, flushes memory writes. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** What tests change: the worker's name in the stream and how long its hold on a person lasts. */
+export interface WorkerExtras {
+  consumerName?: string;
+  leaseMs?: number;
+}
+
+const nobody: PersonSnapshot = {
+  history: [],
+  disclosures: [],
+  greeted: [],
+  safety: { region: null, locale: null, minor: false },
+};
+
+/**
+ * Answers what the gateway received: takes people's events from the person stream (one person
+ * at a time per worker, in order, merged as in the single process), answers through Discord's
+ * REST API, and carries each person's short-term state in Redis, so that any worker can serve
+ * anyone next. A message handed to a second worker (the first died) is not answered twice: its
+ * progress is in Redis, and its answer's first message is keyed by Discord's nonce.
+ */
+export function createWorkerApp(
+  config: Config & { redisUrl: string },
+  logger: Logger,
+  extras: WorkerExtras = {},
+): WorkerApp {
+  const metrics = config.metrics === undefined ? undefined : createPrometheusMetrics();
+  const onRedisError = (error: unknown) => logger.warn({ err: error }, 'Redis error');
+  const shared = createRedisSharedState({
+    redisUrl: config.redisUrl,
+    idleExpiryMs: config.history.idleExpiryMs,
+    onError: onRedisError,
+  });
+  const core = createCore(config, logger, {
+    ...(metrics === undefined ? {} : { metrics }),
+    firstContactNote: firstContactNote({
+      memoryBackend: config.memory.backend,
+      safetyPolicyUrl: config.crisis.policyUrl,
+    }),
+    forgottenAt: (userId) => shared.forgottenAt(userId),
+  });
+  const stream = createRedisPersonStream({
+    redisUrl: config.redisUrl,
+    // The person's messages sent while one is answered reach the turn queue at once, as in the
+    // single process (merged, or absorbed beyond the waiting cap).
+    window: config.limits.userMaxWaitingMessages + 1,
+    onError: (error, context) => logger.warn({ err: error, ...context }, 'person stream error'),
+    ...(extras.consumerName === undefined ? {} : { consumerName: extras.consumerName }),
+    ...(extras.leaseMs === undefined ? {} : { leaseMs: extras.leaseMs }),
+  });
+  const confirmations = createConfirmations();
+  const contextFor = createCommandContexts({
+    memory: clearingDeletedText(core.memory, () => core.clearDeletedText()),
+    async forgetShortTerm(userId) {
+      // First everywhere (every worker drops what it queued for them), then here.
+      await shared.forgetPerson(userId);
+      await core.forgetShortTerm(userId);
+    },
+    // The person's waiting messages are in the stream, each answered (and forgotten) in turn.
+    forgetAuthor: () => {},
+    safety: core.safety,
+    rememberWithheld: (userId, key) => core.rememberWithheld(userId, key),
+    crisis: config.crisis,
+    logger,
+    confirmations,
+  });
+  const bot = createDiscordBot({
+    token: config.discordToken,
+    apiUrl: config.discordApiUrl,
+    messageContentIntent: config.discordMessageContent,
+    mode: 'rest',
+    channelPacer: core.limiters.keyedPacer({
+      id: 'discord-channel',
+      minIntervalMs: config.limits.replyEditIntervalMs,
+      burst: 2,
+    }),
+    replyEditIntervalMs: config.limits.replyEditIntervalMs,
+    logger,
+    onInteraction: createInteractionHandler({ commands, logger, contextFor }),
+    onMessage: async () => {},
+    onReplyStarted: (messageId, replyMessageId) => {
+      shared.replyStarted(messageId, replyMessageId).catch((error: unknown) => {
+        logger.warn({ err: error, turnId: messageId }, 'could not record a reply started');
+      });
+    },
+    ...(metrics === undefined ? {} : { metrics }),
+  });
+
+  // People with events in hand here: their state was loaded once, and is saved after each event.
+  const serving = new Map<string, { events: number; loaded: Promise<void> }>();
+
+  /** Runs `handle` with the person's state here, as the worker that served them last left it. */
+  async function asPerson(discordUserId: string, handle: () => Promise<void>): Promise<void> {
+    const userId = memoryUserIdForDiscord(discordUserId);
+    let entry = serving.get(userId);
+    if (entry === undefined) {
+      const loaded = shared.loadPerson(userId).then((saved) => {
+        core.importPerson(userId, saved?.core ?? nobody);
+        confirmations.importOwner(discordUserId, saved?.confirmations ?? []);
+      });
+      entry = { events: 0, loaded };
+      serving.set(userId, entry);
+    }
+    entry.events += 1;
+    try {
+      await entry.loaded;
+      await handle();
+    } finally {
+      entry.events -= 1;
+      if (entry.events === 0) serving.delete(userId);
+      const person: SharedPerson = {
+        core: core.exportPerson(userId),
+        confirmations: confirmations.exportOwner(discordUserId),
+      };
+      await shared.savePerson(userId, person);
+    }
+  }
+
+  async function answer(event: Extract<StreamedEvent, { kind: 'message' }>): Promise<void> {
+    const { message } = event;
+    const progress = await shared.progress(message.id);
+    // Handed over again after its answer was given (its worker died before letting go).
+    if (progress.answered) return;
+    const found = await bot.replyTo({
+      channelId: message.channelId,
+      messageId: message.id,
+      authorId: message.authorId,
+      guildId: message.guildId,
+      replyMessageId: progress.replyMessageId,
+    });
+    const reply: ReplyTarget = event.crisisLinesSent
+      ? // The gateway posted the lines: the turn is still screened (crisis mode), not posted twice.
+        { ...found.reply, sendNow: async () => {} }
+      : found.reply;
+    const timed = timeReply(reply);
+    const turn = messageToTurn(message, event.botUserId);
+    let outcome: TurnOutcome = 'failed';
+    try {
+      const result = await core.submit({ ...turn, turnId: message.id }, timed.target);
+      outcome = result.kind === 'answer' ? 'answered' : 'notice';
+      logger.info(
+        { turnId: message.id, outcome: result.kind, memoriesUsed: result.memoriesUsed },
+        'turn answered',
+      );
+    } finally {
+      metrics?.turnEnded(timed.ended(outcome));
+    }
+    await shared.answered(message.id);
+  }
+
+  let consumer: ReturnType<typeof stream.consume> | undefined;
+  const ops =
+    config.metrics === undefined || metrics === undefined
+      ? undefined
+      : createOpsServer({
+          ...config.metrics,
+          metrics,
+          readiness: botReadiness({
+            gatewayReady: () => stream.reachable(),
+            connectionCheck: 'stream',
+            memory: core.memory,
+            queues: () => metrics.queues(),
+            bounds: queueBoundsFor(config.limits),
+          }),
+          logger,
+        });
+  let stopping: Promise<void> | undefined;
+
+  return {
+    core,
+    async start() {
+      core.start();
+      await ops?.start();
+      const identity = await bot.start();
+      consumer = stream.consume(async ({ payload, personKey }) => {
+        const event = JSON.parse(payload) as StreamedEvent;
+        await asPerson(personKey, () =>
+          event.kind === 'message' ? answer(event) : bot.receiveInteraction(event.data),
+        );
+      });
+      logger.info('taking events from the person stream');
+      return identity;
+    },
+    stop(timeoutMs = 10_000) {
+      stopping ??= (async () => {
+        const started = Date.now();
+        // Those in hand are finished (a rolling restart loses nothing); the rest wait for another.
+        await Promise.race([
+          consumer?.stop(),
+          new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+        ]);
+        await core.close(Math.max(1_000, timeoutMs - (Date.now() - started)));
+        await bot.stop();
+        await stream.close();
+        await shared.close();
+        await ops?.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The bot split into a gateway and workers (npm run gateway / npm run worker), in this process,
+// on a real redis-server, against the stand-ins: what a person sees is what one process gives.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { registerCommands } from '../../src/discord/register-commands.js';
+import { testDiscordToken, withoutGreeting } from '../helpers/harness.js';
+import { type RedisServer, redisTestsEnabled, startRedis } from '../helpers/redis.js';
+import { type SplitBot, startSplitBot } from '../helpers/split-bot.js';
+
+const alice = '200000000000000001';
+const bob = '200000000000000002';
+const crisisText = 'i want to kill myself tonight';
+
+describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', () => {
+  let redis: RedisServer;
+  let bot: SplitBot | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    const violations = bot?.violations() ?? [];
+    await bot?.close();
+    bot = undefined;
+    // Each test starts with an empty Redis: nothing of one is seen by the next.
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    await client.flushall();
+    client.disconnect();
+    expect(violations).toEqual([]);
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  async function start(workers: number, env: Record<string, string> = {}) {
+    bot = await startSplitBot({ redisUrl: redis.url, workers, env });
+    return bot;
+  }
+
+  it('answers a DM once, and the next worker carries on the conversation where the last left it', async () => {
+    const b = await start(1);
+    const first = b.discord.sendDm({ userId: alice, content: 'my cat Miso is unwell' });
+    const firstAnswer = await b.discord.waitFor(
+      () => b.discord.messages(first.channel_id)[0],
+      10_000,
+    );
+    await b.discord.waitFor(
+      () => withoutGreeting(firstAnswer.content).length > 0 && b.gemini.chatRequests().length === 1,
+      10_000,
+    );
+    // The worker that answered goes away; a new one (nothing in its memory) takes the next message.
+    const [gone] = b.workers.splice(0, 1);
+    await gone?.stop(5_000);
+    await b.addWorker();
+    const second = b.discord.sendDm({ userId: alice, content: 'she is eating again' });
+    await b.discord.waitFor(() => b.gemini.chatRequests().length === 2, 10_000);
+    const prompt = JSON.stringify(b.gemini.chatRequests()[1]?.body.contents);
+    // The first exchange is in the second prompt's history: it came through Redis.
+    expect(prompt).toContain('my cat Miso is unwell');
+    await b.discord.waitFor(() => b.discord.messages(second.channel_id).length === 2, 10_000);
+    // Each message answered once.
+    const answers = b.discord.messages(first.channel_id);
+    expect(answers).toHaveLength(2);
+  });
+
+  it('acknowledges a slash command at the gateway and answers it privately from a worker', async () => {
+    const b = await start(2);
+    await registerCommands({
+      token: testDiscordToken,
+      applicationId: b.botUserId,
+      guildId: undefined,
+      apiUrl: b.discord.apiBase,
+      commands,
+    });
+    const slash = b.discord.sendSlash({ userId: bob, name: 'memories' });
+    const edited = await b.discord.waitFor(
+      () => b.discord.interactionResponses(slash.id).find((r) => r.kind === 'original-edit'),
+      10_000,
+    );
+    const responses = b.discord.interactionResponses(slash.id);
+    // Deferred privately by the gateway (type 5), then edited with the result by a worker.
+    expect(responses[0]).toMatchObject({ kind: 'callback', type: 5, ephemeral: true });
+    expect(edited).toBeDefined();
+    const reply = b.discord.messages().find((m) => m.interactionId === slash.id);
+    expect(reply?.content).toMatch(/remember/i);
+    expect(responses.every((r) => r.ephemeral)).toBe(true);
+  });
+
+  it('posts the crisis lines from the gateway at once, with no worker running, and the answer later without posting them twice', async () => {
+    const b = await start(0);
+    const sent = b.discord.sendDm({ userId: alice, content: crisisText });
+    const lines = await b.discord.waitFor(() => b.discord.messages(sent.channel_id)[0], 5_000);
+    expect(lines.content).toMatch(/988|crisis|emergency/i);
+    expect(b.gemini.chatRequests()).toHaveLength(0);
+    await b.addWorker();
+    await b.discord.waitFor(
+      () => b.discord.messages(sent.channel_id).length >= 2 && b.gemini.chatRequests().length === 1,
+      10_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const mine = b.discord.messages(sent.channel_id);
+    // The lines once, then the answer.
+    expect(mine).toHaveLength(2);
+    expect(mine.filter((m) => m.content === lines.content)).toHaveLength(1);
+  });
+});
