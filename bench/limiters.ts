@@ -83,6 +83,7 @@ function gateOn(store: LimiterStore, id: string, requestsPerMinute: number): Sch
       id,
       minIntervalMs: startIntervalMs(requestsPerMinute),
       maxConcurrent: 1_000,
+      maxRunMs: 60_000,
     }),
     requestsPerMinute,
     noticeAfterMs: 60_000,

@@ -9,6 +9,7 @@ import { createInteractionHandler } from './discord/interactions.js';
 import { inviteUrl } from './discord/invite-url.js';
 import { createMessageInbox } from './discord/message-inbox.js';
 import { createMessageRouter } from './discord/message-router.js';
+import { discordChannelPacer } from './limits/discord-channel-pacer.js';
 import type { Logger } from './logger.js';
 import { clearingDeletedText } from './memory/clearing-deleted-text.js';
 import { createOpsServer } from './ops/ops-server.js';
@@ -65,11 +66,9 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
     messageContentIntent: config.discordMessageContent,
-    // Discord's per-channel limit is the bot's, whichever process sends: shared like the others.
-    channelPacer: core.limiters.keyedPacer({
-      id: 'discord-channel',
-      minIntervalMs: config.limits.replyEditIntervalMs,
-      burst: 2,
+    channelPacer: discordChannelPacer(core.limiters, {
+      replyEditIntervalMs: config.limits.replyEditIntervalMs,
+      releaseAfterMs: config.workerLeaseMs,
     }),
     replyEditIntervalMs: config.limits.replyEditIntervalMs,
     logger,

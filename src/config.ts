@@ -33,6 +33,11 @@ export interface Config {
       };
   /** Redis (REDIS_URL): the limiters' shared state, so every process keeps one set of limits. */
   redisUrl: string | undefined;
+  /**
+   * How long a worker's hold on a person lasts unrenewed (WORKER_LEASE_SECONDS): after a worker
+   * dies, the people it was serving wait this long before another worker takes them.
+   */
+  workerLeaseMs: number;
   /** Where `/healthz`, `/readyz` and Prometheus `/metrics` are served (METRICS_PORT); off when unset. */
   metrics: { port: number; host: string } | undefined;
   /**
@@ -231,6 +236,7 @@ const schema = z.object({
     ['postgres:', 'postgresql:'],
     'postgresql://wellness0:secret@localhost:5432/wellness0',
   ),
+  WORKER_LEASE_SECONDS: positiveInt('WORKER_LEASE_SECONDS', 30, 3_600),
   METRICS_PORT: positiveInt('METRICS_PORT', 0, 65_535),
   METRICS_HOST: optionalText.default('127.0.0.1'),
   LOG_LEVEL: optionalText
@@ -336,6 +342,7 @@ export function parseConfig(
               databaseUrl: e.DATABASE_URL,
             },
       redisUrl: e.REDIS_URL,
+      workerLeaseMs: e.WORKER_LEASE_SECONDS * 1_000,
       metrics: e.METRICS_PORT === 0 ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
       mem0Telemetry: e.MEM0_TELEMETRY,
       dataDir,

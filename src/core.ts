@@ -119,6 +119,9 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       id: `gemini:${config.geminiModel}`,
       minIntervalMs: startIntervalMs(config.limits.geminiRequestsPerMinute),
       maxConcurrent: config.limits.geminiMaxConcurrent,
+      // Longer than a request may take (GEMINI_TIMEOUT_MS), so that only a dead process's
+      // requests stop counting.
+      maxRunMs: config.geminiTimeoutMs + 30_000,
     }),
     requestsPerMinute: config.limits.geminiRequestsPerMinute,
     noticeAfterMs: config.limits.queueNoticeAfterMs,

@@ -16,6 +16,13 @@ if (!/^\d+$/.test(portText) || port < 1 || port > 65_535) {
   problems.push(`REST_PROXY_PORT must be a port number (1 to 65535); it is "${portText}".`);
 }
 const host = setting('REST_PROXY_HOST') ?? '127.0.0.1';
+const globalText = setting('REST_PROXY_GLOBAL_PER_SECOND') ?? '50';
+const globalRequestsPerSecond = Number(globalText);
+if (!/^\d+$/.test(globalText) || globalRequestsPerSecond < 1 || globalRequestsPerSecond > 100_000) {
+  problems.push(
+    `REST_PROXY_GLOBAL_PER_SECOND must be a whole number of requests a second (1 to 100000); it is "${globalText}".`,
+  );
+}
 const upstream = setting('REST_PROXY_UPSTREAM') ?? 'https://discord.com/api';
 try {
   if (!['http:', 'https:'].includes(new URL(upstream).protocol)) throw new Error('scheme');
@@ -36,7 +43,7 @@ if (problems.length > 0) {
 }
 
 const logger = createLogger({ level, secrets: [] });
-const proxy = createRestProxy({ port, host, upstream, logger });
+const proxy = createRestProxy({ port, host, upstream, globalRequestsPerSecond, logger });
 await proxy.start();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

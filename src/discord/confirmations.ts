@@ -76,7 +76,12 @@ export function createConfirmations(options: ConfirmationsOptions = {}): Confirm
         .filter(([, , at]) => now() - at < ttlMs)
         .sort((a, b) => a[2] - b[2])
         .slice(-maxPerOwner);
-      for (const [key, value, at] of fresh) entries.set(key, { ownerId, value, at });
+      for (const [key, value, at] of fresh) {
+        // Never over someone else's value, whatever the snapshot holds.
+        const current = entries.get(key);
+        if (current !== undefined && current.ownerId !== ownerId) continue;
+        entries.set(key, { ownerId, value, at });
+      }
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value ?? '');
     },
   };

@@ -10,13 +10,28 @@ import type { StartPacer } from './rate-gate.js';
  * the whole bot, however many processes it runs in.
  */
 export interface LimiterStore {
-  /** Paces starts for `id`: at most one per `minIntervalMs`, at most `maxConcurrent` at once. */
-  startPacer(options: { id: string; minIntervalMs: number; maxConcurrent: number }): StartPacer;
+  /**
+   * Paces starts for `id`: at most one per `minIntervalMs`, at most `maxConcurrent` at once.
+   * `maxRunMs` (shared limiters only): a job still counted as running after this long stops
+   * counting (it is left to finish), so that a process that died while running jobs does not
+   * hold their places for ever (bottleneck frees a dead client's places only by expiration).
+   */
+  startPacer(options: {
+    id: string;
+    minIntervalMs: number;
+    maxConcurrent: number;
+    maxRunMs: number;
+  }): StartPacer;
   /**
    * Paces jobs per key for `id`: `burst` back to back, then one per `minIntervalMs`, one at a time
-   * per key, in order; keys run independently.
+   * per key, in order; keys run independently. `maxRunMs` as for `startPacer`.
    */
-  keyedPacer(options: { id: string; minIntervalMs: number; burst: number }): KeyedPacer;
+  keyedPacer(options: {
+    id: string;
+    minIntervalMs: number;
+    burst: number;
+    maxRunMs: number;
+  }): KeyedPacer;
   /** `redis` when the state is shared through Redis, else `local`. */
   readonly kind: 'local' | 'redis';
   /** Resolves once the store can be used (at once for `local`); rejects if Redis refuses us. */
@@ -191,19 +206,18 @@ function runResiliently<T>(
       if (state === 'moved') return undefined;
       state = 'started';
       clearInterval(check);
-      return job();
-    }).then(
-      (value) => {
-        if (state === 'started') resolve(value as T);
-      },
-      (error: unknown) => {
-        // The job's own failure, passed on as it came (a job may reject with anything).
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        if (state === 'started') reject(error);
-        // The shared limiter failed before the job started (Redis refused): this process's.
-        else if (state === 'waiting') moveToLocal();
-      },
-    );
+      // The job's own outcome goes to the caller as it comes (a job may reject with anything),
+      // not the limiter's: an expiration (see `maxRunMs`) only frees the job's place.
+      const running = job();
+      running.then(resolve, reject);
+      return running.then(
+        () => undefined,
+        () => undefined,
+      );
+    }).then(undefined, () => {
+      // The shared limiter failed before the job started (Redis refused): this process's.
+      if (state === 'waiting') moveToLocal();
+    });
   });
 }
 
@@ -241,7 +255,7 @@ export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterSt
 
   return {
     kind: connection === undefined ? 'local' : 'redis',
-    startPacer({ id, minIntervalMs, maxConcurrent }) {
+    startPacer({ id, minIntervalMs, maxConcurrent, maxRunMs }) {
       const settings = { minTime: minIntervalMs, maxConcurrent };
       const limiter = track(new Bottleneck({ ...shared(), id: `${namespace}:${id}`, ...settings }));
       // In Redis the settings of the first process to start are kept; these are this process's,
@@ -255,12 +269,12 @@ export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterSt
           runResiliently(
             redis,
             job,
-            (wrapped) => limiter.schedule(wrapped),
+            (wrapped) => limiter.schedule({ expiration: maxRunMs }, wrapped),
             (direct) => local.schedule(direct),
           ),
       };
     },
-    keyedPacer({ id, minIntervalMs, burst }) {
+    keyedPacer({ id, minIntervalMs, burst, maxRunMs }) {
       const settings: Bottleneck.ConstructorOptions = {
         maxConcurrent: 1,
         // A token bucket: `burst` at once, refilled by one every interval.
@@ -283,7 +297,7 @@ export function createLimiterStore(options: LimiterStoreOptions = {}): LimiterSt
           runResiliently(
             redis,
             job,
-            (wrapped) => group.key(key).schedule(wrapped),
+            (wrapped) => group.key(key).schedule({ expiration: maxRunMs }, wrapped),
             (direct) => local.key(key).schedule(direct),
           ),
       };

@@ -5,6 +5,7 @@ import type { ReplyTarget } from '../conversation/reply-target.js';
 import { createDiscordBot, type DiscordIdentity } from '../discord/discord-bot.js';
 import { addressedBy, type IncomingMessage, messageToTurn } from '../discord/message-to-turn.js';
 import { createLimiterStore } from '../limits/bottleneck-limiters.js';
+import { discordChannelPacer } from '../limits/discord-channel-pacer.js';
 import type { Logger } from '../logger.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { createPrometheusMetrics } from '../ops/prometheus-metrics.js';
@@ -127,10 +128,9 @@ export function createGatewayApp(
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
     messageContentIntent: config.discordMessageContent,
-    channelPacer: limiters.keyedPacer({
-      id: 'discord-channel',
-      minIntervalMs: config.limits.replyEditIntervalMs,
-      burst: 2,
+    channelPacer: discordChannelPacer(limiters, {
+      replyEditIntervalMs: config.limits.replyEditIntervalMs,
+      releaseAfterMs: config.workerLeaseMs,
     }),
     replyEditIntervalMs: config.limits.replyEditIntervalMs,
     logger,

@@ -210,18 +210,25 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
         }
       }
 
-      /** Serves `person` while this worker holds their lease; see the stream's doc. */
-      async function serve(person: string): Promise<void> {
+      /**
+       * Serves `person` while this worker holds their lease; see the stream's doc. False when
+       * the announcement must stay unacknowledged: it was claimed from a worker that seemed dead,
+       * but the person's lease is still held (that worker may yet die before letting go, and
+       * then only this announcement would bring the person's events to another).
+       */
+      async function serve(person: string, noticeId: string, claimed: boolean): Promise<boolean> {
         for (;;) {
           const taken = await commands.set(leaseKey(person), consumer, 'PX', leaseMs, 'NX');
-          if (taken !== 'OK') return;
+          if (taken !== 'OK') return !claimed;
           // Renewed for as long as the person's events are being handled: a long list or a long
-          // event outlasts one lease.
+          // event outlasts one lease. The announcement is claimed again by this worker each
+          // time, so that its idle time (after which another worker claims it) stays short of
+          // a lease for as long as this worker lives.
           const renew = setInterval(
             () => {
-              commands.renewLease(leaseKey(person), consumer, leaseMs).catch((error: unknown) => {
-                options.onError?.(error, { personKey: person });
-              });
+              const onError = (error: unknown) => options.onError?.(error, { personKey: person });
+              commands.renewLease(leaseKey(person), consumer, leaseMs).catch(onError);
+              commands.xclaim(noticesKey, group, consumer, 0, noticeId, 'JUSTID').catch(onError);
             },
             Math.max(100, Math.floor(leaseMs / 3)),
           );
@@ -231,21 +238,21 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
             clearInterval(renew);
             await commands.releaseLease(leaseKey(person), consumer);
           }
-          if ((await commands.llen(listKey(person))) === 0) return;
+          if ((await commands.llen(listKey(person))) === 0) return true;
           if (stopping) {
             // Left for another worker at once, not after the lease would have run out.
             await commands.xadd(noticesKey, 'MAXLEN', '~', maxNotices, '*', 'person', person);
-            return;
+            return true;
           }
         }
       }
 
-      function start(entries: StreamEntries): void {
+      function start(entries: StreamEntries, claimed: boolean): void {
         for (const [id, fields] of entries) {
           const person = personOf(fields);
           const task = (async () => {
-            if (person !== undefined) await serve(person);
-            await commands.xack(noticesKey, group, id);
+            const done = person === undefined || (await serve(person, id, claimed));
+            if (done) await commands.xack(noticesKey, group, id);
           })()
             .catch((error: unknown) =>
               options.onError?.(error, { ...(person ? { personKey: person } : {}) }),
@@ -274,7 +281,7 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
             room,
           )) as [string, StreamEntries, string[]?];
           if (claimed[1].length > 0) {
-            start(claimed[1]);
+            start(claimed[1], true);
             continue;
           }
           const read = (await reader.xreadgroup(
@@ -289,7 +296,7 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
             noticesKey,
             '>',
           )) as Array<[string, StreamEntries]> | null;
-          for (const [, entries] of read ?? []) start(entries);
+          for (const [, entries] of read ?? []) start(entries, false);
         }
       })().catch((error: unknown) => {
         if (!stopping) options.onError?.(error, {});

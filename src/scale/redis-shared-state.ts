@@ -116,8 +116,16 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
         .exec();
     },
     async forgottenAt(userId) {
-      const at = await client.get(forgottenKey(userId));
-      return at === null ? undefined : Number(at);
+      // In this machine's clock, which dated the jobs it compares with: Redis's time of the
+      // /forget, moved by how far this clock is from Redis's now (to within the round trip).
+      const asked = Date.now();
+      const [[, at], [, time]] = (await client.multi().get(forgottenKey(userId)).time().exec()) as [
+        [unknown, string | null],
+        [unknown, [string, string]],
+      ];
+      if (at === null) return undefined;
+      const redisNow = Number(time[0]) * 1_000 + Math.floor(Number(time[1]) / 1_000);
+      return Number(at) + (asked - redisNow);
     },
     async close() {
       await client.quit().catch(() => client.disconnect());

@@ -8,6 +8,7 @@ import { createConfirmations } from '../discord/confirmations.js';
 import { createDiscordBot, type DiscordIdentity } from '../discord/discord-bot.js';
 import { createInteractionHandler } from '../discord/interactions.js';
 import { messageToTurn } from '../discord/message-to-turn.js';
+import { discordChannelPacer } from '../limits/discord-channel-pacer.js';
 import type { Logger } from '../logger.js';
 import { clearingDeletedText } from '../memory/clearing-deleted-text.js';
 import { memoryUserIdForDiscord } from '../memory/user-id.js';
@@ -29,10 +30,9 @@ export interface WorkerApp {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** What tests change: the worker's name in the stream and how long its hold on a person lasts. */
+/** What tests change: the worker's name in the stream. */
 export interface WorkerExtras {
   consumerName?: string;
-  leaseMs?: number;
 }
 
 const nobody: PersonSnapshot = {
@@ -76,7 +76,7 @@ export function createWorkerApp(
     window: config.limits.userMaxWaitingMessages + 1,
     onError: (error, context) => logger.warn({ err: error, ...context }, 'person stream error'),
     ...(extras.consumerName === undefined ? {} : { consumerName: extras.consumerName }),
-    ...(extras.leaseMs === undefined ? {} : { leaseMs: extras.leaseMs }),
+    leaseMs: config.workerLeaseMs,
   });
   const confirmations = createConfirmations();
   const contextFor = createCommandContexts({
@@ -99,10 +99,9 @@ export function createWorkerApp(
     apiUrl: config.discordApiUrl,
     messageContentIntent: config.discordMessageContent,
     mode: 'rest',
-    channelPacer: core.limiters.keyedPacer({
-      id: 'discord-channel',
-      minIntervalMs: config.limits.replyEditIntervalMs,
-      burst: 2,
+    channelPacer: discordChannelPacer(core.limiters, {
+      replyEditIntervalMs: config.limits.replyEditIntervalMs,
+      releaseAfterMs: config.workerLeaseMs,
     }),
     replyEditIntervalMs: config.limits.replyEditIntervalMs,
     logger,
@@ -116,41 +115,67 @@ export function createWorkerApp(
     ...(metrics === undefined ? {} : { metrics }),
   });
 
-  // People with events in hand here: their state was loaded once, and is saved after each event.
-  const serving = new Map<string, { events: number; loaded: Promise<void> }>();
+  /**
+   * People with events in hand here: their state was loaded once (`ready`), and is saved after
+   * each event. `ready` is also the end of the last event's steps before the core took it: the
+   * stream hands over several of a person's events at once, and their lookups (progress in
+   * Redis, the channel) must not let a later message reach the turn queue first.
+   */
+  const serving = new Map<string, { events: number; ready: Promise<unknown> }>();
 
-  /** Runs `handle` with the person's state here, as the worker that served them last left it. */
-  async function asPerson(discordUserId: string, handle: () => Promise<void>): Promise<void> {
+  /**
+   * Runs one event of a person with their state here, as the worker that served them last left
+   * it: `start` (run after the person's earlier events have started) returns what is left to
+   * wait for (the answer), which may then overlap with their next event's start.
+   */
+  async function asPerson(
+    discordUserId: string,
+    start: () => Promise<{ rest: Promise<void> }>,
+  ): Promise<void> {
     const userId = memoryUserIdForDiscord(discordUserId);
     let entry = serving.get(userId);
     if (entry === undefined) {
-      const loaded = shared.loadPerson(userId).then((saved) => {
+      const ready = shared.loadPerson(userId).then((saved) => {
         core.importPerson(userId, saved?.core ?? nobody);
         confirmations.importOwner(discordUserId, saved?.confirmations ?? []);
       });
-      entry = { events: 0, loaded };
+      entry = { events: 0, ready };
       serving.set(userId, entry);
     }
     entry.events += 1;
+    let loaded = false;
     try {
-      await entry.loaded;
-      await handle();
+      const started = entry.ready.then(() => {
+        loaded = true;
+        return start();
+      });
+      // The next event starts once this one has (whether it started well or not).
+      entry.ready = started.catch(() => undefined);
+      await (
+        await started
+      ).rest;
     } finally {
       entry.events -= 1;
       if (entry.events === 0) serving.delete(userId);
-      const person: SharedPerson = {
-        core: core.exportPerson(userId),
-        confirmations: confirmations.exportOwner(discordUserId),
-      };
-      await shared.savePerson(userId, person);
+      // Never over what Redis holds with a state that was not loaded from it.
+      if (loaded) {
+        const person: SharedPerson = {
+          core: core.exportPerson(userId),
+          confirmations: confirmations.exportOwner(discordUserId),
+        };
+        await shared.savePerson(userId, person);
+      }
     }
   }
 
-  async function answer(event: Extract<StreamedEvent, { kind: 'message' }>): Promise<void> {
+  /** Starts answering a message (see `asPerson`); the rest is the answer and its bookkeeping. */
+  async function answer(
+    event: Extract<StreamedEvent, { kind: 'message' }>,
+  ): Promise<{ rest: Promise<void> }> {
     const { message } = event;
     const progress = await shared.progress(message.id);
     // Handed over again after its answer was given (its worker died before letting go).
-    if (progress.answered) return;
+    if (progress.answered) return { rest: Promise.resolve() };
     const found = await bot.replyTo({
       channelId: message.channelId,
       messageId: message.id,
@@ -164,18 +189,23 @@ export function createWorkerApp(
       : found.reply;
     const timed = timeReply(reply);
     const turn = messageToTurn(message, event.botUserId);
-    let outcome: TurnOutcome = 'failed';
-    try {
-      const result = await core.submit({ ...turn, turnId: message.id }, timed.target);
-      outcome = result.kind === 'answer' ? 'answered' : 'notice';
-      logger.info(
-        { turnId: message.id, outcome: result.kind, memoriesUsed: result.memoriesUsed },
-        'turn answered',
-      );
-    } finally {
-      metrics?.turnEnded(timed.ended(outcome));
-    }
-    await shared.answered(message.id);
+    // Queued now, in the order the person sent their messages; answered (and merged) from there.
+    const submitted = core.submit({ ...turn, turnId: message.id }, timed.target);
+    const rest = (async () => {
+      let outcome: TurnOutcome = 'failed';
+      try {
+        const result = await submitted;
+        outcome = result.kind === 'answer' ? 'answered' : 'notice';
+        logger.info(
+          { turnId: message.id, outcome: result.kind, memoriesUsed: result.memoriesUsed },
+          'turn answered',
+        );
+      } finally {
+        metrics?.turnEnded(timed.ended(outcome));
+      }
+      await shared.answered(message.id);
+    })();
+    return { rest };
   }
 
   let consumer: ReturnType<typeof stream.consume> | undefined;
@@ -204,8 +234,11 @@ export function createWorkerApp(
       const identity = await bot.start();
       consumer = stream.consume(async ({ payload, personKey }) => {
         const event = JSON.parse(payload) as StreamedEvent;
-        await asPerson(personKey, () =>
-          event.kind === 'message' ? answer(event) : bot.receiveInteraction(event.data),
+        await asPerson(personKey, async () =>
+          event.kind === 'message'
+            ? answer(event)
+            : // A command runs after the person's earlier messages were queued, beside them.
+              { rest: bot.receiveInteraction(event.data) },
         );
       });
       logger.info('taking events from the person stream');

@@ -14,6 +14,7 @@ const pacer = store.startPacer({
   id: 'gemini:test',
   minIntervalMs: Number(minIntervalMs),
   maxConcurrent: Number(maxConcurrent),
+  maxRunMs: 60_000,
 });
 await store.ready();
 process.stdout.write('ready\n');

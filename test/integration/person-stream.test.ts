@@ -183,6 +183,49 @@ describe.runIf(redisTestsEnabled())('the Redis person stream', () => {
     }
   }, 40_000);
 
+  it('takes over the person of a worker killed after holding them longer than a lease, while another worker was watching', async () => {
+    const ns = freshNamespace();
+    const leaseMs = 600;
+    const handled: string[] = [];
+    // Watching from the start: it sees the child's announcement idle past a lease while the
+    // child still renews, and the announcement of m-2, which the child's lease keeps from it.
+    stream(ns, leaseMs).consume(async (event) => {
+      handled.push(event.eventId);
+    });
+    const child = spawn(
+      join(repo, 'node_modules', '.bin', 'tsx'),
+      [join(repo, 'test', 'helpers', 'stream-child.ts'), redis.url, ns, String(leaseMs)],
+      { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await until(() => output.includes('consuming'), 20_000, 'the child worker');
+      const gateway = stream(ns);
+      // Until the child has it: the watcher takes what is published before the child reads.
+      for (let n = 0; !output.includes('took'); n++) {
+        handled.splice(0);
+        await gateway.publish({ personKey: `p${n}`, eventId: `p${n}-1`, payload: 'a' });
+        await sleep(300);
+      }
+      const person = /took (\S+) /.exec(output)?.[1] ?? '';
+      await gateway.publish({ personKey: person, eventId: `${person}-2`, payload: 'b' });
+      await sleep(leaseMs * 4);
+      // Nothing of the child's person while it lives, however long it holds them.
+      expect(handled.filter((id) => id.startsWith(`${person}-`))).toEqual([]);
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+      await exited;
+
+      await until(() => handled.length >= 2, 10_000, 'the watcher taking over both');
+      expect(handled).toEqual([`${person}-1`, `${person}-2`]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      }
+    }
+  }, 40_000);
+
   it('leaves a stopping worker’s waiting events to another at once, not after its lease', async () => {
     const ns = freshNamespace();
     const first: string[] = [];

@@ -66,7 +66,12 @@ describe('the start pacer, in this process', () => {
   it('spaces starts by minIntervalMs, so that no window holds more than the limit', async () => {
     const store = createLimiterStore();
     stores.push(store);
-    const pacer = store.startPacer({ id: 'gemini:a', minIntervalMs: 150, maxConcurrent: 10 });
+    const pacer = store.startPacer({
+      id: 'gemini:a',
+      minIntervalMs: 150,
+      maxConcurrent: 10,
+      maxRunMs: 60_000,
+    });
     const jobs = recorder();
 
     const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => pacer.schedule(jobs.job(n))));
@@ -83,7 +88,12 @@ describe('the start pacer, in this process', () => {
   it('never runs more than maxConcurrent jobs at once', async () => {
     const store = createLimiterStore();
     stores.push(store);
-    const pacer = store.startPacer({ id: 'gemini:b', minIntervalMs: 1, maxConcurrent: 2 });
+    const pacer = store.startPacer({
+      id: 'gemini:b',
+      minIntervalMs: 1,
+      maxConcurrent: 2,
+      maxRunMs: 60_000,
+    });
     const jobs = recorder();
 
     await Promise.all([1, 2, 3, 4, 5].map((n) => pacer.schedule(jobs.job(n, 40))));
@@ -94,7 +104,12 @@ describe('the start pacer, in this process', () => {
   it('passes on a failing job’s error to its caller only', async () => {
     const store = createLimiterStore();
     stores.push(store);
-    const pacer = store.startPacer({ id: 'gemini:c', minIntervalMs: 1, maxConcurrent: 1 });
+    const pacer = store.startPacer({
+      id: 'gemini:c',
+      minIntervalMs: 1,
+      maxConcurrent: 1,
+      maxRunMs: 60_000,
+    });
 
     const failing = pacer.schedule(() => Promise.reject(new Error('quota')));
     const fine = pacer.schedule(() => Promise.resolve('ok'));
@@ -109,7 +124,12 @@ describe('the keyed pacer (one per Discord channel), in this process', () => {
   afterAll(() => store.close());
 
   it('runs one key’s jobs in order: a burst of two, then about minIntervalMs apart', async () => {
-    const pacer = store.keyedPacer({ id: 'channel-a', minIntervalMs: 150, burst: 2 });
+    const pacer = store.keyedPacer({
+      id: 'channel-a',
+      minIntervalMs: 150,
+      burst: 2,
+      maxRunMs: 60_000,
+    });
     const jobs = recorder();
 
     const results = await Promise.all(
@@ -127,7 +147,12 @@ describe('the keyed pacer (one per Discord channel), in this process', () => {
   });
 
   it('runs one key’s jobs one at a time', async () => {
-    const pacer = store.keyedPacer({ id: 'channel-b', minIntervalMs: 1, burst: 2 });
+    const pacer = store.keyedPacer({
+      id: 'channel-b',
+      minIntervalMs: 1,
+      burst: 2,
+      maxRunMs: 60_000,
+    });
     const jobs = recorder();
 
     await Promise.all([1, 2, 3].map((n) => pacer.run('channel-1', jobs.job(n, 30))));
@@ -136,7 +161,12 @@ describe('the keyed pacer (one per Discord channel), in this process', () => {
   });
 
   it('does not make one key wait for another', async () => {
-    const pacer = store.keyedPacer({ id: 'channel-c', minIntervalMs: 5_000, burst: 1 });
+    const pacer = store.keyedPacer({
+      id: 'channel-c',
+      minIntervalMs: 5_000,
+      burst: 1,
+      maxRunMs: 60_000,
+    });
     const jobs = recorder();
 
     const began = Date.now();
@@ -168,7 +198,12 @@ describe.runIf(withRedis)('limits shared through Redis', () => {
   it('keeps one pace for two stores with the same limiter id, as for two processes', async () => {
     const [first, second] = [store('bot-1'), store('bot-1')];
     const pacers = [first, second].map((s) =>
-      s.startPacer({ id: 'gemini:shared', minIntervalMs: 100, maxConcurrent: 10 }),
+      s.startPacer({
+        id: 'gemini:shared',
+        minIntervalMs: 100,
+        maxConcurrent: 10,
+        maxRunMs: 60_000,
+      }),
     );
     await Promise.all([first.ready(), second.ready()]);
     const jobs = recorder();
@@ -184,7 +219,12 @@ describe.runIf(withRedis)('limits shared through Redis', () => {
 
   it('keeps two bots on one Redis apart (different namespaces share nothing)', async () => {
     const pacers = [store('bot-a'), store('bot-b')].map((s) =>
-      s.startPacer({ id: 'gemini:shared', minIntervalMs: 2_000, maxConcurrent: 10 }),
+      s.startPacer({
+        id: 'gemini:shared',
+        minIntervalMs: 2_000,
+        maxConcurrent: 10,
+        maxRunMs: 60_000,
+      }),
     );
     const jobs = recorder();
 
@@ -197,7 +237,7 @@ describe.runIf(withRedis)('limits shared through Redis', () => {
 
   it('shares one concurrency limit between stores', async () => {
     const pacers = [store('bot-c'), store('bot-c'), store('bot-c')].map((s) =>
-      s.startPacer({ id: 'gemini:c', minIntervalMs: 1, maxConcurrent: 2 }),
+      s.startPacer({ id: 'gemini:c', minIntervalMs: 1, maxConcurrent: 2, maxRunMs: 60_000 }),
     );
     const jobs = recorder();
 
@@ -211,7 +251,7 @@ describe.runIf(withRedis)('limits shared through Redis', () => {
 
   it('paces one Discord channel across stores, and keeps channels apart', async () => {
     const pacers = [store('bot-d'), store('bot-d')].map((s) =>
-      s.keyedPacer({ id: 'discord-channel', minIntervalMs: 200, burst: 2 }),
+      s.keyedPacer({ id: 'discord-channel', minIntervalMs: 200, burst: 2, maxRunMs: 60_000 }),
     );
     const jobs = recorder();
 
@@ -347,6 +387,7 @@ describe.runIf(withRedis)('when Redis goes away', () => {
         id: 'gemini:outage',
         minIntervalMs: 10_000,
         maxConcurrent: 5,
+        maxRunMs: 60_000,
       });
       await store.ready();
       await expect(pacer.schedule(() => Promise.resolve('first'))).resolves.toBe('first');
@@ -357,7 +398,12 @@ describe.runIf(withRedis)('when Redis goes away', () => {
 
       await expect(waiting).resolves.toBe('second');
       // A reply's edits, in a channel never seen before, go through this process's pacer too.
-      const channels = store.keyedPacer({ id: 'discord-channel', minIntervalMs: 10_000, burst: 1 });
+      const channels = store.keyedPacer({
+        id: 'discord-channel',
+        minIntervalMs: 10_000,
+        burst: 1,
+        maxRunMs: 60_000,
+      });
       await expect(channels.run('channel-9', () => Promise.resolve('sent'))).resolves.toBe('sent');
       expect(Date.now() - began).toBeLessThan(5_000);
       expect(fallbacks).toEqual([false]);

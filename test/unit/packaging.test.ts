@@ -113,35 +113,64 @@ interface ComposeService {
   image?: string;
   build?: unknown;
   command?: string[] | string;
+  profiles?: string[];
+  container_name?: string;
+  hostname?: string;
   env_file?: string | string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: string[] | string; disable?: boolean };
   volumes?: string[];
   ports?: unknown[];
+  deploy?: unknown;
 }
 const compose = parse(read('compose.yaml'), { merge: true }) as {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
 };
 const services = compose.services;
-const bot = services.bot as ComposeService;
-const botEnvironment = bot.environment ?? {};
-const backingServices = ['redis', 'postgres', 'discord-proxy'];
+const service = (name: string): ComposeService => {
+  const found = services[name];
+  if (found === undefined) throw new Error(`compose.yaml has no service ${name}`);
+  return found;
+};
+/** The services that run the bot's code, and the `purpose` src/config.ts reads their settings for. */
+const botProcesses = { gateway: 'gateway', worker: 'worker', bot: 'discord-bot' } as const;
+const botProcessNames = Object.keys(botProcesses) as Array<keyof typeof botProcesses>;
+const environmentOfService = (name: string): Record<string, string> =>
+  service(name).environment ?? {};
+const bot = service('bot');
+const botEnvironment = environmentOfService('bot');
+const restProxy = service('rest-proxy');
+const restProxyEnvironment = restProxy.environment ?? {};
+const backingServices = ['redis', 'postgres', 'rest-proxy'];
 
-/** Compose's `${NAME}`, `${NAME:?message}` and `${NAME:-default}`, with the values given. */
+/**
+ * Compose's `${NAME}`, `${NAME:?message}` (required) and `${NAME:-default}` (the default when
+ * NAME is unset or empty), with the values given.
+ */
 function interpolate(value: string, values: Record<string, string>): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}/g, (_, name: string) => {
-    const known = values[name];
-    if (known === undefined) throw new Error(`no value for ${name}`);
-    return known;
-  });
+  return value.replace(
+    /\$\{([A-Z0-9_]+)(?::?([?-])([^}]*))?\}/g,
+    (_, name: string, kind: string | undefined, fallback: string | undefined) => {
+      const known = values[name];
+      if (kind === '-') return known === undefined || known === '' ? (fallback ?? '') : known;
+      if (known === undefined) throw new Error(`no value for ${name}`);
+      return known;
+    },
+  );
 }
 
 /** Whether a variable's value is a secret by its name. */
 const looksSecret = (name: string) => /TOKEN|SECRET|PASSWORD|API_KEY/.test(name);
 /** A whole value taken from the environment at `docker compose up`, required. */
 const requiredInterpolation = /^\$\{[A-Z0-9_]+:\?[^}]+\}$/;
+/** A whole value taken from .env at `docker compose up`, empty when .env has none. */
+const optionalInterpolation = (name: string) => `\${${name}:-}`;
+/** The variables src/rest-proxy.ts reads (each through its `setting` helper). */
+const restProxyVariables = [
+  ...read('src/rest-proxy.ts').matchAll(/\bsetting\('([A-Z0-9_]+)'\)/g),
+].map((match) => match[1]);
 
 /** What the image can run: a file the build writes into dist/, or an npm script. */
 function problemWithCommand(argv: readonly string[]): string | undefined {
@@ -323,87 +352,184 @@ describe('Dockerfile', () => {
 });
 
 describe('compose.yaml', () => {
-  it('runs the bot with Redis, PostgreSQL with pgvector and the Discord REST proxy', () => {
-    expect(Object.keys(services).sort()).toEqual(['bot', 'discord-proxy', 'postgres', 'redis']);
-    expect(bot.build).toBe('.');
+  it('runs the gateway, the workers, the REST proxy, Redis and PostgreSQL with pgvector', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'bot',
+      'gateway',
+      'postgres',
+      'redis',
+      'rest-proxy',
+      'worker',
+    ]);
     expect(services.redis?.image).toMatch(/^redis:/);
     expect(services.postgres?.image).toBe('pgvector/pgvector:pg17');
-    expect(services['discord-proxy']?.image).toMatch(/^discordjs\/proxy:/);
+  });
+
+  it('keeps the single-process bot under the `single` profile, so that a plain `up` never starts it with the gateway', () => {
+    expect(bot.profiles).toEqual(['single']);
+    for (const [name, each] of Object.entries(services)) {
+      if (name !== 'bot') expect(each.profiles, name).toBeUndefined();
+    }
+  });
+
+  it('builds the gateway, the workers, the REST proxy and the bot from one image', () => {
+    for (const name of [...botProcessNames, 'rest-proxy']) {
+      expect(service(name).build, name).toBe('.');
+      expect(service(name).image, name).toBe('wellness0:local');
+    }
+  });
+
+  it('runs each process with the entry its npm script runs, without the build', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> })
+      .scripts;
+    const entries = {
+      gateway: 'gateway',
+      worker: 'worker',
+      'rest-proxy': 'rest-proxy',
+      bot: 'start',
+    };
+    for (const [name, script] of Object.entries(entries)) {
+      const command = service(name).command as string[];
+      expect(command.slice(0, 1), name).toEqual(['node']);
+      expect(scripts[script], name).toBe(`npm run --silent build && ${command.join(' ')}`);
+    }
   });
 
   it('pulls every image by a pinned tag, never latest', () => {
-    for (const [name, service] of Object.entries(services)) {
-      if (service.build !== undefined) continue;
-      expect(service.image, name).toMatch(/^[^:]+:(?!latest$)[\w.-]+$/);
+    for (const [name, each] of Object.entries(services)) {
+      if (each.build !== undefined) continue;
+      expect(each.image, name).toMatch(/^[^:]+:(?!latest$)[\w.-]+$/);
     }
   });
 
   it('runs only commands that exist: a file the image builds or an npm script', () => {
-    for (const [name, service] of Object.entries(services)) {
-      if (service.build === undefined) continue;
-      expect(Array.isArray(service.command), `${name}'s command in exec form`).toBe(true);
-      expect(problemWithCommand(service.command as string[]), name).toBeUndefined();
+    for (const [name, each] of Object.entries(services)) {
+      if (each.build === undefined) continue;
+      expect(Array.isArray(each.command), `${name}'s command in exec form`).toBe(true);
+      expect(problemWithCommand(each.command as string[]), name).toBeUndefined();
     }
   });
 
-  it('reads the bot’s settings from .env', () => {
-    expect(bot.env_file).toBe('.env');
+  it('reads the settings of the gateway, the workers and the bot from .env', () => {
+    for (const name of botProcessNames) expect(service(name).env_file, name).toBe('.env');
   });
 
-  it('sets for the bot only variables that src/config.ts reads', () => {
-    for (const name of Object.keys(botEnvironment)) expect(configVariables).toContain(name);
+  it('gives the REST proxy no .env, as it needs no secret', () => {
+    expect(restProxy.env_file).toBeUndefined();
   });
 
-  it('sets values for the bot that src/config.ts accepts, whatever .env says for them', () => {
-    const environment = Object.fromEntries(
-      Object.entries(botEnvironment).map(([name, value]) => [
-        name,
-        interpolate(value, { POSTGRES_PASSWORD: 'example' }),
-      ]),
-    );
-    const parsed = parseConfig(
-      { DISCORD_TOKEN: 'a.b.c', GEMINI_API_KEY: 'key', ...environment },
-      { cwd: '/app' },
-    );
-    expect(parsed.ok ? [] : parsed.problems).toEqual([]);
+  it.each(botProcessNames)('sets for %s only variables that src/config.ts reads', (name) => {
+    for (const variable of Object.keys(environmentOfService(name)))
+      expect(configVariables).toContain(variable);
   });
 
-  it('points the bot at the other services by their names on the compose network', () => {
-    expect(new URL(botEnvironment.REDIS_URL ?? '').host).toBe('redis:6379');
-    expect(botEnvironment.DATABASE_URL).toMatch(/@postgres:5432\//);
-    // @discordjs/proxy serves Discord's API under /api, on PORT.
-    const proxy = services['discord-proxy']?.environment?.PORT;
-    expect(botEnvironment.DISCORD_API_URL).toBe(`http://discord-proxy:${proxy}/api`);
-    expect(botEnvironment.METRICS_HOST).toBe('0.0.0.0');
+  it.each(botProcessNames)(
+    'sets values for %s that src/config.ts accepts, whatever .env says for them',
+    (name) => {
+      const environment = Object.fromEntries(
+        Object.entries(environmentOfService(name)).map(([variable, value]) => [
+          variable,
+          interpolate(value, { POSTGRES_PASSWORD: 'example' }),
+        ]),
+      );
+      const parsed = parseConfig(
+        { DISCORD_TOKEN: 'a.b.c', GEMINI_API_KEY: 'key', ...environment },
+        { cwd: '/app', purpose: botProcesses[name] },
+      );
+      expect(parsed.ok ? [] : parsed.problems).toEqual([]);
+    },
+  );
+
+  it.each(botProcessNames)(
+    'points %s at Redis and the REST proxy by their names on the compose network',
+    (name) => {
+      const environment = environmentOfService(name);
+      expect(new URL(environment.REDIS_URL ?? '').host).toBe('redis:6379');
+      // The proxy serves Discord's API under /api, on REST_PROXY_PORT.
+      expect(environment.DISCORD_API_URL).toBe(
+        `http://rest-proxy:${restProxyEnvironment.REST_PROXY_PORT}/api`,
+      );
+      expect(environment.METRICS_HOST).toBe('0.0.0.0');
+    },
+  );
+
+  it('gives the workers and the bot the PostgreSQL memory store, and the gateway, which keeps no memory, none', () => {
+    for (const name of ['worker', 'bot'])
+      expect(environmentOfService(name).DATABASE_URL, name).toMatch(/@postgres:5432\//);
+    // With MEM0_API_KEY in .env, a DATABASE_URL would stop the gateway too.
+    expect(environmentOfService('gateway').DATABASE_URL).toBeUndefined();
+  });
+
+  it('lets the workers scale: no fixed name, host name or published port, no named volume', () => {
+    const worker = service('worker');
+    expect(worker.container_name).toBeUndefined();
+    expect(worker.hostname).toBeUndefined();
+    expect(worker.ports).toBeUndefined();
+    // A named volume would be one DATA_DIR, and one memory write queue, for every worker.
+    expect(worker.volumes).toEqual([environmentOfService('worker').DATA_DIR]);
+  });
+
+  it('runs the REST proxy on every interface of its container, on a port of its own', () => {
+    expect(restProxyEnvironment.REST_PROXY_HOST).toBe('0.0.0.0');
+    expect(restProxyEnvironment.REST_PROXY_PORT).toMatch(/^\d+$/);
+  });
+
+  it('sets for the REST proxy only variables that src/rest-proxy.ts reads, empty when .env has none', () => {
+    expect(restProxyVariables).toContain('REST_PROXY_UPSTREAM');
+    for (const [variable, value] of Object.entries(restProxyEnvironment)) {
+      expect(restProxyVariables).toContain(variable);
+      if (!['REST_PROXY_HOST', 'REST_PROXY_PORT'].includes(variable))
+        expect(value, variable).toBe(optionalInterpolation(variable));
+    }
   });
 
   it('takes the PostgreSQL password from .env and commits no secret', () => {
     expect(services.postgres?.environment?.POSTGRES_PASSWORD).toMatch(requiredInterpolation);
     const password = /^postgresql:\/\/[^:]+:([^@]+)@/.exec(botEnvironment.DATABASE_URL ?? '')?.[1];
     expect(password).toMatch(requiredInterpolation);
-    for (const [name, service] of Object.entries(services)) {
-      for (const [variable, value] of Object.entries(service.environment ?? {})) {
+    for (const [name, each] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(each.environment ?? {})) {
         if (looksSecret(variable))
           expect(value, `${name}: ${variable}`).toMatch(requiredInterpolation);
       }
     }
     // The bot's token and keys come from .env only.
-    for (const name of Object.keys(botEnvironment)) expect(looksSecret(name), name).toBe(false);
+    for (const name of botProcessNames) {
+      for (const variable of Object.keys(environmentOfService(name)))
+        expect(looksSecret(variable), `${name}: ${variable}`).toBe(false);
+    }
   });
 
-  it('checks the health of Redis, PostgreSQL and the proxy, and keeps the image’s check of the bot', () => {
+  it('checks the health of Redis, PostgreSQL and the REST proxy', () => {
     for (const name of backingServices) {
       const test = services[name]?.healthcheck?.test;
       expect(Array.isArray(test) && ['CMD', 'CMD-SHELL'].includes(test[0] ?? ''), name).toBe(true);
     }
-    expect(bot.healthcheck).toBeUndefined();
-    expect(inStage(finalStage, 'HEALTHCHECK')).toHaveLength(1);
   });
 
-  it('starts the bot only once Redis, PostgreSQL and the proxy report healthy', () => {
-    expect(bot.depends_on).toEqual(
-      Object.fromEntries(backingServices.map((name) => [name, { condition: 'service_healthy' }])),
-    );
+  it('keeps the image’s check (GET /healthz on METRICS_PORT) for the gateway, the workers and the bot', () => {
+    expect(inStage(finalStage, 'HEALTHCHECK')).toHaveLength(1);
+    for (const name of botProcessNames) {
+      expect(service(name).healthcheck, name).toBeUndefined();
+      expect(environmentOfService(name).METRICS_PORT, name).toBe(
+        environmentOf(finalStage).METRICS_PORT,
+      );
+    }
+  });
+
+  it('checks the REST proxy on its own port, not the image’s /healthz, which it does not serve', () => {
+    const test = restProxy.healthcheck?.test as string[];
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(test[3]).toContain(`connect(${restProxyEnvironment.REST_PROXY_PORT}, '127.0.0.1')`);
+  });
+
+  it('starts each process only once what it uses reports healthy', () => {
+    const healthy = (names: string[]) =>
+      Object.fromEntries(names.map((name) => [name, { condition: 'service_healthy' }]));
+    expect(service('gateway').depends_on).toEqual(healthy(['redis', 'rest-proxy']));
+    expect(service('worker').depends_on).toEqual(healthy(['redis', 'postgres', 'rest-proxy']));
+    expect(bot.depends_on).toEqual(healthy(['redis', 'postgres', 'rest-proxy']));
+    expect(restProxy.depends_on).toBeUndefined();
   });
 
   it('keeps Redis’s data with append-only persistence', () => {
@@ -416,10 +542,13 @@ describe('compose.yaml', () => {
     const named = mounts.map((mount) => mount.split(':')[0] ?? '');
     expect(named.sort()).toEqual(Object.keys(compose.volumes ?? {}).sort());
     expect(services.postgres?.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
+    expect(service('gateway').volumes).toBeUndefined();
+    expect(restProxy.volumes).toBeUndefined();
   });
 
-  it('mounts the bot’s volume at the DATA_DIR it sets, the folder the image gives the node user', () => {
+  it('mounts the volumes of the bot and the workers at the DATA_DIR they set, the folder the image gives the node user', () => {
     expect(bot.volumes).toEqual([`bot-data:${botEnvironment.DATA_DIR}`]);
+    expect(service('worker').volumes).toEqual([botEnvironment.DATA_DIR]);
     const runs = inStage(finalStage, 'RUN').map((run) => run.text);
     expect(
       runs.some(
@@ -428,9 +557,8 @@ describe('compose.yaml', () => {
     ).toBe(true);
   });
 
-  it('publishes no port, since /metrics, Redis and PostgreSQL have no authentication of their own', () => {
-    for (const [name, service] of Object.entries(services))
-      expect(service.ports, name).toBeUndefined();
+  it('publishes no port, since /metrics, the REST proxy, Redis and PostgreSQL have no authentication of their own', () => {
+    for (const [name, each] of Object.entries(services)) expect(each.ports, name).toBeUndefined();
   });
 });
 
