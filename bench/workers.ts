@@ -55,8 +55,12 @@ export interface WorkersRow {
   answersPerSecond: number;
   /** From a DM to the last edit of its answer, in seconds. */
   timeToAnswerS: Percentiles;
+  /** Answers asked of Gemini a minute, over the run (several merged DMs are one answer). */
+  geminiPerMinute: number;
   /** Gemini requests the stand-in refused as over its quota (the limit + 5%). */
   overQuota: number;
+  /** Discord REST requests (sends, edits, typing) per DM answered. */
+  discordPerAnswer: number;
 }
 
 async function runOne(
@@ -143,7 +147,9 @@ async function runOne(
       messages,
       answersPerSecond: round(messages / ((last - started) / 1_000)),
       timeToAnswerS: percentiles(done.map((a) => (a.at - (sentAt.get(a.text) ?? a.at)) / 1_000)),
+      geminiPerMinute: Math.round(gemini.chatRequests().length / ((last - started) / 60_000)),
       overQuota: gemini.overLimit(),
+      discordPerAnswer: round(discord.requests.length / messages),
     };
   } finally {
     await Promise.all(running.map((worker) => worker.stop()));
@@ -167,11 +173,18 @@ export function formatWorkersTable(rows: readonly WorkersRow[]): string {
   const first = rows[0];
   return [
     `Workers: ${first?.messages ?? 0} DMs (${first ? first.messages / 2 : 0} people × 2, a second apart), Gemini 300/600 ms`,
-    tableRow('', ['answers/s', 'p50 s', 'p95 s', 'over quota'], 34),
+    tableRow('', ['answers/s', 'p50 s', 'p95 s', 'Gemini/min', 'over quota', 'Discord/DM'], 34),
     ...rows.map((row) =>
       tableRow(
         `${row.workers} worker${row.workers === 1 ? '' : 's'}, ${row.requestsPerMinute}/min`,
-        [row.answersPerSecond, row.timeToAnswerS.p50, row.timeToAnswerS.p95, row.overQuota],
+        [
+          row.answersPerSecond,
+          row.timeToAnswerS.p50,
+          row.timeToAnswerS.p95,
+          row.geminiPerMinute,
+          row.overQuota,
+          row.discordPerAnswer,
+        ],
         34,
       ),
     ),

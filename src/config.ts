@@ -38,6 +38,8 @@ export interface Config {
    * dies, the people it was serving wait this long before another worker takes them.
    */
   workerLeaseMs: number;
+  /** People one worker serves at once (WORKER_MAX_PEOPLE); the others wait for a free place. */
+  workerMaxPeople: number;
   /** Where `/healthz`, `/readyz` and Prometheus `/metrics` are served (METRICS_PORT); off when unset. */
   metrics: { port: number; host: string } | undefined;
   /**
@@ -237,6 +239,7 @@ const schema = z.object({
     'postgresql://wellness0:secret@localhost:5432/wellness0',
   ),
   WORKER_LEASE_SECONDS: positiveInt('WORKER_LEASE_SECONDS', 30, 3_600),
+  WORKER_MAX_PEOPLE: positiveInt('WORKER_MAX_PEOPLE', 32, 10_000),
   METRICS_PORT: positiveInt('METRICS_PORT', 0, 65_535),
   METRICS_HOST: optionalText.default('127.0.0.1'),
   LOG_LEVEL: optionalText
@@ -343,6 +346,7 @@ export function parseConfig(
             },
       redisUrl: e.REDIS_URL,
       workerLeaseMs: e.WORKER_LEASE_SECONDS * 1_000,
+      workerMaxPeople: e.WORKER_MAX_PEOPLE,
       metrics: e.METRICS_PORT === 0 ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
       mem0Telemetry: e.MEM0_TELEMETRY,
       dataDir,

@@ -57,6 +57,12 @@ export interface DiscordBotOptions {
    */
   mode?: 'gateway' | 'rest';
   /**
+   * Opens as many gateway shards as Discord recommends for the bot's servers (discord.js's
+   * internal sharding, through @discordjs/ws), all in this process; one shard when off. DMs all
+   * arrive on shard 0 either way.
+   */
+  autoShard?: boolean;
+  /**
    * Set in the gateway process of a split bot: each interaction is acknowledged at once (within
    * Discord's 3 s: a deferred private reply, or a deferred update for a button) and handed on
    * as Discord sent it, instead of to `onInteraction`. A rejection tells the person that it could
@@ -117,6 +123,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     ],
     // DM channels are not cached before their first message; without this partial, DMs are dropped.
     partials: [Partials.Channel],
+    ...(options.autoShard === true ? { shards: 'auto' as const } : {}),
     allowedMentions: noPings,
     ...(options.apiUrl === undefined ? {} : { rest: { api: options.apiUrl } }),
     // discord.js caches 200 messages per channel and every user it meets, for ever; a bot that

@@ -128,6 +128,9 @@ export function createGatewayApp(
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
     messageContentIntent: config.discordMessageContent,
+    // All its work is receiving: as many shards as the servers need (a DM-first bot rarely
+    // needs more than one; DMs all arrive on shard 0 anyway).
+    autoShard: true,
     channelPacer: discordChannelPacer(limiters, {
       replyEditIntervalMs: config.limits.replyEditIntervalMs,
       releaseAfterMs: config.workerLeaseMs,

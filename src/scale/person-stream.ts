@@ -25,6 +25,11 @@ export interface PersonStream {
    * again, by this worker or another, before that person's next one.
    */
   consume(handle: (event: PersonEvent) => Promise<void>): PersonStreamConsumer;
+  /**
+   * Deletes the person's events set aside after failing (they hold the person's words): the
+   * person asked to be forgotten. Their events still waiting are answered as usual.
+   */
+  dropDeadLetters(personKey: string): Promise<number>;
   /** Whether the stream's connections are up now (for `/readyz`). */
   reachable(): boolean;
   /** Closes the stream's connections (after stopping its consumers). */

@@ -171,6 +171,8 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
                 .multi()
                 .lpush(`${prefix}:dead`, JSON.stringify({ personKey: person, ...entry }))
                 .ltrim(`${prefix}:dead`, 0, maxDeadLetters - 1)
+                // Kept a week after the last failure, like the single process's dead letters.
+                .expire(`${prefix}:dead`, seenForSeconds)
                 .exec()
                 .catch((deadLetterError: unknown) =>
                   options.onError?.(deadLetterError, { personKey: person, eventId: entry.eventId }),
@@ -311,6 +313,17 @@ export function createRedisPersonStream(options: RedisPersonStreamOptions): Pers
       };
       consumers.push(handleOf);
       return handleOf;
+    },
+
+    async dropDeadLetters(personKey) {
+      publisher ??= connect(`${namespace}-publisher`);
+      const dead = await publisher.lrange(`${prefix}:dead`, 0, -1);
+      let dropped = 0;
+      for (const entry of dead) {
+        const { personKey: whose } = JSON.parse(entry) as { personKey?: string };
+        if (whose === personKey) dropped += await publisher.lrem(`${prefix}:dead`, 0, entry);
+      }
+      return dropped;
     },
 
     reachable() {

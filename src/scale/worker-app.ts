@@ -77,6 +77,7 @@ export function createWorkerApp(
     onError: (error, context) => logger.warn({ err: error, ...context }, 'person stream error'),
     ...(extras.consumerName === undefined ? {} : { consumerName: extras.consumerName }),
     leaseMs: config.workerLeaseMs,
+    maxConcurrentPeople: config.workerMaxPeople,
   });
   const confirmations = createConfirmations();
   const contextFor = createCommandContexts({
@@ -86,8 +87,13 @@ export function createWorkerApp(
       await shared.forgetPerson(userId);
       await core.forgetShortTerm(userId);
     },
-    // The person's waiting messages are in the stream, each answered (and forgotten) in turn.
-    forgetAuthor: () => {},
+    // The person's waiting messages are in the stream, each answered in turn; those set aside
+    // after failing hold their words, and go.
+    forgetAuthor: (discordUserId) => {
+      stream.dropDeadLetters(discordUserId).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not delete dead letters of a person forgotten');
+      });
+    },
     safety: core.safety,
     rememberWithheld: (userId, key) => core.rememberWithheld(userId, key),
     crisis: config.crisis,

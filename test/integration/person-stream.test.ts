@@ -117,6 +117,34 @@ describe.runIf(redisTestsEnabled())('the Redis person stream', () => {
     expect(taken).toEqual(['m-1', 'm-2', 'm-3']);
   });
 
+  it('sets aside an event that keeps failing, and deletes a person’s set-aside events (their words) on request', async () => {
+    const ns = freshNamespace();
+    const handled: string[] = [];
+    const worker = stream(ns);
+    worker.consume(async (event) => {
+      if (event.payload === 'always fails') throw new Error('broken');
+      handled.push(event.eventId);
+    });
+    const gateway = stream(ns);
+    await gateway.publish({ personKey: 'p1', eventId: 'm-1', payload: 'always fails' });
+    await gateway.publish({ personKey: 'p2', eventId: 'm-2', payload: 'always fails' });
+    await gateway.publish({ personKey: 'p1', eventId: 'm-3', payload: 'fine' });
+    await until(() => handled.includes('m-3'), 10_000, 'the event after the failing one');
+
+    const { Redis } = await import('ioredis');
+    const peek = new Redis(redis.url);
+    const dead = `${ns}:person-stream:dead`;
+    for (let i = 0; i < 50 && (await peek.llen(dead)) < 2; i++) await sleep(100);
+    expect(await peek.llen(dead)).toBe(2);
+    expect(await peek.ttl(dead)).toBeGreaterThan(0);
+    expect(await worker.dropDeadLetters('p1')).toBe(1);
+    const left = (await peek.lrange(dead, 0, -1)).map(
+      (entry) => JSON.parse(entry) as { personKey: string },
+    );
+    expect(left.map((entry) => entry.personKey)).toEqual(['p2']);
+    peek.disconnect();
+  });
+
   it('drops an event id published twice, as a gateway replaying after a reconnect would', async () => {
     const ns = freshNamespace();
     const handled: string[] = [];

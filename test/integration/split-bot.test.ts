@@ -103,4 +103,53 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
     expect(mine).toHaveLength(2);
     expect(mine.filter((m) => m.content === lines.content)).toHaveLength(1);
   });
+
+  it('/forget everything through the gateway: a worker forgets the memories and the conversation, for every worker', async () => {
+    const b = await start(2);
+    await registerCommands({
+      token: testDiscordToken,
+      applicationId: b.botUserId,
+      guildId: undefined,
+      apiUrl: b.discord.apiBase,
+      commands,
+    });
+    const first = b.discord.sendDm({ userId: alice, content: 'my brother Tom is in hospital' });
+    await b.discord.waitFor(() => b.discord.messages(first.channel_id)[0], 10_000);
+    await b.mem0.waitFor(() => b.mem0.memories().length > 0 || undefined, 10_000);
+
+    const slash = b.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
+    await b.discord.waitFor(
+      () => b.discord.interactionResponses(slash.id).find((r) => r.kind === 'original-edit'),
+      10_000,
+    );
+    const confirm = b.discord.messages().find((m) => m.interactionId === slash.id);
+    const yes =
+      (confirm?.components as Array<{ components: Array<{ custom_id: string }> }>)
+        .flatMap((row) => row.components.map((button) => button.custom_id))
+        .find((id) => id.includes(':everything:')) ?? '';
+    const press = b.discord.sendButton({
+      userId: alice,
+      customId: yes,
+      messageId: confirm?.id ?? '',
+    });
+    const done = await b.discord.waitFor(
+      () => b.discord.interactionResponses(press.id).find((r) => r.kind === 'original-edit'),
+      15_000,
+    );
+    // Acknowledged by the gateway (a deferred update), finished by a worker.
+    expect(b.discord.interactionResponses(press.id)[0]).toMatchObject({
+      kind: 'callback',
+      type: 6,
+    });
+    expect(JSON.stringify(done.body)).toMatch(/checked that/);
+    expect(b.mem0.memories().filter((m) => m.user_id === `discord:${alice}`)).toEqual([]);
+
+    const before = b.gemini.chatRequests().length;
+    b.discord.sendDm({ userId: alice, content: 'how is my brother doing?' });
+    await b.discord.waitFor(() => b.gemini.chatRequests().length > before || undefined, 10_000);
+    // Whichever worker answers, the conversation before the /forget is gone.
+    expect(JSON.stringify(b.gemini.chatRequests()[before]?.body.contents)).not.toContain(
+      'is in hospital',
+    );
+  });
 });
