@@ -115,7 +115,14 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
     });
     const first = b.discord.sendDm({ userId: alice, content: 'my brother Tom is in hospital' });
     await b.discord.waitFor(() => b.discord.messages(first.channel_id)[0], 10_000);
-    await b.mem0.waitFor(() => b.mem0.memories().length > 0 || undefined, 10_000);
+    // Written and searchable (the Platform adds asynchronously), as tellAndSettle waits.
+    await b.mem0.waitFor(
+      () =>
+        (b.mem0.memories().length > 0 &&
+          b.mem0.memories().every((m) => m.searchableAt <= Date.now())) ||
+        undefined,
+      10_000,
+    );
 
     const slash = b.discord.sendSlash({ userId: alice, name: 'forget', subcommand: 'everything' });
     await b.discord.waitFor(
