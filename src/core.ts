@@ -16,7 +16,8 @@ import { memoryErrorCode } from './ops/memory-error-code.js';
 import { type Metrics, noMetrics } from './ops/metrics.js';
 import { countingReferrals, timedGate } from './ops/observed.js';
 import { createMemoryStore } from './memory/create-memory-store.js';
-import { createDurableWriteQueue } from './memory/durable-write-queue.js';
+import { createDurableWriteQueue, type MemoryWriteQueue } from './memory/durable-write-queue.js';
+import type { MemoryWriteJob } from './memory/memory-store.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import type { MemoryUserId } from './memory/user-id.js';
 import { createCrisisFirst } from './safety/crisis-first.js';
@@ -94,6 +95,15 @@ export interface CoreExtras {
    * writes queued here before then are dropped unwritten (see DurableWriteQueueOptions).
    */
   forgottenAt?: (userId: string) => Promise<number | undefined>;
+  /**
+   * The memory write queue every process shares (a worker's, in Redis), built from the real
+   * write and this process's queue on disk, which takes what the shared one cannot. Without it,
+   * the queue on disk is the only one.
+   */
+  sharedWrites?: (parts: {
+    write: (job: MemoryWriteJob) => Promise<void>;
+    fallback: MemoryWriteQueue;
+  }) => MemoryWriteQueue;
 }
 
 // How long /forget waits for the person's turn in flight to end; it records nothing either way.
@@ -138,18 +148,20 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
   );
   // Exchanges to remember, on disk until mem0 has them: retried across outages and restarts.
   // A person's exchanges in one place are batched, since every mem0 add costs an extraction call.
-  const writes = createDurableWriteQueue({
+  const write = (job: MemoryWriteJob) =>
+    memory.add(job.userId, job.messages, job.origin).catch((error: unknown) => {
+      metrics.memoryError('add', memoryErrorCode(error));
+      throw error;
+    });
+  const localWrites = createDurableWriteQueue({
     path: join(config.dataDir, 'memory-writes.db'),
-    write: (job) =>
-      memory.add(job.userId, job.messages, job.origin).catch((error: unknown) => {
-        metrics.memoryError('add', memoryErrorCode(error));
-        throw error;
-      }),
+    write,
     logger,
     batchWindowMs: config.memoryBatch.windowMs,
     maxJobsPerBatch: config.memoryBatch.maxExchanges,
     ...(extras.forgottenAt === undefined ? {} : { forgottenAt: extras.forgottenAt }),
   });
+  const writes = extras.sharedWrites?.({ write, fallback: localWrites }) ?? localWrites;
   // Retries outside the gate, so that every attempt waits for its own slot in the rate limit.
   const model = withRetries(
     limitChatModel(

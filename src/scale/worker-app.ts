@@ -19,6 +19,7 @@ import { botReadiness, queueBoundsFor } from '../ops/readiness.js';
 import { timeReply } from '../ops/turn-timing.js';
 import { createRedisPersonStream } from './redis-person-stream.js';
 import { createRedisSharedState } from './redis-shared-state.js';
+import { createRedisWriteQueue } from './redis-write-queue.js';
 import type { SharedPerson } from './shared-state.js';
 import type { StreamedEvent } from './streamed-event.js';
 
@@ -68,6 +69,18 @@ export function createWorkerApp(
       safetyPolicyUrl: config.crisis.policyUrl,
     }),
     forgottenAt: (userId) => shared.forgottenAt(userId),
+    // Any worker writes what any worker queued: one that stops leaves nothing on its own disk.
+    sharedWrites: ({ write, fallback }) =>
+      createRedisWriteQueue({
+        redisUrl: config.redisUrl,
+        write,
+        fallback,
+        logger,
+        forgottenAt: (userId) => shared.forgottenAt(userId),
+        leaseMs: config.workerLeaseMs,
+        batchWindowMs: config.memoryBatch.windowMs,
+        maxJobsPerBatch: config.memoryBatch.maxExchanges,
+      }),
   });
   const stream = createRedisPersonStream({
     redisUrl: config.redisUrl,

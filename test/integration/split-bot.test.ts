@@ -63,6 +63,29 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
     expect(answers).toHaveLength(2);
   });
 
+  it('writes to memory what a worker queued after that worker is gone: the queue is in Redis, not its disk', async () => {
+    const b = await start(1);
+    // The first two adds fail (mem0 busy): the exchange waits in the queue for a retry.
+    b.mem0.failNext({ method: 'POST', path: /^\/v3\/memories\/add\/$/, status: 503, count: 2 });
+    const dm = b.discord.sendDm({ userId: alice, content: 'my sister Ana moved to Lisbon' });
+    await b.discord.waitFor(() => b.discord.messages(dm.channel_id)[0], 10_000);
+    await b.mem0.waitFor(
+      () => b.mem0.requests.some((r) => r.method === 'POST' && r.status === 503) || undefined,
+      10_000,
+    );
+    // Its worker is scaled away (its DATA_DIR with it) before the retry; another one is started.
+    const [gone] = b.workers.splice(0, 1);
+    await gone?.stop(2_000);
+    await b.addWorker();
+    await b.mem0.waitFor(
+      () => b.mem0.memories().some((m) => m.user_id === `discord:${alice}`) || undefined,
+      15_000,
+    );
+    expect(
+      b.mem0.memories().filter((m) => m.user_id === `discord:${alice}`).length,
+    ).toBeGreaterThan(0);
+  });
+
   it('acknowledges a slash command at the gateway and answers it privately from a worker', async () => {
     const b = await start(2);
     await registerCommands({

@@ -155,6 +155,21 @@ describe.runIf(redisTestsEnabled())('the split bot in separate processes', () =>
       expect(gemini.overLimit()).toBe(0);
       expect(discord.violations).toEqual([]);
       expect(gemini.violations).toEqual([]);
+      // Every exchange reached memory (mem0's extraction saw it), the killed worker's queued and
+      // in-flight writes too: the write queue is in Redis, taken over once their hold ran out.
+      const unwritten = () => {
+        const prompts = gemini.requests
+          .filter((request) => request.kind === 'memory-extraction')
+          .map((request) => JSON.stringify(request.body))
+          .join('\n');
+        return ids.flatMap((userId) =>
+          Array.from({ length: perPerson }, (_, i) => `message ${i + 1} of ${userId}`).filter(
+            (text) => !prompts.includes(text),
+          ),
+        );
+      };
+      await discord.waitFor(() => unwritten().length === 0 || undefined, 60_000).catch(() => {});
+      expect(unwritten()).toEqual([]);
       // The killed worker had answered some, and the survivors took over its people.
       expect(killed.answered).toBeGreaterThan(0);
       expect(workers.slice(1).every((worker) => worker.answered > 0)).toBe(true);
