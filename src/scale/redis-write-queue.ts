@@ -85,13 +85,20 @@ interface JobRow {
   payload: string;
 }
 
-// KEYS: next id, the person's jobs, the due set, the jobs index. ARGV: user, job JSON, createdAt, due.
-// Returns the jobs in Redis after it.
+// KEYS: next id, the person's jobs, the due set, the jobs index, the enqueue's token.
+// ARGV: user, job JSON, createdAt, due, most jobs in a batch. Returns the jobs in Redis after it.
+// The token makes the enqueue run once: ioredis sends a command again when its reply was lost.
 const enqueueScript = `
+if not redis.call('SET', KEYS[5], '1', 'NX', 'PX', 3600000) then
+  return redis.call('ZCARD', KEYS[4])
+end
 local id = redis.call('INCR', KEYS[1])
 redis.call('HSET', KEYS[2], id, ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1] .. '|' .. id)
-redis.call('ZADD', KEYS[3], 'LT', ARGV[4], ARGV[1])
+local due = ARGV[4]
+-- Enough of theirs wait to fill a batch: due now, not at the end of the window.
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[5]) then due = ARGV[3] end
+redis.call('ZADD', KEYS[3], 'LT', due, ARGV[1])
 return redis.call('ZCARD', KEYS[4])`;
 
 // KEYS: the due set. ARGV: now, latest score to take, lease ms, owner, person key prefix, how many to look at.
@@ -223,10 +230,12 @@ interface WriteCommands {
     jobs: string,
     due: string,
     index: string,
+    token: string,
     user: string,
     job: string,
     createdAt: number,
     dueAt: number,
+    maxJobsPerBatch: number,
   ): Promise<number>;
   claimPerson(
     due: string,
@@ -286,8 +295,12 @@ const minuteMs = 60_000;
 const dayMs = 24 * 60 * minuteMs;
 // How many due people one claim looks at before giving up for this poll.
 const claimLook = 20;
-// How often the stats of the shared queue are read for metrics and readiness.
+// How often the stats of the shared queue are read for the log.
 const statsRefreshMs = 2_000;
+// Longest /forget waits for a write of the person's that another worker has in flight.
+const forgetWaitsForWriteMs = 5 * minuteMs;
+// Longest a Redis command may take before it counts as failed.
+const commandTimeoutMs = 5_000;
 
 /**
  * A MemoryWriteQueue in Redis, shared by every worker. Each person's jobs are a hash (id → job);
@@ -341,12 +354,15 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
   function redis(): WriteClient {
     if (client !== undefined) return client;
     const made = new Redis(options.redisUrl, {
-      // A command fails soon when Redis is out of reach, so that its job goes to the disk instead.
+      // A command fails soon when Redis is out of reach or hangs, so that its job goes to the
+      // disk instead (a command that ran but whose reply came too late leaves the job in both:
+      // written twice rather than lost).
       maxRetriesPerRequest: 1,
+      commandTimeout: commandTimeoutMs,
       connectionName: `${namespace}-memory-writes`,
     });
     made.on('error', logAtMostEveryMinute(logger, 'memory write queue (Redis) error'));
-    made.defineCommand('enqueueJob', { numberOfKeys: 4, lua: enqueueScript });
+    made.defineCommand('enqueueJob', { numberOfKeys: 5, lua: enqueueScript });
     made.defineCommand('claimPerson', { numberOfKeys: 1, lua: claimScript });
     made.defineCommand('renewHold', { numberOfKeys: 1, lua: renewScript });
     made.defineCommand('releasePerson', { numberOfKeys: 3, lua: releaseScript });
@@ -362,7 +378,8 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
 
   /** People being written here, each with the end of that and the jobs of its batch now. */
   const serving = new Map<string, { done: Promise<void>; batchJobs: number }>();
-  const pendingEnqueues = new Set<Promise<void>>();
+  /** Enqueues Redis has not answered yet; `onDisk` once given to the fallback instead (at stop). */
+  const pendingEnqueues = new Map<Promise<void>, { job: MemoryWriteJob; onDisk: boolean }>();
   let started = false;
   let stopping = false;
   let closed = false;
@@ -373,6 +390,10 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
   let statsTimer: NodeJS.Timeout | undefined;
   let stopStatsLog: (() => void) | undefined;
   let shared = { depth: 0, oldestCreatedAt: undefined as number | undefined, deadLetters: 0 };
+  const pollWarning = logAtMostEveryMinute(
+    logger,
+    'memory write queue (Redis) could not take memory writes due',
+  );
   const fallbackWarning = logAtMostEveryMinute(
     logger,
     'memory write queue (Redis) out of reach; writes are queued on this process’s disk',
@@ -402,19 +423,33 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
     };
   }
 
+  /**
+   * This process's part, for its metrics, its readiness and its shutdown: enqueues Redis has not
+   * answered, the jobs of the batches it is writing, and its queue on disk. What waits in Redis
+   * is every worker's (in the periodic log line, as `shared`): counted in each, it would make
+   * every worker unready at once and add up to N times the backlog.
+   */
   function stats(): WriteQueueStats {
     if (closed) throw new Error(stoppedMessage);
     const local = fallback.stats();
     const inFlight = [...serving.values()].reduce((sum, each) => sum + each.batchJobs, 0);
-    const at = now();
-    const sharedAge =
-      shared.oldestCreatedAt === undefined ? undefined : Math.max(0, at - shared.oldestCreatedAt);
-    const ages = [sharedAge, local.oldestAgeMs].filter((age) => age !== undefined);
     return {
-      depth: shared.depth + local.depth,
-      oldestAgeMs: ages.length === 0 ? undefined : Math.max(...ages),
+      depth: pendingEnqueues.size + inFlight + local.depth,
+      oldestAgeMs: local.oldestAgeMs,
       inFlight: inFlight + local.inFlight,
-      deadLetters: shared.deadLetters + local.deadLetters,
+      deadLetters: local.deadLetters,
+    };
+  }
+
+  /** The shared queue's figures as last read (every `statsRefreshMs`), for the log. */
+  function sharedStats(): { depth: number; oldestAgeMs: number | undefined; deadLetters: number } {
+    return {
+      depth: shared.depth,
+      oldestAgeMs:
+        shared.oldestCreatedAt === undefined
+          ? undefined
+          : Math.max(0, now() - shared.oldestCreatedAt),
+      deadLetters: shared.deadLetters,
     };
   }
 
@@ -568,13 +603,13 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
   /** Writes the person's due batches, oldest first, while this worker holds them; then lets go. */
   async function serve(userId: string): Promise<void> {
     let held = true;
+    // Renewed in the background while a write is in flight, and checked before each batch: a
+    // worker that lost the hold (out of reach of Redis longer than the lease) writes no more.
+    const renew = async () => {
+      if ((await redis().renewHold(keys.lease(userId), owner, leaseMs)) === 0) held = false;
+    };
     const renewal = setInterval(() => {
-      redis()
-        .renewHold(keys.lease(userId), owner, leaseMs)
-        .then((still) => {
-          if (still === 0) held = false;
-        })
-        .catch(() => undefined);
+      renew().catch(() => undefined);
     }, leaseMs / 3);
     renewal.unref();
     const entry = serving.get(userId);
@@ -582,6 +617,8 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
     let seen = 0;
     try {
       while (held && !closed) {
+        await renew();
+        if (!held) break;
         const rows = parseJobs(await redis().hgetall(keys.jobs(userId)));
         seen = rows.length;
         if (rows.length === 0) break;
@@ -647,6 +684,9 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
           claimLook,
         );
         if (userId === null) break;
+        // Its hold ran out while this process still wrote for them, and came back here: the
+        // write in progress goes on; a second one would break their order.
+        if (serving.has(userId)) continue;
         const entry = { done: Promise.resolve(), batchJobs: 0 };
         serving.set(userId, entry);
         entry.done = serve(userId).finally(() => {
@@ -654,10 +694,19 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
           void poll();
         });
       }
-    } catch {
-      // Out of reach: logged by the client's error handler; the next poll tries again.
+    } catch (error) {
+      // Out of reach, or refused (a script error, Redis out of memory): the next poll tries again.
+      pollWarning(error);
     } finally {
       polling = false;
+    }
+  }
+
+  function toDisk(job: MemoryWriteJob): void {
+    try {
+      fallback.enqueue(job);
+    } catch (error) {
+      logger.error({ err: error }, 'a memory write was lost: no queue took it');
     }
   }
 
@@ -689,10 +738,12 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
       keys.jobs(userId),
       keys.due,
       keys.index,
+      `${prefix}:enqueued:${randomUUID()}`,
       userId,
       JSON.stringify(stored),
       createdAt,
       due,
+      limits.maxJobsPerBatch,
     );
     if (depth > maxDepth) {
       const moved = await redis().overflowJobs(
@@ -715,22 +766,20 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
     enqueue(job) {
       requireOpen();
       const userId = requireMemoryUserId(job.userId);
+      const entry = { job, onDisk: false };
       const pending: Promise<void> = toRedis(job, userId)
         .then(
           () => {
             if (limits.batchWindowMs === 0 || limits.maxJobsPerBatch <= 1) void poll();
           },
           (error: unknown) => {
+            if (entry.onDisk) return;
             fallbackWarning(error);
-            try {
-              fallback.enqueue(job);
-            } catch (fallbackError) {
-              logger.error({ err: fallbackError }, 'a memory write was lost: no queue took it');
-            }
+            toDisk(job);
           },
         )
         .finally(() => pendingEnqueues.delete(pending));
-      pendingEnqueues.add(pending);
+      pendingEnqueues.set(pending, entry);
     },
 
     start() {
@@ -751,7 +800,13 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
       stopStatsLog = startStatsLog({
         logger,
         intervalMs: options.statsLogIntervalMs ?? minuteMs,
-        stats: () => (closed ? undefined : stats()),
+        stats: () => {
+          if (closed) return undefined;
+          const mine = stats();
+          const all = sharedStats();
+          // Logged while anything waits anywhere, with the shared figures beside this process's.
+          return { ...mine, depth: mine.depth + all.depth, shared: all };
+        },
       });
       housekeeping().catch(() => undefined);
       refreshStats().catch(() => undefined);
@@ -776,7 +831,13 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
         ]).finally(() => clearTimeout(timer));
       };
       // Enqueues settle first: one Redis refuses goes to the fallback, which must still be open.
-      await waitAtMost(Promise.allSettled([...pendingEnqueues]));
+      // One Redis has not answered by then goes there too (it may then be in both: written
+      // twice rather than lost).
+      await waitAtMost(Promise.allSettled([...pendingEnqueues.keys()]));
+      for (const entry of pendingEnqueues.values()) {
+        entry.onDisk = true;
+        toDisk(entry.job);
+      }
       await waitAtMost(Promise.allSettled([...serving.values()].map((each) => each.done)));
       if (serving.size > 0) {
         logger.warn(
@@ -786,7 +847,15 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
       }
       await fallback.stop(Math.max(1_000, deadline - now()));
       closed = true;
-      await client?.quit().catch(() => client?.disconnect());
+      const quitting = client?.quit().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        quitting,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 1_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      client?.disconnect();
     },
 
     flush() {
@@ -798,6 +867,8 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
 
     async discard(userId) {
       if (closed) throw new Error(stoppedMessage);
+      // This process's disk first: it goes even when Redis is out of reach (which then throws).
+      const removedHere = await fallback.discard(userId);
       const removed = await redis().discardPerson(
         keys.jobs(userId),
         keys.index,
@@ -806,13 +877,18 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
         keys.due,
         userId,
       );
-      const removedHere = await fallback.discard(userId);
       // A batch of theirs being written (here or by another worker) settles before /forget goes
-      // on to delete their memories, as in the single process: its holder lets go after it.
+      // on to delete their memories, as in the single process: its holder lets go after it, or
+      // its hold runs out if it died. (Bounded, for a write that never settles.)
       const mine = serving.get(userId);
       if (mine !== undefined) await mine.done;
-      const deadline = now() + leaseMs;
-      while ((await redis().exists(keys.lease(userId))) === 1 && now() < deadline) {
+      const holder = await redis().get(keys.lease(userId));
+      const deadline = now() + forgetWaitsForWriteMs;
+      while (holder !== null && (await redis().get(keys.lease(userId))) === holder) {
+        if (now() > deadline) {
+          logger.warn('a memory write of a person forgotten was still in flight after 5 minutes');
+          break;
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       // Counted with the jobs of a batch being written: they are in Redis until it settles.

@@ -15,6 +15,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Kills the server at once (SIGKILL), as a crash would; `stop` still cleans up. */
   kill(): void;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as when it hangs. */
+  pause(): void;
+  /** Undoes `pause` (SIGCONT). */
+  resume(): void;
 }
 
 /**
@@ -78,6 +82,8 @@ export async function startRedis(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill: () => child.kill('SIGKILL'),
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 3_000);

@@ -237,7 +237,8 @@ describe.runIf(redisTestsEnabled())('the Redis memory write queue', () => {
     const forgetting = b.discard(alice).then((count) => {
       discarded = count;
     });
-    await sleep(300);
+    // Longer than a hold lasts (1 s here): a renews it while it writes, and /forget waits on.
+    await sleep(1_600);
     // Still waiting: a's write of alice's first exchange has not settled.
     expect(discarded).toBeUndefined();
     release();
@@ -287,6 +288,53 @@ describe.runIf(redisTestsEnabled())('the Redis memory write queue', () => {
     a.enqueue(job(alice, 'four'));
     await until(() => written.length === 2, 5_000, 'two writes');
     expect(written.map((each) => each.texts)).toEqual([['one', 'two', 'three'], ['four']]);
+  });
+
+  it('writes a batch as soon as it is full, without waiting out the window', async () => {
+    fresh();
+    const queue = worker('a', { batchWindowMs: 5_000, maxJobsPerBatch: 2 });
+    queue.start();
+    const started = Date.now();
+    queue.enqueue(job(alice, 'one'));
+    await sleep(30);
+    queue.enqueue(job(alice, 'two'));
+    await until(() => written.length === 1, 4_000, 'the full batch');
+    expect(written[0]?.texts).toEqual(['one', 'two']);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('stops within its time when Redis hangs, leaving what Redis did not answer on disk', async () => {
+    fresh();
+    const queue = worker('a', {
+      write: async () => {
+        throw new Error('not now');
+      },
+    });
+    queue.start();
+    redis.pause();
+    try {
+      queue.enqueue(job(alice, 'said while Redis hung'));
+      await sleep(200);
+      const stopping = Date.now();
+      await queue.stop(1_500);
+      expect(Date.now() - stopping).toBeLessThan(4_000);
+    } finally {
+      redis.resume();
+    }
+    // The next run on the same disk writes it.
+    const after = createDurableWriteQueue({
+      path: join(dir, 'a.db'),
+      logger: silentLogger,
+      write: async (each) => {
+        written.push({ userId: each.userId, texts: ['from disk'], worker: 'a' });
+      },
+    });
+    after.start();
+    try {
+      await until(() => written.length === 1, 5_000, 'the write from disk');
+    } finally {
+      await after.stop(1_000);
+    }
   });
 
   it('queues on this process’s disk when Redis is out of reach, and writes from there', async () => {
