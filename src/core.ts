@@ -100,6 +100,11 @@ export interface CoreExtras {
    * write and this process's queue on disk, which takes what the shared one cannot. Without it,
    * the queue on disk is the only one.
    */
+  /**
+   * Keeps each person's safety settings in this process's memory instead of DATA_DIR (a worker:
+   * Redis holds them, and a copy on its disk would outlive a /forget handled elsewhere).
+   */
+  safetySettingsInMemory?: boolean;
   sharedWrites?: (parts: {
     write: (job: MemoryWriteJob) => Promise<void>;
     fallback: MemoryWriteQueue;
@@ -180,7 +185,9 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
   );
   const history = createConversationHistory({ ...config.history, maxConversations: 10_000 });
   const generations = createForgetGenerations();
-  const safetySettings = createSafetySettings({ path: join(config.dataDir, 'safety-settings.db') });
+  const safetySettings = createSafetySettings({
+    path: extras.safetySettingsInMemory ? ':memory:' : join(config.dataDir, 'safety-settings.db'),
+  });
   const referrals = countingReferrals(
     createReferralCounts({
       path: join(config.dataDir, 'crisis-referrals.json'),
@@ -304,7 +311,10 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       for (const key of snapshot.greeted) if (key.startsWith(`${userId}|`)) greeted.add(key);
       const { region, locale, minor } = snapshot.safety;
       const local = safetySettings.get(userId);
-      if (
+      // Nothing known: nothing kept (not a row of defaults).
+      if (region === null && locale === null && !minor) {
+        safetySettings.forget(userId);
+      } else if (
         local.region !== (region ?? undefined) ||
         local.locale !== (locale ?? undefined) ||
         local.minor !== minor

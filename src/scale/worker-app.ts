@@ -69,6 +69,8 @@ export function createWorkerApp(
       safetyPolicyUrl: config.crisis.policyUrl,
     }),
     forgottenAt: (userId) => shared.forgottenAt(userId),
+    // Redis holds them; a copy on this worker's disk would outlive a /forget handled elsewhere.
+    safetySettingsInMemory: true,
     // Any worker writes what any worker queued: one that stops leaves nothing on its own disk.
     sharedWrites: ({ write, fallback }) =>
       createRedisWriteQueue({
@@ -183,6 +185,12 @@ export function createWorkerApp(
           confirmations: confirmations.exportOwner(discordUserId),
         };
         await shared.savePerson(userId, person);
+        // Served by no event here any more: their state is in Redis, and goes from this process
+        // (a /forget handled by another worker then leaves nothing of them here).
+        if (!serving.has(userId)) {
+          core.importPerson(userId, nobody);
+          confirmations.importOwner(discordUserId, []);
+        }
       }
     }
   }

@@ -23,6 +23,8 @@ export interface SplitBot {
   botUserId: string;
   /** The settings every process was given (DATA_DIR apart), for workers started later. */
   env: Record<string, string>;
+  /** Each process's DATA_DIR: the gateway's first, then each worker's in the order started. */
+  dataDirs: string[];
   /** Starts one more worker. */
   addWorker(): Promise<WorkerApp>;
   violations(): string[];
@@ -89,6 +91,7 @@ export async function startSplitBot(options: {
     workers,
     botUserId: identity.botUserId,
     env,
+    dataDirs: dirs,
     addWorker,
     violations: () => [...discord.violations, ...gemini.violations, ...mem0.violations],
     async close() {

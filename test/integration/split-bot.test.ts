@@ -2,7 +2,10 @@
 // on a real redis-server, against the stand-ins: what a person sees is what one process gives.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { registerCommands } from '../../src/discord/register-commands.js';
+import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import { testDiscordToken, withoutGreeting } from '../helpers/harness.js';
 import { type RedisServer, redisTestsEnabled, startRedis } from '../helpers/redis.js';
 import { type SplitBot, startSplitBot } from '../helpers/split-bot.js';
@@ -84,6 +87,39 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
     expect(
       b.mem0.memories().filter((m) => m.user_id === `discord:${alice}`).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('keeps a person’s state in Redis, not on a worker: nothing of theirs stays in the worker once served', async () => {
+    const b = await start(1);
+    await registerCommands({
+      token: testDiscordToken,
+      applicationId: b.botUserId,
+      guildId: undefined,
+      apiUrl: b.discord.apiBase,
+      commands,
+    });
+    const slash = b.discord.sendSlash({
+      userId: alice,
+      name: 'safety',
+      subcommand: 'region',
+      options: [{ name: 'country', type: 3, value: 'de' }],
+    });
+    await b.discord.waitFor(
+      () => b.discord.interactionResponses(slash.id).find((r) => r.kind === 'original-edit'),
+      10_000,
+    );
+    const worker = b.workers[0];
+    const userId = memoryUserIdForDiscord(alice);
+    // Saved to Redis, then let go of here: no copy in the worker's memory or DATA_DIR.
+    await b.discord.waitFor(() => worker?.core.safety.get(userId).region === undefined, 5_000);
+    expect(worker?.core.exportPerson(userId)).toMatchObject({ history: [], greeted: [] });
+    expect(existsSync(join(b.dataDirs[1] ?? '', 'safety-settings.db'))).toBe(false);
+    // And the next message, wherever it is answered, gets the region's lines.
+    const dm = b.discord.sendDm({ userId: alice, content: crisisText });
+    await b.discord.waitFor(
+      () => b.discord.messages(dm.channel_id).find((m) => m.content.includes('0800 111 0 111')),
+      10_000,
+    );
   });
 
   it('acknowledges a slash command at the gateway and answers it privately from a worker', async () => {
