@@ -3,6 +3,7 @@ import { exportCommand } from './export.js';
 import { forgetCommand } from './forget.js';
 import { memoriesCommand } from './memories.js';
 import { safetyCommand } from './safety.js';
+import { settingsCommand } from './settings.js';
 
 /** Every slash command, listed explicitly. */
 export const commands: readonly SlashCommand[] = [
@@ -10,4 +11,5 @@ export const commands: readonly SlashCommand[] = [
   forgetCommand,
   exportCommand,
   safetyCommand,
+  settingsCommand,
 ];

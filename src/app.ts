@@ -14,6 +14,8 @@ import type { Logger } from './logger.js';
 import { clearingDeletedText } from './memory/clearing-deleted-text.js';
 import { createOpsServer } from './ops/ops-server.js';
 import { createPrometheusMetrics } from './ops/prometheus-metrics.js';
+import { createServerGate } from './servers/server-gate.js';
+import { createSqliteServerSettings } from './servers/sqlite-server-settings.js';
 import { botReadiness, queueBoundsFor } from './ops/readiness.js';
 
 /** The Discord bot: the core behind a discord.js gateway client. */
@@ -48,7 +50,13 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
     path: join(config.dataDir, 'inbox.db'),
     keepTextMs: recoverWithinMs,
   });
+  // Each server's settings (/settings), on disk, applied from the next message.
+  const serverSettings = createSqliteServerSettings({
+    path: join(config.dataDir, 'server-settings.db'),
+  });
+  const servers = createServerGate({ store: serverSettings, logger });
   const contextFor = createCommandContexts({
+    servers: serverSettings,
     // What a command deletes is then cleared from the WAL of every file that held its text.
     memory: clearingDeletedText(core.memory, () => {
       core.clearDeletedText();
@@ -75,12 +83,19 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
     onInteraction: createInteractionHandler({ commands, logger, contextFor }),
     onReplyStarted: (messageId, replyMessageId) => inbox.replyStarted(messageId, replyMessageId),
     onMessage: (message, reply) => router.onMessage(message, reply),
+    onGuildRemoved: (guildId) => {
+      servers.removed(guildId).catch((error: unknown) => {
+        logger.error({ err: error, guildId }, 'could not delete a server’s settings');
+      });
+    },
     ...(metrics === undefined ? {} : { metrics }),
   });
   const router = createMessageRouter({
     inbox,
     turns: core,
     replyTo: (ref) => bot.replyTo(ref),
+    servers,
+    privateTo: (authorId, messageId) => bot.privateTo(authorId, messageId),
     logger,
     recoverWithinMs,
     ...(metrics === undefined ? {} : { metrics }),
@@ -125,6 +140,7 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
         await bot.stop();
         await core.close(Math.max(0, timeoutMs - (Date.now() - started)));
         inbox.close();
+        await serverSettings.close();
         await ops?.close();
       })();
       return stopping;

@@ -13,6 +13,8 @@ export const notices = {
   interruptedSuffix:
     '\n\n*(My answer was cut off by a connection problem. Ask me again if you would like the rest.)*',
   truncatedSuffix: '\n\n*(I ran out of room there. Ask me to go on if you would like more.)*',
+  serverMemoryOff:
+    "*(Memory is off in this server: I won't remember what you say here, or bring up anything from before.)*",
   privateChannel:
     "I only talk one to one, in a direct message with me, or in a server channel. Send me a DM and I'll be glad to listen.",
 } as const;

@@ -20,6 +20,24 @@ export interface Turn {
   safety?: TurnSafety;
   /** The id of the message that started the turn (Discord's), for the turn's log lines. */
   turnId?: string;
+  /** What the server's admins chose, for a message in a server that changed its settings. */
+  server?: ServerPlace;
+}
+
+/** What a server's admins chose for the bot in their server (/settings), as a turn there needs it. */
+export interface ServerPlace {
+  /** Added to the persona; never in place of the safety rules. */
+  personaAddition?: string | undefined;
+  /** Nothing said here is recalled from or written to long-term memory. */
+  memoryOff: boolean;
+  /** Tell the person at the start of the reply that memory is off here (their first turn here). */
+  sayMemoryOff: boolean;
+  /** Everyone here is treated as a minor by the safety rules. */
+  minorsSpace: boolean;
+  /** The region whose crisis lines apply here when the person chose none. */
+  crisisRegion?: string | undefined;
+  /** The server's own lines, listed with the crisis lines. */
+  crisisLines: Array<{ name: string; contact: string }>;
 }
 
 /** What the safety rules know about a turn when it arrives. */

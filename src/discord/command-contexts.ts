@@ -7,6 +7,8 @@ import { safetyBlockNote, safetyTextLanguage } from '../safety/crisis-texts.js';
 import type { SafetySettings } from '../safety/safety-settings.js';
 import type { CommandContext, CommandSafety } from './command-view.js';
 import { type Confirmations, createConfirmations } from './confirmations.js';
+import type { ServerSettingsChange } from '../servers/server-settings.js';
+import type { ServerSettingsStore } from '../servers/server-settings-store.js';
 
 /** What commands are given, for every caller. */
 export interface CommandServices {
@@ -25,12 +27,25 @@ export interface CommandServices {
   sleep?: (ms: number) => Promise<void>;
   /** Where confirmation buttons' values are kept (a worker carries them between processes). */
   confirmations?: Confirmations;
+  /** Every server's settings (/settings); without it, commands see no server settings. */
+  servers?: ServerSettingsStore;
+}
+
+/** What the interaction says of the caller besides who and where. */
+export interface CallerRights {
+  /** They have Manage Server in the server the command was used in. */
+  mayManageServer: boolean;
 }
 
 /** Builds the context of each command call: one caller, in one place, speaking one locale. */
 export function createCommandContexts(
   services: CommandServices,
-): (discordUserId: string, guildId: string | undefined, locale: string) => CommandContext {
+): (
+  discordUserId: string,
+  guildId: string | undefined,
+  locale: string,
+  rights?: CallerRights,
+) => CommandContext {
   const confirmations = services.confirmations ?? createConfirmations();
   const { safety, crisis, logger } = services;
   const sleep =
@@ -69,9 +84,22 @@ export function createCommandContexts(
     };
   }
 
-  return (discordUserId, guildId, locale) => {
+  return (discordUserId, guildId, locale, rights) => {
     const userId = memoryUserIdForDiscord(discordUserId);
+    const servers = services.servers;
+    const server =
+      guildId === undefined || servers === undefined
+        ? undefined
+        : {
+            guildId,
+            mayManage: rights?.mayManageServer === true,
+            settings: () => servers.get(guildId),
+            change: (change: ServerSettingsChange) =>
+              servers.change(guildId, change, { userId: discordUserId, at: Date.now() }),
+            recentChanges: () => servers.recentChanges(guildId, 5),
+          };
     return {
+      ...(server === undefined ? {} : { server }),
       userId,
       place: guildId === undefined ? { kind: 'dm' } : { kind: 'guild', guildId },
       memory: services.memory,

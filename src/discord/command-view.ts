@@ -1,6 +1,12 @@
 import type { MemoryStore } from '../memory/memory-store.js';
 import type { PersonSafety } from '../safety/safety-settings.js';
 import type { MemoryUserId } from '../memory/user-id.js';
+import type {
+  ServerSettings,
+  ServerSettingsAudit,
+  ServerSettingsChange,
+} from '../servers/server-settings.js';
+import type { ChangeOutcome } from '../servers/server-settings-store.js';
 import {
   ApplicationIntegrationType,
   InteractionContextType,
@@ -42,6 +48,19 @@ export interface CommandContext {
   safety: CommandSafety;
   /** Resolves after `ms` (a command checking mem0 again); tests pass a clock that does not wait. */
   sleep(ms: number): Promise<void>;
+  /** In a server: its settings, for `/settings` (what the caller may do there, as Discord says). */
+  server?: ServerAdmin;
+}
+
+/** What `/settings` may do in one server: its settings only, never a member's content. */
+export interface ServerAdmin {
+  guildId: string;
+  /** The caller has Manage Server here (from the interaction's permissions, not a cache). */
+  mayManage: boolean;
+  settings(): Promise<ServerSettings>;
+  /** Makes one change, recorded with the caller's id. */
+  change(change: ServerSettingsChange): Promise<ChangeOutcome>;
+  recentChanges(): Promise<ServerSettingsAudit[]>;
 }
 
 /** What a command may do about the caller's safety. */

@@ -4,6 +4,7 @@ import {
   ButtonStyle,
   ChannelType,
   Client,
+  type ClientOptions,
   Events,
   GatewayIntentBits,
   type Interaction,
@@ -13,6 +14,7 @@ import {
   type TextBasedChannel,
   Options,
   Partials,
+  PermissionFlagsBits,
   Routes,
   SnowflakeUtil,
   Status,
@@ -47,6 +49,8 @@ export interface DiscordBotOptions {
   logger: Logger;
   /** Called for every message the bot can see; the handler decides whether to answer. */
   onMessage: (message: IncomingMessage, reply: ReplyTarget) => Promise<void>;
+  /** The bot was removed from a server (kicked, or the server deleted; not an outage). */
+  onGuildRemoved?: (guildId: string) => void;
   /** Told when the first message of a reply is on Discord (to recover a reply cut by a crash). */
   onReplyStarted?: (messageId: string, replyMessageId: string) => void;
   /** Handles slash commands and button presses; never throws. */
@@ -93,6 +97,8 @@ export interface DiscordBot {
    * `forwardInteraction`) as if it had arrived here; resolves once it is handled.
    */
   receiveInteraction(data: APIInteraction): Promise<void>;
+  /** A ReplyTarget in the DM of `authorId`, about their message `messageId` (posted elsewhere). */
+  privateTo(authorId: string, messageId: string): Promise<ReplyTarget>;
   /**
    * A ReplyTarget for a message known only by its ids (one left unanswered by a run that died,
    * or one received by another process), and the audience of its channel (see
@@ -109,6 +115,20 @@ export interface DiscordBot {
 
 // Discord shows "typing…" for about 10 seconds per request; refresh a little before it lapses.
 const typingRefreshMs = 8_000;
+
+/**
+ * How discord.js empties its caches: messages after 10 minutes, every user but the bot every 10
+ * minutes. A REST-only client (a worker) never logs in to the gateway, so it has no `client.user`:
+ * the filter must not need one (a throw in discord.js's sweep timer ends the process).
+ */
+export const cacheSweepers: NonNullable<ClientOptions['sweepers']> = {
+  ...Options.DefaultSweeperSettings,
+  messages: { interval: 300, lifetime: 600 },
+  users: {
+    interval: 600,
+    filter: () => (user) => user.id !== user.client.user?.id,
+  },
+};
 
 /** A discord.js gateway client that turns messages into calls of `onMessage`, with a ReplyTarget per message. */
 export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
@@ -134,14 +154,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       PresenceManager: 0,
       ReactionManager: 0,
     }),
-    sweepers: {
-      ...Options.DefaultSweeperSettings,
-      messages: { interval: 300, lifetime: 600 },
-      users: {
-        interval: 600,
-        filter: () => (user) => user.id !== user.client.user.id,
-      },
-    },
+    sweepers: cacheSweepers,
   });
   // DM channels stay cached once seen; drop those quiet for half an hour (Partials.Channel
   // brings them back on the next message).
@@ -163,6 +176,11 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   client.on(Events.ShardResume, (shardId) => logger.info({ shardId }, 'gateway resumed'));
   client.on(Events.MessageCreate, (message) => {
     void handle(message);
+  });
+  // discord.js tells an outage (GuildUnavailable) apart from a removal (GuildDelete).
+  client.on(Events.GuildDelete, (guild) => {
+    logger.info({ guildId: guild.id }, 'removed from a server');
+    options.onGuildRemoved?.(guild.id);
   });
   const { forwardInteraction } = options;
   if (forwardInteraction === undefined) {
@@ -410,6 +428,10 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       }
       await options.onInteraction(received);
     },
+    async privateTo(authorId, messageId) {
+      const dm = await client.users.createDM(authorId);
+      return replyTarget(dm, { messageId, authorId, inGuild: false });
+    },
     async replyTo(ref) {
       const channel = await channelById(ref.channelId);
       if (channel === null || !channel.isTextBased()) {
@@ -465,7 +487,10 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
 
 function toIncoming(message: Message, botUserId: string): IncomingMessage {
   const channelKind = channelKindOf(message.channel);
+  const { channel } = message;
   return {
+    settingsChannelId: channel.isThread() ? (channel.parentId ?? channel.id) : channel.id,
+    botMaySend: maySend(channel, message.client.user?.id ?? botUserId),
     id: message.id,
     authorId: message.author.id,
     authorIsBot: message.author.bot,
@@ -482,6 +507,21 @@ function toIncoming(message: Message, botUserId: string): IncomingMessage {
     mentionsBot: message.mentions.users.has(botUserId),
     repliesToBot: message.mentions.repliedUser?.id === botUserId,
   };
+}
+
+/**
+ * Whether the bot may post in `channel` as its server's permissions say (View Channel, and Send
+ * Messages, or Send Messages in Threads in a thread). True where they are not known here (a DM;
+ * a server whose member list has not the bot yet): a refused post is then handled as any failure.
+ */
+function maySend(channel: Message['channel'], botUserId: string): boolean {
+  if (channel.isDMBased()) return true;
+  const permissions = channel.permissionsFor(botUserId);
+  if (permissions === null) return true;
+  const send = channel.isThread()
+    ? PermissionFlagsBits.SendMessagesInThreads
+    : PermissionFlagsBits.SendMessages;
+  return permissions.has([PermissionFlagsBits.ViewChannel, send]);
 }
 
 /** The kind of place a channel is, by its type (a message without a server id is not always a DM). */

@@ -9,6 +9,7 @@ import {
   ComponentType,
   type Interaction,
   MessageFlags,
+  PermissionFlagsBits,
 } from 'discord.js';
 import type { Logger } from '../logger.js';
 import type { CommandContext, CommandView, SlashCommand } from './command-view.js';
@@ -22,7 +23,12 @@ export interface InteractionHandlerOptions {
    * The context for one caller, in one place; `locale` is the language of the caller's Discord
    * client (https://discord.com/developers/docs/reference#locales).
    */
-  contextFor(discordUserId: string, guildId: string | undefined, locale: string): CommandContext;
+  contextFor(
+    discordUserId: string,
+    guildId: string | undefined,
+    locale: string,
+    rights?: { mayManageServer: boolean },
+  ): CommandContext;
   logger: Logger;
 }
 
@@ -112,14 +118,23 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
         if (option.options) {
           values.subcommand = option.name;
           collect(option.options);
-        } else if (typeof option.value === 'string') {
-          values[option.name] = option.value;
+        } else if (typeof option.value === 'string' || typeof option.value === 'number') {
+          values[option.name] = String(option.value);
         }
       }
     };
     collect(interaction.options.data);
     const view = await command.run(
-      options.contextFor(interaction.user.id, interaction.guildId ?? undefined, interaction.locale),
+      options.contextFor(
+        interaction.user.id,
+        interaction.guildId ?? undefined,
+        interaction.locale,
+        {
+          // As Discord computed them for this interaction (never a cached member's).
+          mayManageServer:
+            interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+        },
+      ),
       values,
     );
     await interaction.editReply(render(view, command.data.name, interaction.user.id));

@@ -1,4 +1,6 @@
 import type { Turn, TurnResult } from '../conversation/conversation.js';
+import type { ServerPlace } from '../conversation/turn.js';
+import { notHereHint, type ServerGate } from '../servers/server-gate.js';
 import { notices } from '../conversation/notices.js';
 import type { ReplyTarget } from '../conversation/reply-target.js';
 import type { Logger } from '../logger.js';
@@ -30,6 +32,10 @@ export interface MessageRouterOptions {
   maxFollowedThreads?: number;
   /** Told how each turn ended and how long its answer took. */
   metrics?: Pick<Metrics, 'turnEnded'>;
+  /** Servers' settings (/settings): where the bot talks there and how. Without it, none apply. */
+  servers?: ServerGate;
+  /** A target in a person's DM, for what is said privately about a server message. */
+  privateTo?: DiscordBot['privateTo'];
 }
 
 /** Decides which Discord messages are answered, once each, and answers those a crash left. */
@@ -93,6 +99,67 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
     }
   }
 
+  // Channels where the server's permissions keep the bot from posting, logged once each.
+  const quietChannels = new Set<string>();
+
+  /** Runs `act` on a target in the author's DM; a closed DM is logged, never thrown. */
+  async function privately(
+    message: IncomingMessage,
+    act: (target: ReplyTarget) => unknown,
+  ): Promise<void> {
+    if (options.privateTo === undefined) return;
+    try {
+      await act(await options.privateTo(message.authorId, message.id));
+    } catch (error) {
+      logger.warn({ err: error, messageId: message.id }, 'could not write to a person privately');
+    }
+  }
+
+  /**
+   * What the server's settings and permissions make of a message addressed to the bot there:
+   * the server's choices for its turn, or `handled` when it gets no answer in the channel (a
+   * crisis then gets its lines privately).
+   */
+  async function inServer(
+    message: IncomingMessage,
+    reply: ReplyTarget,
+    turn: Turn,
+  ): Promise<{ server?: ServerPlace } | 'handled'> {
+    const crisis = detectCrisis(turn.text).isCrisis;
+    const screenPrivately = () => privately(message, (target) => turns.screen(turn, target));
+    if (!message.botMaySend) {
+      if (!quietChannels.has(message.channelId)) {
+        quietChannels.add(message.channelId);
+        logger.warn(
+          { channelId: message.channelId, guildId: message.guildId },
+          'addressed in a channel where the server does not let the bot post; staying quiet there',
+        );
+      }
+      if (crisis) await screenPrivately();
+      return 'handled';
+    }
+    const { servers } = options;
+    if (servers === undefined || message.guildId === undefined) return {};
+    const decision = await servers.decide({
+      guildId: message.guildId,
+      channelId: message.settingsChannelId,
+      authorId: message.authorId,
+      crisis,
+    });
+    if (decision.kind === 'answer') {
+      return decision.server === undefined ? {} : { server: decision.server };
+    }
+    if (decision.kind === 'over-budget') {
+      await reply.complete(decision.notice);
+      logger.info({ messageId: message.id }, 'not answered: the server spent its daily budget');
+      return 'handled';
+    }
+    logger.info({ messageId: message.id }, 'not answered: the server keeps the bot out of there');
+    if (crisis) await screenPrivately();
+    else if (decision.hint) await privately(message, (target) => target.complete(notHereHint));
+    return 'handled';
+  }
+
   return {
     async onMessage(message, reply) {
       const why = addressedBy(message, botUserId, (thread) =>
@@ -124,11 +191,21 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
         logger.info({ messageId: message.id }, 'message kept for the next start: stopping');
         return;
       }
+      const turn = messageToTurn(message, botUserId);
+      const place = message.channelKind === 'guild' ? await inServer(message, reply, turn) : {};
+      if (place === 'handled') {
+        answered(message.id);
+        return;
+      }
       if (message.inThread && why === 'mention') follow(message);
       let result: TurnResult;
       try {
         result = await turns.submit(
-          { ...messageToTurn(message, botUserId), turnId: message.id },
+          {
+            ...turn,
+            turnId: message.id,
+            ...(place.server === undefined ? {} : { server: place.server }),
+          },
           timed.target,
         );
       } catch (error) {
@@ -173,18 +250,38 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
             { ...message, channelKind, audienceChannelId, serverLocale },
             botUserId,
           );
+          // The server's settings as they are now (a private hint is not given again).
+          const decision =
+            options.servers === undefined || message.guildId === undefined
+              ? undefined
+              : await options.servers.decide({
+                  guildId: message.guildId,
+                  channelId: audienceChannelId,
+                  authorId: message.authorId,
+                  crisis: detectCrisis(turn.text).isCrisis,
+                });
+          if (decision !== undefined && decision.kind !== 'answer') {
+            answered(message.id);
+            continue;
+          }
+          const server = decision?.server;
           // Timed from the restart: how long the person waited before it is not known here.
           const timed = timeReply(reply);
-          void turns.submit({ ...turn, turnId: message.id }, timed.target).then(
-            (result) => {
-              answered(message.id);
-              metrics.turnEnded(timed.ended(outcomeOf(result)));
-            },
-            (error: unknown) => {
-              metrics.turnEnded(timed.ended('failed'));
-              logger.error({ err: error, turnId: message.id }, 'recovered turn failed');
-            },
-          );
+          void turns
+            .submit(
+              { ...turn, turnId: message.id, ...(server === undefined ? {} : { server }) },
+              timed.target,
+            )
+            .then(
+              (result) => {
+                answered(message.id);
+                metrics.turnEnded(timed.ended(outcomeOf(result)));
+              },
+              (error: unknown) => {
+                metrics.turnEnded(timed.ended('failed'));
+                logger.error({ err: error, turnId: message.id }, 'recovered turn failed');
+              },
+            );
         } catch (error) {
           logger.warn(
             { err: error, messageId: message.id },

@@ -26,6 +26,10 @@ export interface IncomingMessage {
   audienceChannelId: string;
   /** The message is in a thread. */
   inThread: boolean;
+  /** The channel a server's settings name for it: the channel, or a thread's parent. */
+  settingsChannelId: string;
+  /** The server's permissions let the bot post here (always true outside a server). */
+  botMaySend: boolean;
   /** The bot can post in the channel (Discord lets no bot post in a group DM). */
   canReply: boolean;
   content: string;

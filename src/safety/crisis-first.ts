@@ -71,20 +71,31 @@ export function createCrisisFirst(options: CrisisFirstOptions): CrisisFirst {
         // Without the settings file the lines are still sent, for the region Discord suggests.
         logger.error({ err: error }, 'safety settings could not be read');
       }
+      const server = turn.server;
+      // A server's region places those who chose none themselves (over their client's language).
+      const placed =
+        person.region === undefined && server?.crisisRegion !== undefined
+          ? { ...person, region: server.crisisRegion }
+          : person;
       const region = personRegion({
-        person,
+        person: placed,
         serverLocale: turn.serverLocale,
         resources,
         defaultRegion: options.defaultRegion,
       });
       const safety: TurnSafety = {
         crisis,
-        minor: person.minor,
+        minor: person.minor || server?.minorsSpace === true,
         region,
         language: safetyTextLanguage(person.locale ?? turn.serverLocale),
       };
       if (!crisis.isCrisis) return safety;
-      const lines = linesFor({ region, language: crisis.language }, resources);
+      const found = linesFor({ region, language: crisis.language }, resources);
+      // The server's own lines first among those for everyone.
+      const lines =
+        server === undefined || server.crisisLines.length === 0
+          ? found
+          : { ...found, fallback: [...server.crisisLines, ...found.fallback] };
       const text = crisisMessage({ language: crisis.language, kind: crisis.kind, lines });
       const started = performance.now();
       const delivered = (async () => {

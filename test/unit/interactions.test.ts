@@ -225,7 +225,7 @@ describe('slash commands', () => {
     expect(callsWhenRun).toEqual([{ method: 'deferReply', body: { flags: ephemeral } }]);
   });
 
-  it('passes the string options, and the subcommand’s name, to the command', async () => {
+  it('passes the string and number options (numbers as text), and the subcommand’s name, to the command', async () => {
     const { command, runs } = recordingCommand('forget');
     const interaction = new FakeCommandInteraction('forget', {
       data: [
@@ -235,6 +235,7 @@ describe('slash commands', () => {
           options: [
             { name: 'about', type: 3, value: 'my job' },
             { name: 'count', type: 4, value: 3 },
+            { name: 'sure', type: 5, value: true },
           ],
         },
       ],
@@ -242,7 +243,9 @@ describe('slash commands', () => {
 
     await handlerFor(command).handle(interaction);
 
-    expect(runs.map((run) => run.options)).toEqual([{ subcommand: 'topic', about: 'my job' }]);
+    expect(runs.map((run) => run.options)).toEqual([
+      { subcommand: 'topic', about: 'my job', count: '3' },
+    ]);
   });
 
   it('passes a top-level string option to the command, with no subcommand', async () => {

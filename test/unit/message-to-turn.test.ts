@@ -24,6 +24,8 @@ function serverMessage(overrides: Partial<IncomingMessage> = {}): IncomingMessag
     guildId: serverId,
     audienceChannelId: channelId,
     inThread: false,
+    settingsChannelId: channelId,
+    botMaySend: true,
     canReply: true,
     content: 'hello everyone',
     mentionsBot: false,

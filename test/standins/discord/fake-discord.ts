@@ -279,6 +279,9 @@ class FakeDiscordServer implements FakeDiscord {
       locale: input.locale,
       data,
       caller: 'sendSlash',
+      ...(input.memberPermissions === undefined
+        ? {}
+        : { memberPermissions: input.memberPermissions }),
     });
   }
 
@@ -338,6 +341,15 @@ class FakeDiscordServer implements FakeDiscord {
       message: message.payload,
       caller: 'sendButton',
     });
+  }
+
+  removeFromGuild(guildId: string): void {
+    const guild = this.state.guilds.get(guildId);
+    if (!guild) throw new Error(`FakeDiscord.removeFromGuild: unknown guild ${guildId}`);
+    for (const channelId of guild.channelIds) this.state.channels.delete(channelId);
+    this.state.guilds.delete(guildId);
+    // Without `unavailable`: the bot was removed (kicked, or the server deleted), not an outage.
+    this.gateway.dispatch('GUILD_DELETE', { id: guildId });
   }
 
   dispatch(t: string, d: unknown): void {
@@ -510,7 +522,9 @@ class FakeDiscordServer implements FakeDiscord {
     data: Record<string, unknown>;
     message?: DiscordMessagePayload;
     caller: string;
+    memberPermissions?: string;
   }): InteractionPayload {
+    const permissions = input.memberPermissions ?? defaultPermissions;
     const id = snowflake();
     const token = `aW50ZXJhY3Rpb246${id}_${randomBytes(24).toString('base64url')}`;
     let context: Record<string, unknown>;
@@ -524,12 +538,8 @@ class FakeDiscordServer implements FakeDiscord {
         guild_id: guild.id,
         guild_locale: 'en-US',
         guild: { id: guild.id, locale: 'en-US', features: [] },
-        member: memberPayload({
-          user: input.user,
-          joinedAt: guild.joinedAt,
-          permissions: defaultPermissions,
-        }),
-        channel: { ...this.state.channelObject(channel), permissions: defaultPermissions },
+        member: memberPayload({ user: input.user, joinedAt: guild.joinedAt, permissions }),
+        channel: { ...this.state.channelObject(channel), permissions },
         authorizing_integration_owners: { '0': guild.id },
         context: 0,
       };

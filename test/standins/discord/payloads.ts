@@ -120,6 +120,8 @@ export interface FakeChannel {
   parentId?: string;
   position: number;
   lastMessageId: string | null;
+  /** Its permission overwrites, as Discord serialises them. */
+  permissionOverwrites?: Array<{ id: string; type: 0 | 1; allow: string; deny: string }>;
 }
 
 /** Thread channel types: announcement (10), public (11) and private (12) threads. */
@@ -175,7 +177,7 @@ export function channelPayload(
     position: channel.position,
     flags: 0,
     parent_id: channel.parentId ?? null,
-    permission_overwrites: [],
+    permission_overwrites: channel.permissionOverwrites ?? [],
     nsfw: false,
     ...(voice
       ? { bitrate: 64000, user_limit: 0, rtc_region: null, rate_limit_per_user: 0 }

@@ -1,5 +1,11 @@
 /** REST routes for gateway discovery, users, channels and channel messages. */
-import { compareSnowflakes, messagePayload, snowflake, userPayload } from './payloads.js';
+import {
+  compareSnowflakes,
+  type FakeChannel,
+  messagePayload,
+  snowflake,
+  userPayload,
+} from './payloads.js';
 import {
   applyEdit,
   asObject,
@@ -38,10 +44,31 @@ function unknownChannel(call: Call): Reply {
   );
 }
 
+const sendMessages = 1n << 11n;
+const sendInThreads = 1n << 38n;
+
+/** Whether an overwrite denies the bot posting here (a thread: its parent's, for Send Messages in Threads). */
+function botDeniedSend(state: RestContext['state'], channel: FakeChannel): boolean {
+  const thread = channel.parentId !== undefined && [10, 11, 12].includes(channel.type);
+  const source = thread ? state.channels.get(channel.parentId ?? '') : channel;
+  const bit = thread ? sendInThreads : sendMessages;
+  return (source?.permissionOverwrites ?? []).some(
+    (overwrite) => overwrite.id === state.bot.id && (BigInt(overwrite.deny) & bit) !== 0n,
+  );
+}
+
 function createChannelMessage(ctx: RestContext, call: Call): Reply {
   const { state } = ctx;
   const channel = state.channels.get(call.params.channel_id ?? '');
   if (!channel) return unknownChannel(call);
+  if (botDeniedSend(state, channel)) {
+    return error(
+      403,
+      50013,
+      'Missing Permissions',
+      `${call.label}: posts in a channel where the bot may not send messages`,
+    );
+  }
   const tooLarge = uploadTooLarge(call);
   if (tooLarge) return tooLarge;
   const body = asObject(call.body);

@@ -98,6 +98,13 @@ export class DiscordState {
           name: channel.name ?? `channel-${channel.id}`,
           guildId: guild.id,
           ...(channel.parentId === undefined ? {} : { parentId: channel.parentId }),
+          ...(channel.botDenied === undefined
+            ? {}
+            : {
+                permissionOverwrites: [
+                  { id: bot.id, type: 1 as const, allow: '0', deny: channel.botDenied },
+                ],
+              }),
           position,
           lastMessageId: null,
         });

@@ -44,6 +44,11 @@ export interface FakeChannelInput {
   type?: number;
   /** A thread's parent channel. */
   parentId?: string;
+  /**
+   * Permissions (a decimal bitfield) a channel overwrite denies the bot here, as a server admin
+   * sets them: posting while Send Messages is denied gets Discord's 403 (50013) and is a violation.
+   */
+  botDenied?: string;
 }
 
 /** One HTTP request the stand-in received, with the status it answered. */
@@ -220,6 +225,8 @@ export interface SendSlashInput {
   channelId?: string | undefined;
   username?: string;
   locale?: string;
+  /** The caller's permissions in the channel (decimal bitfield; default: a plain member's). */
+  memberPermissions?: string;
 }
 
 /** Input of {@link FakeDiscord.sendButton}. */
@@ -255,6 +262,8 @@ export interface FakeDiscord {
   sendSlash(input: SendSlashInput): InteractionPayload;
   /** Dispatches a button click on a message. */
   sendButton(input: SendButtonInput): InteractionPayload;
+  /** The bot is removed from a server: it is forgotten here and GUILD_DELETE is dispatched. */
+  removeFromGuild(guildId: string): void;
   /** Dispatches a raw gateway event; MESSAGE_CREATE and INTERACTION_CREATE are also remembered. */
   dispatch(t: string, d: unknown): void;
   /** Sends op 7 to every session; discord.js then resumes on `resume_gateway_url`. */
