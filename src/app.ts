@@ -54,7 +54,11 @@ export function createApp(config: Config, logger: Logger, extras: AppExtras = {}
   const serverSettings = createSqliteServerSettings({
     path: join(config.dataDir, 'server-settings.db'),
   });
-  const servers = createServerGate({ store: serverSettings, logger });
+  const servers = createServerGate({
+    store: serverSettings,
+    logger,
+    ...(extras.now === undefined ? {} : { now: extras.now }),
+  });
   const contextFor = createCommandContexts({
     servers: serverSettings,
     // What a command deletes is then cleared from the WAL of every file that held its text.
