@@ -54,6 +54,12 @@ export interface Core {
    * nothing; waits for the turn running now (bounded) and for their memory writes in flight.
    */
   forgetShortTerm(userId: MemoryUserId): Promise<void>;
+  /**
+   * Resolves once the exchanges queued for memory so far are durable (a worker's go to Redis
+   * after `submit` resolves): a message is marked answered only after, so that a worker killed
+   * in between leaves it to be answered, and remembered, again.
+   */
+  writesAccepted(): Promise<void>;
   /** Clears text deleted so far (landed or discarded memory writes) from the WAL of the write queue's file. */
   clearDeletedText(): void;
   /** Each person's safety settings (region, locale, under 18). */
@@ -291,6 +297,7 @@ export function createCore(config: Config, logger: Logger, extras: CoreExtras = 
       return true;
     },
     clearDeletedText: () => writes.clearDeletedText(),
+    writesAccepted: () => writes.accepted(),
     exportPerson(userId) {
       const safety = safetySettings.get(userId);
       return {

@@ -1,6 +1,6 @@
 import type { Turn, TurnResult } from '../conversation/conversation.js';
-import type { ServerPlace } from '../conversation/turn.js';
-import { notHereHint, type ServerGate } from '../servers/server-gate.js';
+import type { ServerGate } from '../servers/server-gate.js';
+import { createServerPlacement } from './server-placement.js';
 import { notices } from '../conversation/notices.js';
 import type { ReplyTarget } from '../conversation/reply-target.js';
 import type { Logger } from '../logger.js';
@@ -99,66 +99,12 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
     }
   }
 
-  // Channels where the server's permissions keep the bot from posting, logged once each.
-  const quietChannels = new Set<string>();
-
-  /** Runs `act` on a target in the author's DM; a closed DM is logged, never thrown. */
-  async function privately(
-    message: IncomingMessage,
-    act: (target: ReplyTarget) => unknown,
-  ): Promise<void> {
-    if (options.privateTo === undefined) return;
-    try {
-      await act(await options.privateTo(message.authorId, message.id));
-    } catch (error) {
-      logger.warn({ err: error, messageId: message.id }, 'could not write to a person privately');
-    }
-  }
-
-  /**
-   * What the server's settings and permissions make of a message addressed to the bot there:
-   * the server's choices for its turn, or `handled` when it gets no answer in the channel (a
-   * crisis then gets its lines privately).
-   */
-  async function inServer(
-    message: IncomingMessage,
-    reply: ReplyTarget,
-    turn: Turn,
-  ): Promise<{ server?: ServerPlace } | 'handled'> {
-    const crisis = detectCrisis(turn.text).isCrisis;
-    const screenPrivately = () => privately(message, (target) => turns.screen(turn, target));
-    if (!message.botMaySend) {
-      if (!quietChannels.has(message.channelId)) {
-        quietChannels.add(message.channelId);
-        logger.warn(
-          { channelId: message.channelId, guildId: message.guildId },
-          'addressed in a channel where the server does not let the bot post; staying quiet there',
-        );
-      }
-      if (crisis) await screenPrivately();
-      return 'handled';
-    }
-    const { servers } = options;
-    if (servers === undefined || message.guildId === undefined) return {};
-    const decision = await servers.decide({
-      guildId: message.guildId,
-      channelId: message.settingsChannelId,
-      authorId: message.authorId,
-      crisis,
-    });
-    if (decision.kind === 'answer') {
-      return decision.server === undefined ? {} : { server: decision.server };
-    }
-    if (decision.kind === 'over-budget') {
-      await reply.complete(decision.notice);
-      logger.info({ messageId: message.id }, 'not answered: the server spent its daily budget');
-      return 'handled';
-    }
-    logger.info({ messageId: message.id }, 'not answered: the server keeps the bot out of there');
-    if (crisis) await screenPrivately();
-    else if (decision.hint) await privately(message, (target) => target.complete(notHereHint));
-    return 'handled';
-  }
+  const inServer = createServerPlacement({
+    logger,
+    ...(options.servers === undefined ? {} : { servers: options.servers }),
+    ...(options.privateTo === undefined ? {} : { privateTo: options.privateTo }),
+    screen: (turn, target) => turns.screen(turn, target),
+  });
 
   return {
     async onMessage(message, reply) {

@@ -56,6 +56,11 @@ export interface MemoryWriteQueue {
   stats(): WriteQueueStats;
   /** Resolves true when no job is queued or in flight (dead letters are not waiting), false after `timeoutMs`. */
   whenEmpty(timeoutMs: number): Promise<boolean>;
+  /**
+   * Resolves once every job enqueued so far is durable (on disk, or in Redis: see the Redis
+   * queue, whose enqueue returns before Redis has it). Never rejects.
+   */
+  accepted(): Promise<void>;
 }
 
 /** Options for `createDurableWriteQueue`. */
@@ -495,6 +500,9 @@ export function createDurableWriteQueue(options: DurableWriteQueueOptions): Memo
     clearDeletedText() {
       if (!closed) database?.checkpoint();
     },
+
+    // An enqueue here is on disk when it returns.
+    accepted: () => Promise.resolve(),
 
     stats,
 

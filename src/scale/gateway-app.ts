@@ -1,3 +1,7 @@
+import { createServerPlacement } from '../discord/server-placement.js';
+import { createServerGate } from '../servers/server-gate.js';
+import type { Turn } from '../conversation/conversation.js';
+import { createRedisServerSettings } from './redis-server-settings.js';
 import type { Config } from '../config.js';
 import type { TurnSafety } from '../conversation/turn.js';
 import { notices } from '../conversation/notices.js';
@@ -68,9 +72,8 @@ export function createGatewayApp(
     return stream.publish({ personKey, eventId, payload: JSON.stringify(event) });
   }
 
-  /** Sends the crisis lines now if the message is a crisis; whether they were delivered. */
-  async function crisisLinesFirst(message: IncomingMessage, reply: ReplyTarget) {
-    const turn = messageToTurn(message, botUserId);
+  /** Sends the crisis lines now if the turn is a crisis; whether they were delivered. */
+  async function crisisLinesFirst(turn: Turn, reply: ReplyTarget) {
     if (!detectCrisis(turn.text).isCrisis) return { sent: false, safety: undefined };
     const saved = await Promise.race([
       shared.loadPerson(turn.userId).catch(() => undefined),
@@ -97,7 +100,13 @@ export function createGatewayApp(
       logger.info({ messageId: message.id }, 'not answering in a private channel that is not a DM');
       return;
     }
-    const crisis = await crisisLinesFirst(message, reply);
+    const turn = messageToTurn(message, botUserId);
+    const place = message.channelKind === 'guild' ? await inServer(message, reply, turn) : {};
+    if (place === 'handled') return;
+    const crisis = await crisisLinesFirst(
+      place.server === undefined ? turn : { ...turn, server: place.server },
+      reply,
+    );
     try {
       if (message.inThread && why === 'mention') {
         await shared.follow(message.channelId, message.authorId);
@@ -108,6 +117,7 @@ export function createGatewayApp(
           message,
           botUserId,
           crisisLinesSent: crisis.sent,
+          ...(place.server === undefined ? {} : { server: place.server }),
           receivedAt: Date.now(),
         },
         message.authorId,
@@ -124,6 +134,20 @@ export function createGatewayApp(
     }
   }
 
+  // Every server's settings, in Redis: read here (where the bot talks, the budget), changed by
+  // the workers' /settings, deleted here when the bot leaves a server.
+  const serverSettings = createRedisServerSettings({
+    redisUrl: config.redisUrl,
+    onError: onRedisError,
+  });
+  const servers = createServerGate({ store: serverSettings, logger });
+  const inServer = createServerPlacement({
+    logger,
+    servers,
+    privateTo: (authorId, messageId) => bot.privateTo(authorId, messageId),
+    screen: (turn, target) => crisisLinesFirst(turn, target),
+  });
+
   const bot = createDiscordBot({
     token: config.discordToken,
     apiUrl: config.discordApiUrl,
@@ -138,6 +162,11 @@ export function createGatewayApp(
     replyEditIntervalMs: config.limits.replyEditIntervalMs,
     logger,
     onMessage,
+    onGuildRemoved: (guildId) => {
+      servers.removed(guildId).catch((error: unknown) => {
+        logger.error({ err: error, guildId }, 'could not delete a server’s settings');
+      });
+    },
     onInteraction: async () => {},
     forwardInteraction: async (data) => {
       const user = data.member?.user ?? data.user;
@@ -171,6 +200,7 @@ export function createGatewayApp(
       await bot.stop();
       await stream.close();
       await shared.close();
+      await serverSettings.close();
       await limiters.close();
       await ops?.close();
     },

@@ -898,6 +898,11 @@ export function createRedisWriteQueue(options: RedisWriteQueueOptions): MemoryWr
 
     clearDeletedText: () => fallback.clearDeletedText(),
 
+    async accepted() {
+      // Each settles once Redis answered, or once its job went to the disk instead.
+      await Promise.allSettled([...pendingEnqueues.keys()]);
+    },
+
     stats,
 
     async whenEmpty(timeoutMs) {

@@ -1,4 +1,5 @@
 import type { APIInteraction } from 'discord-api-types/v10';
+import type { ServerPlace } from '../conversation/turn.js';
 import type { IncomingMessage } from '../discord/message-to-turn.js';
 
 /** What the gateway hands a worker through the person stream (as JSON). */
@@ -12,6 +13,8 @@ export type StreamedEvent =
       crisisLinesSent: boolean;
       /** When the gateway received it (ms since the epoch). */
       receivedAt: number;
+      /** What the server's admins chose, as the gateway read it (absent: nothing, or a DM). */
+      server?: ServerPlace;
     }
   | {
       /** Acknowledged by the gateway already (a deferred reply or update). */

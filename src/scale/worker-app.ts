@@ -19,6 +19,7 @@ import { botReadiness, queueBoundsFor } from '../ops/readiness.js';
 import { timeReply } from '../ops/turn-timing.js';
 import { createRedisPersonStream } from './redis-person-stream.js';
 import { createRedisSharedState } from './redis-shared-state.js';
+import { createRedisServerSettings } from './redis-server-settings.js';
 import { createRedisWriteQueue } from './redis-write-queue.js';
 import type { SharedPerson } from './shared-state.js';
 import type { StreamedEvent } from './streamed-event.js';
@@ -95,6 +96,11 @@ export function createWorkerApp(
     maxConcurrentPeople: config.workerMaxPeople,
   });
   const confirmations = createConfirmations();
+  // Every server's settings, in Redis: /settings changes them here, the gateway applies them.
+  const serverSettings = createRedisServerSettings({
+    redisUrl: config.redisUrl,
+    onError: onRedisError,
+  });
   const contextFor = createCommandContexts({
     memory: clearingDeletedText(core.memory, () => core.clearDeletedText()),
     async forgetShortTerm(userId) {
@@ -114,6 +120,7 @@ export function createWorkerApp(
     crisis: config.crisis,
     logger,
     confirmations,
+    servers: serverSettings,
   });
   const bot = createDiscordBot({
     token: config.discordToken,
@@ -217,7 +224,14 @@ export function createWorkerApp(
     const timed = timeReply(reply);
     const turn = messageToTurn(message, event.botUserId);
     // Queued now, in the order the person sent their messages; answered (and merged) from there.
-    const submitted = core.submit({ ...turn, turnId: message.id }, timed.target);
+    const submitted = core.submit(
+      {
+        ...turn,
+        turnId: message.id,
+        ...(event.server === undefined ? {} : { server: event.server }),
+      },
+      timed.target,
+    );
     const rest = (async () => {
       let outcome: TurnOutcome = 'failed';
       try {
@@ -230,6 +244,8 @@ export function createWorkerApp(
       } finally {
         metrics?.turnEnded(timed.ended(outcome));
       }
+      // Its exchange is in the shared write queue before the message counts as answered.
+      await core.writesAccepted();
       await shared.answered(message.id);
     })();
     return { rest };
@@ -283,6 +299,7 @@ export function createWorkerApp(
         await bot.stop();
         await stream.close();
         await shared.close();
+        await serverSettings.close();
         await ops?.close();
       })();
       return stopping;

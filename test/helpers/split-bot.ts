@@ -9,6 +9,7 @@ import { type Config, parseConfig } from '../../src/config.js';
 import { createGatewayApp, type GatewayApp } from '../../src/scale/gateway-app.js';
 import { createWorkerApp, type WorkerApp } from '../../src/scale/worker-app.js';
 import { type FakeDiscord, startFakeDiscord } from '../standins/discord.js';
+import type { FakeGuildInput } from '../standins/discord/types.js';
 import { type FakeGemini, startFakeGemini } from '../standins/gemini.js';
 import { type FakeMem0, startFakeMem0 } from '../standins/mem0-platform.js';
 import { testDiscordToken, testGeminiKey, testMem0Key } from './harness.js';
@@ -44,8 +45,13 @@ export async function startSplitBot(options: {
   namespace?: string;
   workers: number;
   env?: Record<string, string>;
+  /** The servers the bot is in. */
+  guilds?: FakeGuildInput[];
 }): Promise<SplitBot> {
-  const discord = await startFakeDiscord({ token: testDiscordToken });
+  const discord = await startFakeDiscord({
+    token: testDiscordToken,
+    ...(options.guilds === undefined ? {} : { guilds: options.guilds }),
+  });
   const gemini = await startFakeGemini({ apiKey: testGeminiKey });
   const mem0 = await startFakeMem0({ apiKey: testMem0Key });
   const env: Record<string, string> = {

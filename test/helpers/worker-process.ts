@@ -11,6 +11,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** Turns it has logged as answered so far. */
   answered: number;
+  /** Its warnings and errors so far, by message (ids and codes only: it logs no text). */
+  problems: Map<string, number>;
   exited: Promise<void>;
   /** SIGKILL to its process group, as a crash would; resolves once it is gone. */
   kill(): Promise<void>;
@@ -35,6 +37,7 @@ export function startWorkerProcess(
   const worker: WorkerProcess = {
     child,
     answered: 0,
+    problems: new Map(),
     exited,
     async kill() {
       if (alive()) process.kill(-(child.pid ?? 0), 'SIGKILL');
@@ -57,6 +60,11 @@ export function startWorkerProcess(
         resolve(worker);
       }
       if (line.includes('"turn answered"')) worker.answered += 1;
+      const level = /"level":(\d+)/.exec(line)?.[1];
+      if (level !== undefined && Number(level) >= 40) {
+        const message = /"msg":"([^"]*)"/.exec(line)?.[1] ?? 'unknown';
+        worker.problems.set(message, (worker.problems.get(message) ?? 0) + 1);
+      }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

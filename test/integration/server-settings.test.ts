@@ -55,7 +55,8 @@ async function settings(
     memberPermissions: as.permissions ?? manageServer,
   });
   const edit = await finalEdit(h, slash.id);
-  return String((edit.body as { content?: unknown }).content ?? '');
+  const { content } = edit.body as { content?: unknown };
+  return typeof content === 'string' ? content : '';
 }
 
 const text = (name: string, value: string): SlashOptionInput => ({ name, type: 3, value });

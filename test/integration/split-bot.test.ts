@@ -9,10 +9,17 @@ import { memoryUserIdForDiscord } from '../../src/memory/user-id.js';
 import { testDiscordToken, withoutGreeting } from '../helpers/harness.js';
 import { type RedisServer, redisTestsEnabled, startRedis } from '../helpers/redis.js';
 import { type SplitBot, startSplitBot } from '../helpers/split-bot.js';
+import { defaultPermissions } from '../standins/discord/payloads.js';
 
 const alice = '200000000000000001';
 const bob = '200000000000000002';
 const crisisText = 'i want to kill myself tonight';
+const guildId = '400000000000000001';
+const lounge = '400000000000000002';
+const vent = '400000000000000003';
+const guilds = [{ id: guildId, channels: [{ id: lounge }, { id: vent }] }];
+const admin = '200000000000000009';
+const manageServer = (BigInt(defaultPermissions) | (1n << 5n)).toString();
 
 describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', () => {
   let redis: RedisServer;
@@ -36,7 +43,7 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
   });
 
   async function start(workers: number, env: Record<string, string> = {}) {
-    bot = await startSplitBot({ redisUrl: redis.url, workers, env });
+    bot = await startSplitBot({ redisUrl: redis.url, workers, env, guilds });
     return bot;
   }
 
@@ -119,6 +126,68 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
     await b.discord.waitFor(
       () => b.discord.messages(dm.channel_id).find((m) => m.content.includes('0800 111 0 111')),
       10_000,
+    );
+  });
+
+  it('applies at the gateway, at once, server settings an admin made through a worker', async () => {
+    const b = await start(1);
+    await registerCommands({
+      token: testDiscordToken,
+      applicationId: b.botUserId,
+      guildId: undefined,
+      apiUrl: b.discord.apiBase,
+      commands,
+    });
+    const settings = async (
+      subcommand: string,
+      options: Array<{ name: string; type: number; value: unknown }>,
+    ) => {
+      const slash = b.discord.sendSlash({
+        userId: admin,
+        name: 'settings',
+        subcommand,
+        options,
+        guildId,
+        channelId: lounge,
+        memberPermissions: manageServer,
+      });
+      return b.discord.waitFor(
+        () => b.discord.interactionResponses(slash.id).find((r) => r.kind === 'original-edit'),
+        10_000,
+      );
+    };
+    await settings('channel', [
+      { name: 'channel', type: 7, value: lounge },
+      { name: 'list', type: 3, value: 'add' },
+    ]);
+    const done = await settings('channels', [{ name: 'mode', type: 3, value: 'only' }]);
+    expect(JSON.stringify(done.body)).toContain(`only in <#${lounge}>`);
+    await settings('persona', [{ name: 'text', type: 3, value: 'We are a book club.' }]);
+
+    b.discord.sendGuildMessage({
+      guildId,
+      channelId: vent,
+      userId: alice,
+      content: 'hi',
+      mentionBot: true,
+    });
+    const dm = b.discord.dmChannelId(alice);
+    await b.discord.waitFor(
+      () => b.discord.messages(dm).find((m) => m.content.includes("can't talk in that")),
+      10_000,
+    );
+    expect(b.discord.messages(vent)).toEqual([]);
+    b.discord.sendGuildMessage({
+      guildId,
+      channelId: lounge,
+      userId: alice,
+      content: 'hello',
+      mentionBot: true,
+    });
+    await b.discord.waitFor(() => b.discord.messages(lounge)[0], 10_000);
+    await b.gemini.waitFor(() => b.gemini.chatRequests().length > 0, 10_000);
+    expect(JSON.stringify(b.gemini.chatRequests().at(-1)?.body.systemInstruction)).toContain(
+      'We are a book club.',
     );
   });
 

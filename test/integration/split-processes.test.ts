@@ -179,6 +179,13 @@ describe.runIf(redisTestsEnabled())('the split bot in separate processes', () =>
         left = now;
       }
       const rememberedMs = performance.now() - started;
+      for (const [n, worker] of workers.entries()) {
+        if (worker.problems.size > 0) {
+          console.info(
+            `worker ${n + 1} warned: ${JSON.stringify(Object.fromEntries(worker.problems))}`,
+          );
+        }
+      }
       expect(unwritten()).toEqual([]);
       // The killed worker had answered some, and the survivors took over its people.
       expect(killed.answered).toBeGreaterThan(0);
