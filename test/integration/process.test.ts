@@ -183,8 +183,10 @@ describe.concurrent('the bot as a process', () => {
 
     const global = await npm('deploy-commands', commandEnv).done;
     expect(global.code).toBe(0);
-    expect(global.stdout).toMatch(/Registered \/memories, \/forget, \/export, \/safety globally/);
-    expect(await names('')).toEqual(['export', 'forget', 'memories', 'safety']);
+    expect(global.stdout).toMatch(
+      /Registered \/memories, \/forget, \/export, \/safety, \/settings globally/,
+    );
+    expect(await names('')).toEqual(['export', 'forget', 'memories', 'safety', 'settings']);
 
     const guild = await npm('deploy-commands', commandEnv, ['--guild', '400000000000000001']).done;
     expect(guild.code).toBe(0);
@@ -193,6 +195,7 @@ describe.concurrent('the bot as a process', () => {
       'forget',
       'memories',
       'safety',
+      'settings',
     ]);
     expect(await getJson(`${control}/violations`)).toEqual([]);
     expect(watch.attempts()).toEqual([]);

@@ -280,10 +280,11 @@ describe.runIf(redisTestsEnabled())('the Redis memory write queue', () => {
     a.start();
     b.start();
     a.enqueue(job(alice, 'one'));
-    // Each person's exchanges come from the worker serving them then: one after the other.
-    await sleep(30);
+    // Each person's exchanges come from the worker serving them then: one after the other (a
+    // worker marks a message answered only once its exchange is accepted).
+    await a.accepted();
     b.enqueue(job(alice, 'two'));
-    await sleep(30);
+    await b.accepted();
     a.enqueue(job(alice, 'three'));
     a.enqueue(job(alice, 'four'));
     await until(() => written.length === 2, 5_000, 'two writes');

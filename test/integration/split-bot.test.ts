@@ -42,6 +42,17 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
     await redis.stop();
   });
 
+  /** Registers every command globally, as `npm run deploy-commands` does. */
+  async function registerAll(b: SplitBot) {
+    await registerCommands({
+      token: testDiscordToken,
+      applicationId: b.botUserId,
+      guildId: undefined,
+      apiUrl: b.discord.apiBase,
+      commands,
+    });
+  }
+
   async function start(workers: number, env: Record<string, string> = {}) {
     bot = await startSplitBot({ redisUrl: redis.url, workers, env, guilds });
     return bot;
@@ -98,13 +109,7 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
 
   it('keeps a person’s state in Redis, not on a worker: nothing of theirs stays in the worker once served', async () => {
     const b = await start(1);
-    await registerCommands({
-      token: testDiscordToken,
-      applicationId: b.botUserId,
-      guildId: undefined,
-      apiUrl: b.discord.apiBase,
-      commands,
-    });
+    await registerAll(b);
     const slash = b.discord.sendSlash({
       userId: alice,
       name: 'safety',
@@ -131,13 +136,7 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
 
   it('applies at the gateway, at once, server settings an admin made through a worker', async () => {
     const b = await start(1);
-    await registerCommands({
-      token: testDiscordToken,
-      applicationId: b.botUserId,
-      guildId: undefined,
-      apiUrl: b.discord.apiBase,
-      commands,
-    });
+    await registerAll(b);
     const settings = async (
       subcommand: string,
       options: Array<{ name: string; type: number; value: unknown }>,
@@ -193,13 +192,7 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
 
   it('acknowledges a slash command at the gateway and answers it privately from a worker', async () => {
     const b = await start(2);
-    await registerCommands({
-      token: testDiscordToken,
-      applicationId: b.botUserId,
-      guildId: undefined,
-      apiUrl: b.discord.apiBase,
-      commands,
-    });
+    await registerAll(b);
     const slash = b.discord.sendSlash({ userId: bob, name: 'memories' });
     const edited = await b.discord.waitFor(
       () => b.discord.interactionResponses(slash.id).find((r) => r.kind === 'original-edit'),
@@ -234,13 +227,7 @@ describe.runIf(redisTestsEnabled())('a bot split into a gateway and workers', ()
 
   it('/forget everything through the gateway: a worker forgets the memories and the conversation, for every worker', async () => {
     const b = await start(2);
-    await registerCommands({
-      token: testDiscordToken,
-      applicationId: b.botUserId,
-      guildId: undefined,
-      apiUrl: b.discord.apiBase,
-      commands,
-    });
+    await registerAll(b);
     const first = b.discord.sendDm({ userId: alice, content: 'my brother Tom is in hospital' });
     await b.discord.waitFor(() => b.discord.messages(first.channel_id)[0], 10_000);
     // Written and searchable (the Platform adds asynchronously), as tellAndSettle waits.

@@ -170,9 +170,11 @@ describe.runIf(redisTestsEnabled())('the split bot in separate processes', () =>
       };
       // Extraction shares the Gemini limit, so memory lags the answers: waited for while it
       // keeps moving (a lost write would stop it short of the end).
+      // Longer than a failed write's backoff grows in a few attempts (1, 2, 4, 8, 16, 32 s).
+      const stallMs = 90_000;
       let left = unwritten().length;
       let movedAt = Date.now();
-      while (left > 0 && Date.now() - movedAt < 30_000) {
+      while (left > 0 && Date.now() - movedAt < stallMs) {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         const now = unwritten().length;
         if (now < left) movedAt = Date.now();
@@ -196,6 +198,6 @@ describe.runIf(redisTestsEnabled())('the split bot in separate processes', () =>
           `answers per worker ${workers.map((w) => w.answered).join(' / ')}; bot ${botUserId}`,
       );
     },
-    60_000 + 2 * answerAllWithinMs,
+    120_000 + 3 * answerAllWithinMs,
   );
 });
