@@ -316,7 +316,8 @@ export function createConversation(options: ConversationOptions): Conversation {
         // no rule catches), is kept for this conversation, and in long-term memory only if the
         // person says so (a button under each answer, for the whole session).
         const heldBack = crisis !== undefined || safety.held.inCrisis(historyKey(turn));
-        if (answered && heldBack && !forgottenSince()) {
+        // Where memory is off, nothing is offered for it either.
+        if (answered && heldBack && !forgottenSince() && !memoryOff) {
           offers.push({
             kind: 'remember-crisis',
             key: safety.held.hold(historyKey(turn), exchange),

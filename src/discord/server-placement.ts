@@ -67,7 +67,8 @@ export function createServerPlacement(options: {
       return decision.server === undefined ? {} : { server: decision.server };
     }
     if (decision.kind === 'over-budget') {
-      await reply.complete(decision.notice);
+      // Told once a day: more notices would fill the channel the budget protects.
+      if (decision.notice !== undefined) await reply.complete(decision.notice);
       logger.info({ messageId: message.id }, 'not answered: the server spent its daily budget');
       return 'handled';
     }

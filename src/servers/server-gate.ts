@@ -12,8 +12,11 @@ export type ServerDecision =
    * where it does (once per person and server, in this process).
    */
   | { kind: 'not-here'; hint: boolean }
-  /** The server's daily budget is spent: say so (publicly, briefly) and when it resets. */
-  | { kind: 'over-budget'; notice: string };
+  /**
+   * The server's daily budget is spent: say so (publicly, briefly) and when it resets, once a
+   * day to each person (`notice` absent: they were told today).
+   */
+  | { kind: 'over-budget'; notice?: string };
 
 /** Decides, from a server's settings, how the bot answers there. */
 export interface ServerGate {
@@ -82,6 +85,7 @@ export function createServerGate(options: {
         try {
           const spent = await store.spend(guildId, day, settings.dailyAnswers);
           if (!spent.allowed) {
+            if (!firstTime(`budget|${guildId}|${authorId}|${day}`)) return { kind: 'over-budget' };
             return {
               kind: 'over-budget',
               notice: `I've given all ${settings.dailyAnswers} answers this server has for today. I'll be back here <t:${Math.floor(resetsAt / 1000)}:R> (midnight UTC); you can DM me any time.`,

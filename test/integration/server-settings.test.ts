@@ -166,6 +166,16 @@ describe('/settings', () => {
       .filter((m) => m.content.includes('Memory is off in this server'));
     expect(said).toHaveLength(1);
     expect(h.mem0?.memories(`discord:${alice}`)).toEqual([]);
+    // A crisis answered here offers no "remember" button: nothing here goes to memory.
+    await mention(h, lounge, crisisText);
+    await h.gemini.waitFor(
+      () => h.gemini.chatRequests().some((r) => JSON.stringify(r.body).includes('kill myself')),
+      10_000,
+    );
+    await idle(500);
+    expect(JSON.stringify(h.discord.messages(lounge).map((m) => m.components))).not.toContain(
+      ':remember:',
+    );
   });
 
   it("lists the server's region and its own line with the crisis lines, and treats everyone as a minor in a minors' space", async () => {
@@ -204,6 +214,10 @@ describe('/settings', () => {
     expect(notice?.content).toMatch(/all 2 answers this server has for today/);
     expect(notice?.content).toContain(`<t:${Date.parse('2026-12-04T00:00:00Z') / 1000}:R>`);
     expect(h.gemini.chatRequests()).toHaveLength(asked);
+    // Told once a day each: a second mention past the budget adds nothing to the channel.
+    const posted = h.discord.messages(lounge).length;
+    await mentionUnanswered(h, lounge, 'four');
+    expect(h.discord.messages(lounge)).toHaveLength(posted);
     // A crisis is answered whatever the budget.
     await mention(h, lounge, crisisText);
     await h.gemini.waitFor(() => h.gemini.chatRequests().length > asked, 10_000);
